@@ -1,0 +1,7 @@
+namespace PrivateMail.Web.Features.MySettings;
+
+public enum SettingsTab
+{
+    MySettings,
+    Mailbox,
+}

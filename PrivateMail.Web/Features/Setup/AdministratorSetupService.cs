@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Identity;
+using PrivateMail.Domain.Users;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Security;
+using PrivateMail.Web.Resources;
+
+namespace PrivateMail.Web.Features.Setup;
+
+/// <summary>Creates the one and only first administrator.</summary>
+internal sealed class AdministratorSetupService(
+    SetupState state,
+    UserManager<ApplicationUser> users,
+    TimeProvider time,
+    ILogger<AdministratorSetupService> logger)
+{
+    /// <returns>Errors to show, or an empty list on success.</returns>
+    public async Task<IReadOnlyList<string>> CreateAsync(SetupModel model, string language)
+    {
+        await state.Gate.WaitAsync();
+        try
+        {
+            if (await state.IsCompleteAsync())
+            {
+                return [Strings.SetupAlreadyDone];
+            }
+
+            var user = new ApplicationUser
+            {
+                UserName = model.UserName.Trim(),
+                Email = model.Email.Trim(),
+                EmailConfirmed = true,
+                Language = UiLanguages.Normalise(language) ?? UiLanguages.English,
+                CreatedAt = time.GetUtcNow(),
+            };
+            var result = await users.CreateAsync(user, model.Password);
+            if (!result.Succeeded)
+            {
+                return result.Errors.Select(e => e.Description).ToList();
+            }
+
+            await users.AddToRolesAsync(user, [Roles.Administrator, Roles.User]);
+            state.MarkComplete();
+            logger.LogInformation("First administrator {UserName} created.", user.UserName);
+            return [];
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace PrivateMail.Web.Features.Setup;
+
+internal static class SetupExtensions
+{
+    public static IServiceCollection AddSetup(this IServiceCollection services)
+    {
+        services.AddSingleton<SetupState>();
+        services.AddScoped<AdministratorSetupService>();
+        return services;
+    }
+}

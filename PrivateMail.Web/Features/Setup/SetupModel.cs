@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+using PrivateMail.Web.Features.Localization;
+using PrivateMail.Web.Resources;
+
+namespace PrivateMail.Web.Features.Setup;
+
+public sealed class SetupModel
+{
+    [RequiredField, MaxLengthField(64)]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.UserName))]
+    public string UserName { get; set; } = "";
+
+    [RequiredField, EmailField, MaxLengthField(256)]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.Email))]
+    public string Email { get; set; } = "";
+
+    [RequiredField]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.Password))]
+    public string Password { get; set; } = "";
+
+    [RequiredField, SameAs(nameof(Password))]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.ConfirmPassword))]
+    public string ConfirmPassword { get; set; } = "";
+}

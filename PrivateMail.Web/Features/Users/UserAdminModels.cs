@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using PrivateMail.Web.Features.Localization;
+using PrivateMail.Web.Resources;
+
+namespace PrivateMail.Web.Features.Users;
+
+/// <summary>A row of System configuration → Users.</summary>
+public sealed record UserRow(
+    string Id,
+    string UserName,
+    string DisplayName,
+    string Email,
+    bool IsAdministrator,
+    bool IsActive,
+    bool IsLockedOut,
+    DateTimeOffset CreatedAt);
+
+public sealed class NewUserModel
+{
+    [RequiredField, MaxLengthField(64)]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.UserName))]
+    public string UserName { get; set; } = "";
+
+    [MaxLengthField(100)]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.FirstName))]
+    public string FirstName { get; set; } = "";
+
+    [MaxLengthField(100)]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.LastName))]
+    public string LastName { get; set; } = "";
+
+    [RequiredField, EmailField, MaxLengthField(256)]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.Email))]
+    public string Email { get; set; } = "";
+
+    [RequiredField]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.Password))]
+    public string Password { get; set; } = "";
+
+    public bool IsAdministrator { get; set; }
+}
+
+public sealed class ResetPasswordModel
+{
+    [RequiredField]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.NewPassword))]
+    public string Password { get; set; } = "";
+
+    [RequiredField, SameAs(nameof(Password))]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.ConfirmPassword))]
+    public string ConfirmPassword { get; set; } = "";
+}
+
+/// <summary>Errors from an administrator action: per field where known, else general.</summary>
+public sealed record AdminResult(IReadOnlyList<string> Errors)
+{
+    public static AdminResult Ok { get; } = new([]);
+
+    public bool Succeeded => Errors.Count == 0;
+}

@@ -1,0 +1,130 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using PrivateMail.Domain.Users;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Security;
+using PrivateMail.Web.Resources;
+
+namespace PrivateMail.Web.Features.Users;
+
+/// <summary>
+/// System configuration → Users. Every call checks that the caller is an administrator: hiding the page is not enough.
+/// </summary>
+public sealed class UserAdminService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IServiceScopeFactory scopeFactory,
+    CurrentUser currentUser,
+    TimeProvider time,
+    ILogger<UserAdminService> logger)
+{
+    public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await DemandAdministratorAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var adminRoleId = await db.Roles.Where(r => r.Name == Roles.Administrator).Select(r => r.Id).SingleAsync(cancellationToken);
+        var admins = await db.UserRoles.Where(r => r.RoleId == adminRoleId).Select(r => r.UserId).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var users = await db.Users.AsNoTracking().ToListAsync(cancellationToken);
+        return users
+            .OrderBy(u => u.UserName, StringComparer.OrdinalIgnoreCase)
+            .Select(u => new UserRow(
+                u.Id,
+                u.UserName ?? "",
+                u.DisplayName,
+                u.Email ?? "",
+                admins.Contains(u.Id),
+                u.IsActive,
+                u.LockoutEnd is { } end && end > now,
+                u.CreatedAt))
+            .ToList();
+    }
+
+    public async Task<AdminResult> CreateAsync(NewUserModel model)
+    {
+        await DemandAdministratorAsync();
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser
+        {
+            UserName = model.UserName.Trim(),
+            Email = model.Email.Trim(),
+            EmailConfirmed = true,
+            FirstName = model.FirstName.Trim(),
+            LastName = model.LastName.Trim(),
+            Language = UiLanguages.English,
+            CreatedAt = time.GetUtcNow(),
+        };
+        var result = await users.CreateAsync(user, model.Password);
+        if (!result.Succeeded)
+        {
+            return new AdminResult(result.Errors.Select(e => e.Description).ToList());
+        }
+
+        await users.AddToRolesAsync(user, model.IsAdministrator ? [Roles.Administrator, Roles.User] : [Roles.User]);
+        logger.LogInformation("User {UserName} created.", user.UserName);
+        return AdminResult.Ok;
+    }
+
+    /// <summary>Deactivates or reactivates a user. A deactivated user's open sessions end within a minute.</summary>
+    public async Task<AdminResult> SetActiveAsync(string userId, bool active)
+    {
+        var callerId = await DemandAdministratorAsync();
+        if (!active && userId == callerId)
+        {
+            return new AdminResult([Strings.CannotDeactivateSelf]);
+        }
+
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return new AdminResult([Strings.UserNotFound]);
+        }
+
+        user.IsActive = active;
+        var result = await users.UpdateAsync(user);
+        if (result.Succeeded)
+        {
+            await users.UpdateSecurityStampAsync(user);
+            logger.LogInformation("User {UserName} {State}.", user.UserName, active ? "activated" : "deactivated");
+        }
+
+        return new AdminResult(result.Errors.Select(e => e.Description).ToList());
+    }
+
+    public async Task<AdminResult> ResetPasswordAsync(string userId, string newPassword)
+    {
+        await DemandAdministratorAsync();
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return new AdminResult([Strings.UserNotFound]);
+        }
+
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var result = await users.ResetPasswordAsync(user, token, newPassword);
+        if (result.Succeeded)
+        {
+            // A reset also lifts a lockout: the administrator is vouching for the user.
+            await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
+            logger.LogInformation("Password of user {UserName} reset by an administrator.", user.UserName);
+        }
+
+        return new AdminResult(result.Errors.Select(e => e.Description).ToList());
+    }
+
+    private async Task<string> DemandAdministratorAsync()
+    {
+        var id = await currentUser.GetRequiredIdAsync();
+        if (!await currentUser.IsAdministratorAsync())
+        {
+            throw new UnauthorizedAccessException("Administrators only.");
+        }
+
+        return id;
+    }
+}

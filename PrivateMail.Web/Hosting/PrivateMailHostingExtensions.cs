@@ -1,0 +1,151 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+using PrivateMail.Web.Components;
+using PrivateMail.Web.Components.Account;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Localization;
+using PrivateMail.Web.Features.Modules;
+using PrivateMail.Web.Features.MySettings;
+using PrivateMail.Web.Features.Security;
+using PrivateMail.Web.Features.Setup;
+using PrivateMail.Web.Features.Users;
+
+namespace PrivateMail.Web.Hosting;
+
+public static class PrivateMailHostingExtensions
+{
+    /// <summary>Registers everything the app needs; Program.cs stays one line.</summary>
+    public static WebApplicationBuilder AddPrivateMail(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        // Serve MudBlazor's and our own assets from the build output in every environment, not only Development.
+        builder.WebHost.UseStaticWebAssets();
+        var options = builder.Configuration.GetSection(PrivateMailOptions.SectionName).Get<PrivateMailOptions>() ?? new();
+        var dataDirectory = options.ResolveDataDirectory(builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(dataDirectory);
+
+        services.AddOptions<PrivateMailOptions>()
+            .BindConfiguration(PrivateMailOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        var connectionString = builder.Configuration.GetConnectionString("PrivateMail");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.Combine(dataDirectory, "privatemail.db"),
+                Cache = SqliteCacheMode.Shared,
+            }.ToString();
+        }
+
+        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString));
+        services.AddDatabaseDeveloperPageExceptionFilter();
+
+        services.AddDataProtection()
+            .SetApplicationName("PrivateMail")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/Account/Login";
+            o.AccessDeniedPath = "/Account/AccessDenied";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+        });
+        // A deactivated user or reset password logs out open sessions within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Administrator, p => p.RequireRole(Roles.Administrator));
+
+        services.AddIdentityCore<ApplicationUser>(o =>
+            {
+                o.SignIn.RequireConfirmedAccount = false;
+                o.User.RequireUniqueEmail = true;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                o.Password.RequiredLength = 8;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager<AppSignInManager>()
+            .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
+            .AddDefaultTokenProviders();
+        // Identity's stores take a scoped context; hand them one from the factory.
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
+
+        services.AddPrivateMailLocalization();
+        services.AddSetup();
+        services.AddModules();
+        services.AddMySettings();
+        services.AddUserAdministration();
+        return builder;
+    }
+
+    /// <summary>Applies migrations and seeds roles and modules before the app takes requests.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+
+        await scope.ServiceProvider.GetRequiredService<ModuleService>().LoadAsync();
+    }
+
+    /// <summary>The request pipeline and endpoints.</summary>
+    public static WebApplication MapPrivateMail(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseMigrationsEndPoint();
+        }
+        else
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseRequestLocalization();
+        app.UseMiddleware<SetupRedirectMiddleware>();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        return app;
+    }
+}
