@@ -2,17 +2,11 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using PrivateMail.Web.Components;
 using PrivateMail.Web.Components.Account;
-using PrivateMail.Web.Data;
-using PrivateMail.Web.Features.Localization;
-using PrivateMail.Web.Features.Modules;
-using PrivateMail.Web.Features.MySettings;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Features.Setup;
-using PrivateMail.Web.Features.Users;
 
 namespace PrivateMail.Web.Hosting;
 
@@ -32,7 +26,6 @@ public static class PrivateMailHostingExtensions
             .BindConfiguration(PrivateMailOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton(TimeProvider.System);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -47,8 +40,7 @@ public static class PrivateMailHostingExtensions
             }.ToString();
         }
 
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString));
-        services.AddDatabaseDeveloperPageExceptionFilter();
+        services.AddPrivateMailCore(connectionString);
 
         services.AddDataProtection()
             .SetApplicationName("PrivateMail")
@@ -75,53 +67,11 @@ public static class PrivateMailHostingExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Administrator, p => p.RequireRole(Roles.Administrator));
 
-        services.AddIdentityCore<ApplicationUser>(o =>
-            {
-                o.SignIn.RequireConfirmedAccount = false;
-                o.User.RequireUniqueEmail = true;
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
-                o.Password.RequiredLength = 8;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<AppDbContext>()
-            .AddSignInManager<AppSignInManager>()
-            .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
-            .AddDefaultTokenProviders();
-        // Identity's stores take a scoped context; hand them one from the factory.
-        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
-
-        services.AddPrivateMailLocalization();
-        services.AddSetup();
-        services.AddModules();
-        services.AddMySettings();
-        services.AddUserAdministration();
         return builder;
     }
 
     /// <summary>Applies migrations and seeds roles and modules before the app takes requests.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>();
-        await using (var db = await factory.CreateDbContextAsync())
-        {
-            await db.Database.MigrateAsync();
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        }
-
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-        foreach (var role in Roles.All)
-        {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                await roles.CreateAsync(new IdentityRole(role));
-            }
-        }
-
-        await scope.ServiceProvider.GetRequiredService<ModuleService>().LoadAsync();
-    }
+    public static Task PrepareDatabaseAsync(this WebApplication app) => DatabaseInitializer.InitializeAsync(app.Services);
 
     /// <summary>The request pipeline and endpoints.</summary>
     public static WebApplication MapPrivateMail(this WebApplication app)

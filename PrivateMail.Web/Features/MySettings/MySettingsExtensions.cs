@@ -1,12 +1,9 @@
-using PrivateMail.Web.Features.Security;
-
 namespace PrivateMail.Web.Features.MySettings;
 
 internal static class MySettingsExtensions
 {
     public static IServiceCollection AddMySettings(this IServiceCollection services)
     {
-        services.AddScoped<CurrentUser>();
         services.AddScoped<MySettingsService>();
         return services;
     }

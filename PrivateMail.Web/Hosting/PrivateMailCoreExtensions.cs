@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Localization;
+using PrivateMail.Web.Features.Modules;
+using PrivateMail.Web.Features.MySettings;
+using PrivateMail.Web.Features.Security;
+using PrivateMail.Web.Features.Setup;
+using PrivateMail.Web.Features.Users;
+
+namespace PrivateMail.Web.Hosting;
+
+public static class PrivateMailCoreExtensions
+{
+    /// <summary>
+    /// Storage, Identity and every feature's services: what the app and the component tests share.
+    /// The web host adds authentication cookies, Data Protection key storage and the UI on top.
+    /// </summary>
+    public static IServiceCollection AddPrivateMailCore(this IServiceCollection services, string connectionString)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString));
+        // The factory also registers a scoped context, which Identity's stores use.
+        services.AddIdentityCore<ApplicationUser>(o =>
+            {
+                o.SignIn.RequireConfirmedAccount = false;
+                o.User.RequireUniqueEmail = true;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                o.Password.RequiredLength = 8;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager<AppSignInManager>()
+            .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
+            .AddDefaultTokenProviders();
+
+        services.AddScoped<CurrentUser>();
+        services.AddPrivateMailLocalization();
+        services.AddSetup();
+        services.AddModules();
+        services.AddMySettings();
+        services.AddUserAdministration();
+        return services;
+    }
+}
