@@ -2,22 +2,28 @@ using System.Globalization;
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Security;
+using PrivateMail.Web.Hosting;
 
 namespace PrivateMail.Tests.TestSupport;
 
 /// <summary>
-/// The base of every bUnit test: MudBlazor registered, JS interop loose, English UI, and helpers to sign a user in.
+/// The base of every bUnit test: MudBlazor registered, JS interop loose, English UI, helpers to sign a user in,
+/// and — for components that read or write data — the app's real services over a real SQLite file.
 /// </summary>
 public abstract class PrivateMailTestContext : BunitContext
 {
+    private TestDatabase? _database;
+
     protected PrivateMailTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddScoped<CurrentUser>();
         UseCulture("en");
     }
 
@@ -28,18 +34,52 @@ public abstract class PrivateMailTestContext : BunitContext
         CultureInfo.CurrentUICulture = new CultureInfo(name);
     }
 
+    /// <summary>Registers the app's services over a fresh, migrated SQLite file (roles and module defaults seeded).</summary>
+    protected async Task UseAppServicesAsync()
+    {
+        _database = new TestDatabase();
+        Services.AddPrivateMailCore(_database.ConnectionString);
+        Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        Services.AddLogging();
+        await DatabaseInitializer.InitializeAsync(Services);
+    }
+
+    /// <summary>Creates a user in the database and returns their id.</summary>
+    protected async Task<string> CreateUserAsync(string userName, bool administrator = false, string? email = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser
+        {
+            UserName = userName,
+            Email = email ?? $"{userName}@example.test",
+            FirstName = char.ToUpperInvariant(userName[0]) + userName[1..],
+            LastName = "Tester",
+        };
+        var result = await users.CreateAsync(user, "Secret123!");
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        await users.AddToRolesAsync(user, administrator ? [Roles.Administrator, Roles.User] : [Roles.User]);
+        return user.Id;
+    }
+
     /// <summary>Signs in a user with the given id and roles.</summary>
-    protected BunitAuthorizationContext SignIn(string userName, string userId, params string[] roles)
+    protected BunitAuthorizationContext SignIn(string userName, string userId, bool administrator = false)
     {
         var auth = AddAuthorization();
         auth.SetAuthorized(userName);
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
-        auth.SetRoles(roles);
-        if (roles.Contains(Roles.Administrator))
+        auth.SetRoles(administrator ? [Roles.Administrator, Roles.User] : [Roles.User]);
+        if (administrator)
         {
             auth.SetPolicies(Policies.Administrator);
         }
 
         return auth;
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        _database?.Dispose();
     }
 }

@@ -1,0 +1,66 @@
+using Bunit;
+using Microsoft.AspNetCore.Components.Web;
+using MudBlazor;
+using PrivateMail.Tests.TestSupport;
+using PrivateMail.Tests.TestSupport.Components;
+using PrivateMail.Web.Components.Layout;
+
+namespace PrivateMail.Tests.Web.Layout;
+
+public sealed class UserMenuTests : PrivateMailTestContext
+{
+    private IRenderedComponent<WithPopovers> OpenMenu()
+    {
+        var host = Render<WithPopovers>(p => p.AddChildContent<UserMenu>());
+        // MudMenu 9 does not open from a bUnit click on its activator; open it through its API.
+        // The real click is covered by the browser journey.
+        var menu = host.FindComponent<MudMenu>();
+        host.InvokeAsync(() => menu.Instance.OpenMenuAsync(new MouseEventArgs()));
+        return host;
+    }
+
+    [Fact]
+    public void Administrator_sees_my_settings_system_configuration_and_sign_out()
+    {
+        SignIn("admin", "id-admin", administrator: true);
+
+        var popovers = OpenMenu();
+
+        popovers.WaitForAssertion(() =>
+        {
+            Assert.Contains("admin", popovers.Markup);
+            Assert.Equal("my-settings", popovers.Find("#user-menu-my-settings").GetAttribute("href"));
+            Assert.Equal("admin", popovers.Find("#user-menu-system-configuration").GetAttribute("href"));
+            var signOut = popovers.Find("#user-menu-sign-out");
+            Assert.Equal("Sign out", signOut.TextContent.Trim());
+            // Sign-out is a POST with an antiforgery token, never a link.
+            var form = signOut.Closest("form")!;
+            Assert.Equal("post", form.GetAttribute("method"));
+            Assert.Equal("Account/Logout", form.GetAttribute("action"));
+        });
+    }
+
+    [Fact]
+    public void Ordinary_user_does_not_see_system_configuration()
+    {
+        SignIn("jan", "id-jan");
+
+        var popovers = OpenMenu();
+
+        popovers.WaitForAssertion(() => Assert.NotNull(popovers.Find("#user-menu-my-settings")));
+        Assert.Empty(popovers.FindAll("#user-menu-system-configuration"));
+        Assert.NotNull(popovers.Find("#user-menu-sign-out"));
+    }
+
+    [Fact]
+    public void Menu_speaks_polish_for_a_polish_user()
+    {
+        UseCulture("pl");
+        SignIn("anna", "id-anna");
+
+        var popovers = OpenMenu();
+
+        popovers.WaitForAssertion(() => Assert.Equal("Moje ustawienia", popovers.Find("#user-menu-my-settings").TextContent.Trim()));
+        Assert.Equal("Wyloguj się", popovers.Find("#user-menu-sign-out").TextContent.Trim());
+    }
+}
