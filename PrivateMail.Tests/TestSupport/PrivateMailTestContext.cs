@@ -19,6 +19,7 @@ namespace PrivateMail.Tests.TestSupport;
 public abstract class PrivateMailTestContext : BunitContext
 {
     private TestDatabase? _database;
+    private BunitAuthorizationContext? _authorization;
 
     protected PrivateMailTestContext()
     {
@@ -38,9 +39,12 @@ public abstract class PrivateMailTestContext : BunitContext
     protected async Task UseAppServicesAsync()
     {
         _database = new TestDatabase();
+        // Authorization must be registered before the first service is resolved; users sign in later.
+        _authorization = AddAuthorization();
         Services.AddPrivateMailCore(_database.ConnectionString);
         Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         Services.AddLogging();
+        Services.AddAuthenticationCore();
         await DatabaseInitializer.InitializeAsync(Services);
     }
 
@@ -65,14 +69,16 @@ public abstract class PrivateMailTestContext : BunitContext
     /// <summary>Signs in a user with the given id and roles.</summary>
     protected BunitAuthorizationContext SignIn(string userName, string userId, bool administrator = false)
     {
-        var auth = AddAuthorization();
+        var auth = _authorization ?? AddAuthorization();
         auth.SetAuthorized(userName);
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
         auth.SetRoles(administrator ? [Roles.Administrator, Roles.User] : [Roles.User]);
         if (administrator)
         {
             auth.SetPolicies(Policies.Administrator);
         }
+
+        // Last: bUnit rebuilds the principal on SetRoles and drops claims set before it.
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
 
         return auth;
     }

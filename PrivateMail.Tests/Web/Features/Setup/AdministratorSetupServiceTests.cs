@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using PrivateMail.Tests.TestSupport;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Security;
+using PrivateMail.Web.Features.Setup;
+
+namespace PrivateMail.Tests.Web.Features.Setup;
+
+public sealed class AdministratorSetupServiceTests : PrivateMailTestContext, IAsyncLifetime
+{
+    public async ValueTask InitializeAsync() => await UseAppServicesAsync();
+
+    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
+
+    private static SetupModel Model(string name) =>
+        new() { UserName = name, Email = $"{name}@example.test", Password = "Secret123!", ConfirmPassword = "Secret123!" };
+
+    private async Task<IReadOnlyList<string>> CreateInOwnScopeAsync(string name)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AdministratorSetupService>().CreateAsync(Model(name), "pl");
+    }
+
+    [Fact]
+    public async Task Two_first_visitors_at_once_make_exactly_one_administrator()
+    {
+        var results = await Task.WhenAll(CreateInOwnScopeAsync("first"), CreateInOwnScopeAsync("second"));
+
+        Assert.Single(results, r => r.Count == 0);
+        Assert.Single(results, r => r.Count == 1);
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var admin = Assert.Single(await users.GetUsersInRoleAsync(Roles.Administrator));
+        Assert.Equal("pl", admin.Language);
+        Assert.True(await Services.GetRequiredService<SetupState>().IsCompleteAsync());
+    }
+
+    [Fact]
+    public async Task A_weak_password_creates_nobody_and_setup_stays_open()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var model = Model("admin");
+        model.Password = model.ConfirmPassword = "weak";
+
+        var errors = await scope.ServiceProvider.GetRequiredService<AdministratorSetupService>().CreateAsync(model, "en");
+
+        Assert.NotEmpty(errors);
+        Assert.False(await Services.GetRequiredService<SetupState>().IsCompleteAsync());
+    }
+}
