@@ -1,25 +1,24 @@
 using System.Collections;
 using System.Globalization;
-using System.Resources;
 using PrivateMail.Web.Resources;
 
 namespace PrivateMail.Tests.Web.Localization;
 
 public sealed class StringsTests
 {
-    private static Dictionary<string, string> Load(string culture)
+    // English is the neutral (invariant) resource set; Polish is the satellite assembly.
+    private static Dictionary<string, string> Load(CultureInfo culture)
     {
-        var set = Strings.ResourceManager.GetResourceSet(new CultureInfo(culture), createIfNotExists: true, tryParents: false)
-            ?? throw new InvalidOperationException($"No resources for {culture}");
+        var set = Strings.ResourceManager.GetResourceSet(culture, createIfNotExists: true, tryParents: false)
+            ?? throw new InvalidOperationException($"No resources for '{culture.Name}'");
         return set.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
     }
 
     [Fact]
     public void Every_english_string_has_a_polish_translation()
     {
-        var english = Load("en");
-        var polish = Strings.ResourceManager.GetResourceSet(new CultureInfo("pl"), true, false)!
-            .Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+        var english = Load(CultureInfo.InvariantCulture);
+        var polish = Load(new CultureInfo("pl"));
 
         Assert.Empty(english.Keys.Except(polish.Keys));
         Assert.Empty(polish.Keys.Except(english.Keys));
@@ -29,9 +28,8 @@ public sealed class StringsTests
     [Fact]
     public void Format_placeholders_match_between_languages()
     {
-        var english = Load("en");
-        var polish = Strings.ResourceManager.GetResourceSet(new CultureInfo("pl"), true, false)!
-            .Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+        var english = Load(CultureInfo.InvariantCulture);
+        var polish = Load(new CultureInfo("pl"));
 
         foreach (var (key, value) in english)
         {
