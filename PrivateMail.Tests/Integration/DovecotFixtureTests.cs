@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -43,20 +42,18 @@ public sealed class DovecotFixtureTests(DovecotFixture dovecot)
     }
 
     [Fact]
-    public async Task Wrong_passwords_are_rejected_quickly_and_do_not_lock_the_account()
+    public async Task Wrong_passwords_are_rejected_and_do_not_lock_the_account()
     {
         var ct = TestContext.Current.CancellationToken;
         var wrong = dovecot.Alice with { Password = "wrong" };
-        var stopwatch = Stopwatch.StartNew();
 
         for (var attempt = 0; attempt < 2; attempt++)
         {
             await Assert.ThrowsAsync<AuthenticationException>(() => dovecot.ConnectAsync(wrong, SecureSocketOptions.None, ct));
         }
 
-        // The fixture's settings give ~0.5 s per failure (Dovecot flushes failures on a 500 ms tick).
-        // Dovecot's defaults, the 2 s failure delay or the growing anvil penalty, take 2-8 s for these two.
-        Assert.InRange(stopwatch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        // Timing is not asserted (timings belong in the benchmark); with the fixture's settings a failure
+        // takes ~0.5 s, with Dovecot's defaults 2-8 s for these two.
         using var client = await dovecot.ConnectAsync(dovecot.Alice, SecureSocketOptions.None, ct);
         Assert.True(client.IsAuthenticated);
     }
