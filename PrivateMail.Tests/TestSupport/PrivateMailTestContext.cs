@@ -44,6 +44,7 @@ public abstract class PrivateMailTestContext : BunitContext
         Services.AddPrivateMailCore(_database.ConnectionString);
         Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         Services.AddLogging();
+        Services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         Services.AddAuthenticationCore();
         await DatabaseInitializer.InitializeAsync(Services);
     }

@@ -6,6 +6,8 @@ namespace PrivateMail.Web.Data;
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
     public DbSet<ModuleSetting> ModuleSettings => Set<ModuleSetting>();
+    public DbSet<MailServer> MailServers => Set<MailServer>();
+    public DbSet<Mailbox> Mailboxes => Set<Mailbox>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -7,6 +7,7 @@ using PrivateMail.Web.Features.MySettings;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Features.Setup;
 using PrivateMail.Web.Features.Users;
+using PrivateMail.Web.Mail;
 
 namespace PrivateMail.Web.Hosting;
 
@@ -37,6 +38,8 @@ public static class PrivateMailCoreExtensions
             .AddDefaultTokenProviders();
 
         services.AddScoped<CurrentUser>();
+        services.AddSingleton<Features.Secrets.SecretProtector>();
+        services.AddMail();
         services.AddPrivateMailLocalization();
         services.AddSetup();
         services.AddModules();

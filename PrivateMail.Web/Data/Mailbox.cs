@@ -1,0 +1,33 @@
+using PrivateMail.Domain.Scanning;
+
+namespace PrivateMail.Web.Data;
+
+/// <summary>A user's private mailbox and its scanner settings (My settings → Mailbox). One per user.</summary>
+public sealed class Mailbox
+{
+    public int Id { get; set; }
+    public string OwnerId { get; set; } = "";
+    public ApplicationUser? Owner { get; set; }
+
+    public string Name { get; set; } = "";
+    public int MailServerId { get; set; }
+    public MailServer? MailServer { get; set; }
+    public string Login { get; set; } = "";
+    /// <summary>Encrypted with Data Protection; never shown back or logged.</summary>
+    public string? PasswordProtected { get; set; }
+
+    public MailboxStatus Status { get; set; } = MailboxStatus.Active;
+    public string? LastError { get; set; }
+    public DateTimeOffset? LastErrorAt { get; set; }
+
+    public List<string> Folders { get; set; } = ["INBOX"];
+    public ScannerActions Actions { get; set; } = ScannerActions.CreateEmail | ScannerActions.BindEmail;
+    public List<string> SearchFields { get; set; } = [];
+    public List<string> EmailExceptions { get; set; } = [];
+    public List<string> DomainExceptions { get; set; } = [];
+    /// <summary>The first scan of a folder imports mail from this day on, not the whole history.</summary>
+    public DateOnly ImportSince { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,226 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using PrivateMail.Domain.Mail;
+
+namespace PrivateMail.Web.Mail;
+
+/// <summary>
+/// Connects to IMAP servers with MailKit: connection tests, folder trees, and (for the scanner) open clients.
+/// Certificates are verified unless the server's settings say otherwise; every step is bounded by a timeout.
+/// </summary>
+public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapConnector> logger)
+{
+    /// <summary>Connects, optionally logs in, and reports the capabilities or the precise failure.</summary>
+    public async Task<ConnectionResult> TestAsync(ImapEndpoint endpoint, ImapCredentials? credentials, CancellationToken cancellationToken = default)
+    {
+        var session = await OpenAsync(endpoint, credentials, cancellationToken);
+        if (session.Client is not { } client)
+        {
+            return session.Result;
+        }
+
+        using (client)
+        {
+            var capabilities = client.Capabilities.ToString()
+                .Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(c => c != "None")
+                .ToList();
+            await DisconnectQuietlyAsync(client);
+            return session.Result with { Capabilities = capabilities };
+        }
+    }
+
+    /// <summary>Logs in and lists every folder of the account, with special-use roles.</summary>
+    public async Task<FolderListResult> ListFoldersAsync(ImapEndpoint endpoint, ImapCredentials credentials, CancellationToken cancellationToken = default)
+    {
+        var session = await OpenAsync(endpoint, credentials, cancellationToken);
+        if (session.Client is not { } client)
+        {
+            return new FolderListResult(session.Result, []);
+        }
+
+        using (client)
+        {
+            try
+            {
+                using var timeout = CreateTimeout(cancellationToken);
+                var folders = new List<MailFolder>();
+                foreach (var ns in client.PersonalNamespaces)
+                {
+                    var all = await client.GetFoldersAsync(ns, StatusItems.None, subscribedOnly: false, timeout.Token);
+                    folders.AddRange(all.Select(ToMailFolder));
+                }
+
+                if (!folders.Any(f => f.Role == FolderRole.Inbox))
+                {
+                    folders.Insert(0, ToMailFolder(client.Inbox));
+                }
+
+                await DisconnectQuietlyAsync(client);
+                return new FolderListResult(session.Result, folders
+                    .DistinctBy(f => f.FullName)
+                    .OrderBy(f => f.Role != FolderRole.Inbox)
+                    .ThenBy(f => f.FullName, StringComparer.OrdinalIgnoreCase)
+                    .ToList());
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return new FolderListResult(Classify(ex, endpoint, null), []);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens a connected (and, with credentials, authenticated) client. The caller owns and disposes it.
+    /// On failure the client is null and the result says why.
+    /// </summary>
+    public async Task<(ImapClient? Client, ConnectionResult Result)> OpenAsync(
+        ImapEndpoint endpoint, ImapCredentials? credentials, CancellationToken cancellationToken = default)
+    {
+        var certificate = new CertificateCheck(endpoint.ValidateCertificate);
+        var client = new ImapClient
+        {
+            Timeout = (int)options.Value.Timeout.TotalMilliseconds,
+            ServerCertificateValidationCallback = certificate.Validate,
+        };
+        try
+        {
+            using var timeout = CreateTimeout(cancellationToken);
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, ToSocketOptions(endpoint.Security), timeout.Token);
+            if (credentials is not null)
+            {
+                // Only mechanisms that do not need a second round trip to fail: a wrong password costs one delay.
+                client.AuthenticationMechanisms.Remove("NTLM");
+                await client.AuthenticateAsync(credentials.Login, credentials.Password, timeout.Token);
+            }
+
+            return (client, new ConnectionResult
+            {
+                Authenticated = client.IsAuthenticated,
+                CertificateSubject = certificate.Subject,
+            });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            client.Dispose();
+            var result = Classify(ex, endpoint, certificate);
+            logger.LogInformation("IMAP connection to {Host}:{Port} ({Security}) failed: {Failure} {Detail}",
+                endpoint.Host, endpoint.Port, endpoint.Security, result.Failure, result.Detail);
+            return (null, result);
+        }
+    }
+
+    private CancellationTokenSource CreateTimeout(CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        source.CancelAfter(options.Value.Timeout);
+        return source;
+    }
+
+    private static SecureSocketOptions ToSocketOptions(MailSecurity security) => security switch
+    {
+        MailSecurity.SslTls => SecureSocketOptions.SslOnConnect,
+        MailSecurity.StartTls => SecureSocketOptions.StartTls,
+        _ => SecureSocketOptions.None,
+    };
+
+    private static ConnectionResult Classify(Exception ex, ImapEndpoint endpoint, CertificateCheck? certificate)
+    {
+        var socket = ex as SocketException ?? ex.InnerException as SocketException;
+        var failure = ex switch
+        {
+            AuthenticationException => ConnectionFailure.AuthenticationFailed,
+            SslHandshakeException => ConnectionFailure.Tls,
+            OperationCanceledException or TimeoutException => ConnectionFailure.Timeout,
+            _ when socket?.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => ConnectionFailure.HostNotFound,
+            _ when socket?.SocketErrorCode is SocketError.ConnectionRefused => ConnectionFailure.ConnectionRefused,
+            _ when socket?.SocketErrorCode is SocketError.TimedOut => ConnectionFailure.Timeout,
+            ImapProtocolException or ImapCommandException or ProtocolException => ConnectionFailure.Protocol,
+            _ => ConnectionFailure.Network,
+        };
+        var handshake = ex as SslHandshakeException;
+        return new ConnectionResult
+        {
+            Failure = failure,
+            Detail = failure == ConnectionFailure.Timeout ? $"No answer from {endpoint.Host}:{endpoint.Port} in time." : ex.Message,
+            CertificateSubject = certificate?.Subject ?? handshake?.ServerCertificate?.Subject,
+            CertificateProblem = certificate?.Problem,
+        };
+    }
+
+    private static async Task DisconnectQuietlyAsync(ImapClient client)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.DisconnectAsync(quit: true, timeout.Token);
+        }
+        catch (Exception)
+        {
+            // The work is done; a server that does not say goodbye changes nothing.
+        }
+    }
+
+    private static MailFolder ToMailFolder(IMailFolder folder)
+    {
+        var depth = folder.DirectorySeparator == '\0' ? 0 : folder.FullName.Count(c => c == folder.DirectorySeparator);
+        return new MailFolder(folder.FullName, folder.Name, depth, RoleOf(folder), !folder.Attributes.HasFlag(FolderAttributes.NoSelect));
+    }
+
+    private static FolderRole RoleOf(IMailFolder folder)
+    {
+        var a = folder.Attributes;
+        return a switch
+        {
+            _ when a.HasFlag(FolderAttributes.Inbox) || string.Equals(folder.FullName, "INBOX", StringComparison.OrdinalIgnoreCase) => FolderRole.Inbox,
+            _ when a.HasFlag(FolderAttributes.Sent) => FolderRole.Sent,
+            _ when a.HasFlag(FolderAttributes.Drafts) => FolderRole.Drafts,
+            _ when a.HasFlag(FolderAttributes.Trash) => FolderRole.Trash,
+            _ when a.HasFlag(FolderAttributes.Junk) => FolderRole.Junk,
+            _ when a.HasFlag(FolderAttributes.Archive) => FolderRole.Archive,
+            _ when a.HasFlag(FolderAttributes.All) => FolderRole.All,
+            _ when a.HasFlag(FolderAttributes.Flagged) => FolderRole.Flagged,
+            _ => FolderRole.None,
+        };
+    }
+
+    /// <summary>Verifies the server certificate (unless switched off) and remembers why it was refused.</summary>
+    private sealed class CertificateCheck(bool validate)
+    {
+        public string? Subject { get; private set; }
+        public string? Problem { get; private set; }
+
+        public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+        {
+            Subject = certificate?.Subject;
+            if (errors == SslPolicyErrors.None)
+            {
+                return true;
+            }
+
+            var problems = new List<string>();
+            if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+            {
+                problems.Add("no certificate");
+            }
+
+            if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+            {
+                problems.Add("name mismatch");
+            }
+
+            if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
+            {
+                problems.AddRange(chain?.ChainStatus.Select(s => s.Status.ToString()) ?? ["chain error"]);
+            }
+
+            Problem = string.Join(", ", problems.Distinct());
+            return !validate;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace PrivateMail.Web.Mail;
+
+internal static class MailExtensions
+{
+    /// <summary>The IMAP layer: the only place that talks to MailKit.</summary>
+    public static IServiceCollection AddMail(this IServiceCollection services)
+    {
+        services.AddOptions<ImapOptions>().BindConfiguration(ImapOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ImapConnector>();
+        return services;
+    }
+}
