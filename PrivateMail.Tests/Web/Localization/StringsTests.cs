@@ -1,41 +1,59 @@
 using System.Collections;
 using System.Globalization;
+using System.Resources;
+using System.Text.RegularExpressions;
 using PrivateMail.Web.Resources;
 
 namespace PrivateMail.Tests.Web.Localization;
 
-public sealed class StringsTests
+public sealed partial class StringsTests
 {
-    // English is the neutral (invariant) resource set; Polish is the satellite assembly.
-    private static Dictionary<string, string> Load(CultureInfo culture)
+    /// <summary>Every resource area of the app; a new .resx belongs here.</summary>
+    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings)];
+
+    private static ResourceManager Manager(string area) => area switch
     {
-        var set = Strings.ResourceManager.GetResourceSet(culture, createIfNotExists: true, tryParents: false)
-            ?? throw new InvalidOperationException($"No resources for '{culture.Name}'");
+        nameof(Strings) => Strings.ResourceManager,
+        nameof(MailServerStrings) => MailServerStrings.ResourceManager,
+        nameof(MailboxStrings) => MailboxStrings.ResourceManager,
+        _ => throw new ArgumentOutOfRangeException(nameof(area)),
+    };
+
+    // English is the neutral (invariant) resource set; Polish is the satellite assembly.
+    private static Dictionary<string, string> Load(string area, CultureInfo culture)
+    {
+        var set = Manager(area).GetResourceSet(culture, createIfNotExists: true, tryParents: false)
+            ?? throw new InvalidOperationException($"No {area} resources for '{culture.Name}'");
         return set.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
     }
 
-    [Fact]
-    public void Every_english_string_has_a_polish_translation()
+    [GeneratedRegex(@"\{\d\}")]
+    private static partial Regex Placeholder();
+
+    [Theory]
+    [MemberData(nameof(Areas))]
+    public void Every_english_string_has_a_polish_translation(string area)
     {
-        var english = Load(CultureInfo.InvariantCulture);
-        var polish = Load(new CultureInfo("pl"));
+        var english = Load(area, CultureInfo.InvariantCulture);
+        var polish = Load(area, new CultureInfo("pl"));
 
         Assert.Empty(english.Keys.Except(polish.Keys));
         Assert.Empty(polish.Keys.Except(english.Keys));
         Assert.All(polish, p => Assert.False(string.IsNullOrWhiteSpace(p.Value), p.Key));
     }
 
-    [Fact]
-    public void Format_placeholders_match_between_languages()
+    [Theory]
+    [MemberData(nameof(Areas))]
+    public void Format_placeholders_match_between_languages(string area)
     {
-        var english = Load(CultureInfo.InvariantCulture);
-        var polish = Load(new CultureInfo("pl"));
+        var english = Load(area, CultureInfo.InvariantCulture);
+        var polish = Load(area, new CultureInfo("pl"));
 
         foreach (var (key, value) in english)
         {
-            var placeholders = System.Text.RegularExpressions.Regex.Matches(value, @"\{\d\}").Select(m => m.Value).Order();
-            var translated = System.Text.RegularExpressions.Regex.Matches(polish[key], @"\{\d\}").Select(m => m.Value).Order();
-            Assert.True(placeholders.SequenceEqual(translated), key);
+            var placeholders = Placeholder().Matches(value).Select(m => m.Value).Order();
+            var translated = Placeholder().Matches(polish[key]).Select(m => m.Value).Order();
+            Assert.True(placeholders.SequenceEqual(translated), $"{area}.{key}");
         }
     }
 
