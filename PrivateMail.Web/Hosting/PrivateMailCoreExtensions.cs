@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Localization;
+using PrivateMail.Web.Features.Mailboxes;
+using PrivateMail.Web.Features.MailServers;
 using PrivateMail.Web.Features.Modules;
 using PrivateMail.Web.Features.MySettings;
 using PrivateMail.Web.Features.Security;
@@ -45,6 +47,8 @@ public static class PrivateMailCoreExtensions
         services.AddModules();
         services.AddMySettings();
         services.AddUserAdministration();
+        services.AddMailServers();
+        services.AddMailboxes();
         return services;
     }
 }

@@ -1,0 +1,9 @@
+namespace PrivateMail.Web.Features.MailServers;
+
+internal static class MailServersExtensions
+{
+    public static IServiceCollection AddMailServers(this IServiceCollection services)
+    {
+        return services;
+    }
+}

@@ -1,0 +1,9 @@
+namespace PrivateMail.Web.Features.Mailboxes;
+
+internal static class MailboxesExtensions
+{
+    public static IServiceCollection AddMailboxes(this IServiceCollection services)
+    {
+        return services;
+    }
+}
