@@ -1,5 +1,4 @@
 using Bunit;
-using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Tests.TestSupport.Components;
@@ -12,10 +11,7 @@ public sealed class UserMenuTests : PrivateMailTestContext
     private IRenderedComponent<WithPopovers> OpenMenu()
     {
         var host = Render<WithPopovers>(p => p.AddChildContent<UserMenu>());
-        // MudMenu 9 does not open from a bUnit click on its activator; open it through its API.
-        // The real click is covered by the browser journey.
-        var menu = host.FindComponent<MudMenu>();
-        host.InvokeAsync(() => menu.Instance.OpenMenuAsync(new MouseEventArgs()));
+        host.Find("#user-menu-button").Click();
         return host;
     }
 

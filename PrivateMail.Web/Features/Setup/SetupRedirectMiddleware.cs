@@ -7,7 +7,7 @@ internal sealed class SetupRedirectMiddleware(RequestDelegate next)
 {
     public const string SetupPath = "/setup";
 
-    private static readonly string[] AlwaysAllowed = ["/_framework", "/_content", "/_blazor", "/css", "/img", "/favicon", "/not-found", "/Error"];
+    private static readonly string[] AlwaysAllowed = ["/_framework", "/_content", "/_blazor", "/css", "/img", "/not-found", "/Error"];
 
     public async Task InvokeAsync(HttpContext context, SetupState state)
     {
