@@ -169,26 +169,10 @@ public sealed class BrowserSession(IBrowserContext context) : IAsyncDisposable
 /// <summary>Waiting for Blazor Server: a click sent before the circuit has attached its event handlers is lost.</summary>
 public static class BlazorPageExtensions
 {
-    // Blazor's event delegator keeps an element's handlers in an expando property named "_blazorEvents_<n>"; once any
-    // element has one, the circuit is up and its first render batch is in the DOM. Prerendered markup never has one.
-    private const string HasInteractiveHandlers = """
-        () => {
-            for (const element of document.body.getElementsByTagName('*')) {
-                for (const key of Object.keys(element)) {
-                    if (key.startsWith('_blazorEvents_')) return true;
-                }
-            }
-            return false;
-        }
-        """;
-
     /// <summary>Waits until the page is interactive. Call after every full page load (goto, reload, sign-in) of an interactive page.</summary>
     public static async Task WaitForBlazorAsync(this IPage page, float timeoutMs = 15_000)
     {
-        await page.WaitForFunctionAsync(HasInteractiveHandlers, null, new PageWaitForFunctionOptions
-        {
-            PollingInterval = 50,
-            Timeout = timeoutMs,
-        });
+        // MainLayout renders data-interactive="true" only once the circuit renders; prerendered markup says "false".
+        await page.Locator("[data-interactive=true]").First.WaitForAsync(new LocatorWaitForOptions { Timeout = timeoutMs });
     }
 }
