@@ -28,7 +28,8 @@ public static class PrivateMailHostingExtensions
             .ValidateOnStart();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Snackbars bottom-right: top-right would cover the user menu.
+        services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 
         var connectionString = builder.Configuration.GetConnectionString("PrivateMail");
         if (string.IsNullOrWhiteSpace(connectionString))
