@@ -1,0 +1,50 @@
+using PrivateMail.Domain.Mail;
+
+namespace PrivateMail.Domain.Scanning;
+
+/// <summary>
+/// The merged exception list of a mailbox: its own addresses and domains plus the global ones
+/// (YetiForce used one list or the other, a bug). Case-insensitive; a domain also covers its subdomains.
+/// </summary>
+public sealed class ExceptionList
+{
+    private readonly HashSet<string> _addresses;
+    private readonly HashSet<string> _domains;
+
+    public ExceptionList(IEnumerable<string> addresses, IEnumerable<string> domains)
+    {
+        _addresses = addresses.Select(AddressRules.NormaliseAddress).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        _domains = domains.Select(AddressRules.NormaliseDomain).OfType<string>().ToHashSet(StringComparer.Ordinal);
+    }
+
+    public static ExceptionList Merge(ScannerSettings settings, GlobalExceptions global) =>
+        new(settings.EmailExceptions.Concat(global.Emails), settings.DomainExceptions.Concat(global.Domains));
+
+    public bool IsEmpty => _addresses.Count == 0 && _domains.Count == 0;
+
+    public bool Matches(EmailAddress address)
+    {
+        if (_addresses.Contains(address.Normalised))
+        {
+            return true;
+        }
+
+        // example.com covers mail.example.com: walk up the labels.
+        var domain = address.Domain;
+        while (true)
+        {
+            if (_domains.Contains(domain))
+            {
+                return true;
+            }
+
+            var dot = domain.IndexOf('.', StringComparison.Ordinal);
+            if (dot < 0 || domain.IndexOf('.', dot + 1) < 0)
+            {
+                return false;
+            }
+
+            domain = domain[(dot + 1)..];
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace PrivateMail.Domain.Scanning;
+
+/// <summary>Received from outside, sent by a CRM user, or internal between users.</summary>
+public enum MailType
+{
+    Received,
+    Sent,
+    Internal,
+}
+
+/// <summary>Why a message is not processed.</summary>
+public enum SkipReason
+{
+    /// <summary>The sender of a received message is in the exceptions.</summary>
+    SenderExcepted,
+    /// <summary>A recipient of a sent message is in the exceptions.</summary>
+    RecipientExcepted,
+    /// <summary>No action is switched on.</summary>
+    NoActions,
+}
+
+/// <summary>A ticket status change: reply to a ticket waiting for response, or reopening a closed one.</summary>
+public sealed record TicketTransition(string TicketId, string From, string To);
+
+/// <summary>A ticket to create for a received message.</summary>
+/// <param name="OtherContacts">Further contacts with the sender's address: the ticket names them so a person can fix the choice.</param>
+public sealed record TicketDraft(
+    string Title,
+    string Description,
+    string Status,
+    string OwnerId,
+    string? ContactId,
+    string? AccountId,
+    IReadOnlyList<RecordRef> OtherContacts);
+
+/// <summary>What the scanner does with one message. Applying it is the web project's job.</summary>
+public sealed record ScanDecision
+{
+    public MailType Type { get; init; }
+    public SkipReason? Skipped { get; init; }
+    /// <summary>Store the message as an e-mail record (Create e-mail).</summary>
+    public bool Store { get; init; }
+    /// <summary>Records to link the stored e-mail to (Bind e-mail), each once.</summary>
+    public IReadOnlyList<RecordRef> Bindings { get; init; } = [];
+    /// <summary>The ticket named in the subject or thread, if any — the e-mail is linked to it as well.</summary>
+    public TicketRef? Ticket { get; init; }
+    public TicketTransition? TicketChange { get; init; }
+    public TicketDraft? NewTicket { get; init; }
+
+    public static ScanDecision Skip(MailType type, SkipReason reason) => new() { Type = type, Skipped = reason };
+}

@@ -1,0 +1,29 @@
+namespace PrivateMail.Domain.Scanning;
+
+/// <summary>One mailbox's scanner settings, as the decision needs them.</summary>
+/// <param name="OwnerId">The mailbox owner: owner of stored mail and created tickets.</param>
+/// <param name="SearchFieldKeys">Keys from <see cref="SearchFields"/>.</param>
+/// <param name="EmailExceptions">Normalised addresses whose mail is skipped.</param>
+/// <param name="DomainExceptions">Normalised domains whose mail is skipped.</param>
+public sealed record ScannerSettings(
+    string OwnerId,
+    ScannerActions Actions,
+    IReadOnlyCollection<string> SearchFieldKeys,
+    IReadOnlyCollection<string> EmailExceptions,
+    IReadOnlyCollection<string> DomainExceptions);
+
+/// <summary>Exceptions an administrator sets for every mailbox; merged with each mailbox's own.</summary>
+public sealed record GlobalExceptions(IReadOnlyCollection<string> Emails, IReadOnlyCollection<string> Domains)
+{
+    public static GlobalExceptions None { get; } = new([], []);
+}
+
+/// <summary>The ticket status names the scanner moves tickets between (editable by administrators).</summary>
+/// <param name="WaitingForResponse">A reply to a ticket in this status…</param>
+/// <param name="Answered">…moves it to this one.</param>
+/// <param name="Reopen">A reply to a ticket in a closing status moves it here.</param>
+/// <param name="NewTicket">The status of tickets the scanner creates.</param>
+public sealed record TicketStatusMapping(string WaitingForResponse, string Answered, string Reopen, string NewTicket)
+{
+    public static TicketStatusMapping Default { get; } = new("Waiting for response", "Answered", "Open", "Open");
+}
