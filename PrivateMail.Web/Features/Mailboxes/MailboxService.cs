@@ -151,7 +151,7 @@ public sealed class MailboxService(
 
         var result = await imap.ListFoldersAsync(target.Endpoint!, target.Credentials, cancellationToken);
         return result.Connection.Succeeded
-            ? new MailboxFolderList(true, null, result.Folders)
+            ? new MailboxFolderList(true, null, FolderTree.Order(result.Folders))
             : new MailboxFolderList(false, ConnectionMessages.Describe(result.Connection, target.Endpoint!), []);
     }
 

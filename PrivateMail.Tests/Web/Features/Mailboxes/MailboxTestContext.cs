@@ -42,7 +42,8 @@ public abstract class MailboxTestContext : PrivateMailTestContext, IAsyncLifetim
         bool active = true,
         bool visible = true,
         MailAuthMethod auth = MailAuthMethod.Password,
-        OAuthProvider? provider = null)
+        OAuthProvider? provider = null,
+        bool? validateCertificate = null)
     {
         await using var db = await CreateDbAsync();
         var server = new MailServer
@@ -51,7 +52,7 @@ public abstract class MailboxTestContext : PrivateMailTestContext, IAsyncLifetim
             ImapHost = host,
             ImapPort = port,
             ImapSecurity = security,
-            ValidateCertificate = security != MailSecurity.None,
+            ValidateCertificate = validateCertificate ?? security != MailSecurity.None,
             IsActive = active,
             IsVisible = visible,
             AuthMethod = auth,
