@@ -64,6 +64,19 @@ public static class MailboxLabels
         _ => null,
     };
 
+    public static string RoleIcon(FolderRole role) => role switch
+    {
+        FolderRole.Inbox => MudBlazor.Icons.Material.Outlined.Inbox,
+        FolderRole.Sent => MudBlazor.Icons.Material.Outlined.Send,
+        FolderRole.Drafts => MudBlazor.Icons.Material.Outlined.Drafts,
+        FolderRole.Trash => MudBlazor.Icons.Material.Outlined.Delete,
+        FolderRole.Junk => MudBlazor.Icons.Material.Outlined.Report,
+        FolderRole.Archive => MudBlazor.Icons.Material.Outlined.Archive,
+        FolderRole.All => MudBlazor.Icons.Material.Outlined.AllInbox,
+        FolderRole.Flagged => MudBlazor.Icons.Material.Outlined.Flag,
+        _ => MudBlazor.Icons.Material.Outlined.Folder,
+    };
+
     public static string Status(MailboxStatus status) => status switch
     {
         MailboxStatus.Inactive => MailboxStrings.StatusInactive,

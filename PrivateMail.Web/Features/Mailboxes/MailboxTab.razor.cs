@@ -27,6 +27,9 @@ public sealed partial class MailboxTab
     [Inject]
     public required ISnackbar Snackbar { get; init; }
 
+    [Inject]
+    public required TimeProvider Time { get; init; }
+
     private SelectableServer? SelectedServer => _servers.FirstOrDefault(s => s.Id == _model?.MailServerId);
 
     private bool IsOAuth => SelectedServer?.AuthMethod == MailAuthMethod.OAuth2;
@@ -45,6 +48,11 @@ public sealed partial class MailboxTab
         MailboxStatus.Inactive => Color.Default,
         _ => Color.Success,
     };
+
+    /// <summary>Today in the owner's time zone: the latest import date the service accepts.</summary>
+    private DateTime OwnerToday => TimeZoneInfo.TryFindSystemTimeZoneById(_model?.TimeZone ?? "UTC", out var zone)
+        ? TimeZoneInfo.ConvertTime(Time.GetUtcNow(), zone).Date
+        : Time.GetUtcNow().UtcDateTime.Date;
 
     private string LockedAtText => _model?.LastErrorAt is { } at
         ? $"{at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({_model.TimeZone})"

@@ -36,11 +36,14 @@ public sealed class MailboxTabDovecotTests(DovecotFixture dovecot) : MailboxTest
         page.WaitForAssertion(() => Assert.Equal("Loaded", page.Find("#mailbox-folders").GetAttribute("data-state")), ImapBound);
         var rows = page.FindAll("#mailbox-folders .pm-folder").ToList();
         Assert.Equal("INBOX", rows[0].GetAttribute("data-folder"));
-        Assert.Contains("Inbox", rows[0].TextContent);
+        Assert.Equal("Inbox", rows[0].GetAttribute("data-role"));
         Assert.True(page.Find("#mailbox-folder-0").HasAttribute("checked"));
         var sent = rows.Single(r => r.GetAttribute("data-folder") == "Sent");
-        Assert.Contains("Sent", sent.QuerySelector(".pm-folder-role")!.TextContent);
-        Assert.Contains("Trash", rows.Single(r => r.GetAttribute("data-folder") == "Trash").TextContent);
+        Assert.Equal("Sent", sent.GetAttribute("data-role"));
+        // Named like its role: labelled by its icon, not "Sent Sent".
+        Assert.Equal("Sent", sent.QuerySelector(".pm-folder-name")!.TextContent);
+        Assert.Null(sent.QuerySelector(".pm-folder-role"));
+        Assert.Equal("Trash", rows.Single(r => r.GetAttribute("data-folder") == "Trash").GetAttribute("data-role"));
         Assert.Null(sent.QuerySelector("input[checked]"));
         var nested = rows.Single(r => r.GetAttribute("data-folder") == $"Archive{separator}2025");
         Assert.Contains("padding-left:1.5rem", nested.GetAttribute("style"));
@@ -54,5 +57,25 @@ public sealed class MailboxTabDovecotTests(DovecotFixture dovecot) : MailboxTest
         await page.Find("#mailbox-save").ClickAsync(new MouseEventArgs());
 
         Assert.Equal(["INBOX", "Sent"], (await LoadMailboxAsync(JanId))!.Folders);
+    }
+
+    [Fact]
+    public async Task In_polish_special_use_folders_carry_their_polish_label()
+    {
+        UseCulture("pl");
+        await AddServerAsync("Dovecot", dovecot.Host, dovecot.ImapPort, MailSecurity.None);
+        var page = RenderMailboxTab();
+        page.WaitForElement("#mailbox-form");
+        page.Find("#mailbox-login").Input(dovecot.Bob.Login);
+        page.Find("#mailbox-password").Input(dovecot.Bob.Password);
+
+        await page.Find("#mailbox-load-folders").ClickAsync(new MouseEventArgs());
+
+        page.WaitForAssertion(() => Assert.Equal("Loaded", page.Find("#mailbox-folders").GetAttribute("data-state")), ImapBound);
+        string? Label(string folder) => page.Find($"#mailbox-folders .pm-folder[data-folder='{folder}'] .pm-folder-role").TextContent;
+        Assert.Equal("Odebrane", Label("INBOX"));
+        Assert.Equal("Wysłane", Label("Sent"));
+        Assert.Equal("Kosz", Label("Trash"));
+        Assert.Contains("Wybrano: 1.", page.Find("#mailbox-folders").TextContent);
     }
 }
