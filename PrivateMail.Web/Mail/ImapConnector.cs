@@ -169,7 +169,10 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
     private static MailFolder ToMailFolder(IMailFolder folder)
     {
         var depth = folder.DirectorySeparator == '\0' ? 0 : folder.FullName.Count(c => c == folder.DirectorySeparator);
-        return new MailFolder(folder.FullName, folder.Name, depth, RoleOf(folder), !folder.Attributes.HasFlag(FolderAttributes.NoSelect));
+        // With LIST-EXTENDED a parent that exists only through its children comes back as \NonExistent, which
+        // implies \Noselect (RFC 5258) — Dovecot does this for e.g. "A" when only "A.B" was created.
+        var canSelect = (folder.Attributes & (FolderAttributes.NoSelect | FolderAttributes.NonExistent)) == 0;
+        return new MailFolder(folder.FullName, folder.Name, depth, RoleOf(folder), canSelect);
     }
 
     private static FolderRole RoleOf(IMailFolder folder)

@@ -4,6 +4,7 @@ internal static class MailboxesExtensions
 {
     public static IServiceCollection AddMailboxes(this IServiceCollection services)
     {
+        services.AddScoped<MailboxService>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Features.Localization;
 using PrivateMail.Web.Resources;
 
@@ -13,7 +14,14 @@ public sealed record UserRow(
     bool IsAdministrator,
     bool IsActive,
     bool IsLockedOut,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The user's private mailbox as administrators may see it (never its login or password), or null.</summary>
+    public UserMailboxSummary? Mailbox { get; init; }
+}
+
+/// <summary>That a user has a private mailbox: its name, server and status.</summary>
+public sealed record UserMailboxSummary(string Name, string ServerName, MailboxStatus Status);
 
 public sealed class NewUserModel
 {

@@ -24,18 +24,31 @@ public sealed class UserAdminService(
         var adminRoleId = await db.Roles.Where(r => r.Name == Roles.Administrator).Select(r => r.Id).SingleAsync(cancellationToken);
         var admins = await db.UserRoles.Where(r => r.RoleId == adminRoleId).Select(r => r.UserId).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var users = await db.Users.AsNoTracking().ToListAsync(cancellationToken);
+        // Users with their mailbox in one query (a left join); only the mailbox columns an administrator may see.
+        var users = await (
+                from u in db.Users.AsNoTracking()
+                join m in db.Mailboxes on u.Id equals m.OwnerId into mailboxes
+                from m in mailboxes.DefaultIfEmpty()
+                select new
+                {
+                    User = u,
+                    Mailbox = m == null ? null : new UserMailboxSummary(m.Name, m.MailServer!.Name, m.Status),
+                })
+            .ToListAsync(cancellationToken);
         return users
-            .OrderBy(u => u.UserName, StringComparer.OrdinalIgnoreCase)
-            .Select(u => new UserRow(
-                u.Id,
-                u.UserName ?? "",
-                u.DisplayName,
-                u.Email ?? "",
-                admins.Contains(u.Id),
-                u.IsActive,
-                u.LockoutEnd is { } end && end > now,
-                u.CreatedAt))
+            .OrderBy(r => r.User.UserName, StringComparer.OrdinalIgnoreCase)
+            .Select(r => new UserRow(
+                r.User.Id,
+                r.User.UserName ?? "",
+                r.User.DisplayName,
+                r.User.Email ?? "",
+                admins.Contains(r.User.Id),
+                r.User.IsActive,
+                r.User.LockoutEnd is { } end && end > now,
+                r.User.CreatedAt)
+            {
+                Mailbox = r.Mailbox,
+            })
             .ToList();
     }
 

@@ -1,0 +1,360 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Scanning;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.MySettings;
+using PrivateMail.Web.Features.Secrets;
+using PrivateMail.Web.Features.Security;
+using PrivateMail.Web.Mail;
+using PrivateMail.Web.Resources;
+
+namespace PrivateMail.Web.Features.Mailboxes;
+
+/// <summary>
+/// The signed-in user's own private mailbox. The owner always comes from the server's authentication state:
+/// no method takes a user id or a mailbox id, so a page cannot name someone else's mailbox.
+/// </summary>
+public sealed class MailboxService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    CurrentUser currentUser,
+    SecretProtector secrets,
+    ImapConnector imap,
+    TimeProvider time,
+    ILogger<MailboxService> logger)
+{
+    private const int NameMaxLength = 100;
+    private const int LoginMaxLength = 320;
+    private const int ImportSinceDefaultDays = 30;
+
+    /// <summary>The user's mailbox, or null when they have none. The password is never returned.</summary>
+    public async Task<MailboxModel?> GetAsync(CancellationToken cancellationToken = default)
+    {
+        var userId = await currentUser.GetRequiredIdAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var mailbox = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.OwnerId == userId, cancellationToken);
+        if (mailbox is null)
+        {
+            return null;
+        }
+
+        var zone = await OwnerTimeZoneAsync(db, userId, cancellationToken);
+        return new MailboxModel
+        {
+            Exists = true,
+            Name = mailbox.Name,
+            MailServerId = mailbox.MailServerId,
+            Login = mailbox.Login,
+            HasPassword = !string.IsNullOrEmpty(mailbox.PasswordProtected),
+            Status = mailbox.Status,
+            StoredStatus = mailbox.Status,
+            LastError = mailbox.LastError,
+            LastErrorAt = mailbox.LastErrorAt is { } at ? TimeZoneInfo.ConvertTime(at, zone) : null,
+            TimeZone = zone.Id,
+            Folders = [.. mailbox.Folders],
+            Actions = mailbox.Actions,
+            SearchFields = [.. mailbox.SearchFields],
+            EmailExceptions = [.. mailbox.EmailExceptions],
+            DomainExceptions = [.. mailbox.DomainExceptions],
+            ImportSince = mailbox.ImportSince.ToDateTime(TimeOnly.MinValue),
+        };
+    }
+
+    /// <summary>What a new mailbox starts with: INBOX, Create + Bind, every search field, mail of the last 30 days.</summary>
+    public async Task<MailboxModel> CreateDefaultAsync(CancellationToken cancellationToken = default)
+    {
+        var userId = await currentUser.GetRequiredIdAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
+        var zone = FindTimeZone(user.TimeZone);
+        var servers = await OfferedServers(db).Select(s => s.Id).Take(2).ToListAsync(cancellationToken);
+        return new MailboxModel
+        {
+            Name = string.Format(CultureInfo.CurrentCulture, MailboxStrings.DefaultName, user.DisplayName),
+            // With a single server there is nothing to choose.
+            MailServerId = servers.Count == 1 ? servers[0] : null,
+            Login = user.Email ?? "",
+            TimeZone = zone.Id,
+            ImportSince = Today(zone).AddDays(-ImportSinceDefaultDays).ToDateTime(TimeOnly.MinValue),
+        };
+    }
+
+    /// <summary>Active and visible servers, plus the mailbox's current server if it has since been withdrawn (flagged).</summary>
+    public async Task<IReadOnlyList<SelectableServer>> GetSelectableServersAsync(CancellationToken cancellationToken = default)
+    {
+        var userId = await currentUser.GetRequiredIdAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var currentId = await db.Mailboxes.Where(m => m.OwnerId == userId).Select(m => (int?)m.MailServerId).SingleOrDefaultAsync(cancellationToken);
+        var servers = await db.MailServers.AsNoTracking()
+            .Where(s => (s.IsActive && s.IsVisible) || s.Id == currentId)
+            .Select(s => new SelectableServer(s.Id, s.Name, s.ImapHost, s.AuthMethod, s.OAuthProvider, s.IsActive && s.IsVisible))
+            .ToListAsync(cancellationToken);
+        return servers.OrderBy(s => s.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
+    }
+
+    /// <summary>Validates everything the form cannot be trusted with and saves the user's mailbox (creating it on first save).</summary>
+    public async Task<SaveResult> SaveAsync(MailboxModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var userId = await currentUser.GetRequiredIdAsync();
+        try
+        {
+            return await SaveCoreAsync(userId, model, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            if (!await HasMailboxAsync(userId, cancellationToken))
+            {
+                throw;
+            }
+
+            // Two tabs created the mailbox at once and the unique owner index refused the second: save over the first.
+            return await SaveCoreAsync(userId, model, cancellationToken);
+        }
+    }
+
+    /// <summary>Connects with the form's server and login, and the typed password or, when none is typed, the stored one.</summary>
+    public async Task<MailboxConnectionCheck> TestConnectionAsync(MailboxModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var target = await ResolveConnectionAsync(model, cancellationToken);
+        if (target.Error is { } error)
+        {
+            return new MailboxConnectionCheck(false, error);
+        }
+
+        var result = await imap.TestAsync(target.Endpoint!, target.Credentials, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return new MailboxConnectionCheck(false, ConnectionMessages.Describe(result, target.Endpoint!));
+        }
+
+        return new MailboxConnectionCheck(true, target.Credentials is { } credentials
+            ? string.Format(CultureInfo.CurrentCulture, MailboxStrings.TestSignedIn, credentials.Login)
+            : string.Format(CultureInfo.CurrentCulture, MailboxStrings.TestConnected, target.Endpoint!.Host));
+    }
+
+    /// <summary>Lists the server's folders with the form's server and credentials (typed or stored password).</summary>
+    public async Task<MailboxFolderList> LoadFoldersAsync(MailboxModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var target = await ResolveConnectionAsync(model, cancellationToken);
+        if (target.Error is { } error)
+        {
+            return new MailboxFolderList(false, error, []);
+        }
+
+        if (target.Credentials is null)
+        {
+            return new MailboxFolderList(false, MailboxStrings.FoldersNeedOAuth, []);
+        }
+
+        var result = await imap.ListFoldersAsync(target.Endpoint!, target.Credentials, cancellationToken);
+        return result.Connection.Succeeded
+            ? new MailboxFolderList(true, null, FolderTree.Order(result.Folders))
+            : new MailboxFolderList(false, ConnectionMessages.Describe(result.Connection, target.Endpoint!), []);
+    }
+
+    private async Task<SaveResult> SaveCoreAsync(string userId, MailboxModel model, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var mailbox = await db.Mailboxes.SingleOrDefaultAsync(m => m.OwnerId == userId, cancellationToken);
+        var zone = await OwnerTimeZoneAsync(db, userId, cancellationToken);
+        var errors = new Dictionary<string, string>();
+
+        var name = model.Name?.Trim() ?? "";
+        if (name.Length == 0)
+        {
+            errors[nameof(model.Name)] = Required(Strings.Name);
+        }
+        else if (name.Length > NameMaxLength)
+        {
+            errors[nameof(model.Name)] = TooLong(Strings.Name, NameMaxLength);
+        }
+
+        var server = model.MailServerId is { } serverId ? await FindUsableServerAsync(db, mailbox, serverId, cancellationToken) : null;
+        if (server is null)
+        {
+            errors[nameof(model.MailServerId)] = model.MailServerId is null ? Required(MailboxStrings.Server) : MailboxStrings.ValidationServer;
+        }
+
+        var login = model.Login?.Trim() ?? "";
+        var typedPassword = model.Password ?? "";
+        if (login.Length > LoginMaxLength)
+        {
+            errors[nameof(model.Login)] = TooLong(MailboxStrings.Login, LoginMaxLength);
+        }
+        else if (server?.AuthMethod == MailAuthMethod.Password && login.Length == 0)
+        {
+            errors[nameof(model.Login)] = Required(MailboxStrings.Login);
+        }
+
+        // A blank password keeps the stored one; only the first save of a login/password mailbox must bring one.
+        if (server?.AuthMethod == MailAuthMethod.Password && typedPassword.Length == 0 && string.IsNullOrEmpty(mailbox?.PasswordProtected))
+        {
+            errors[nameof(model.Password)] = Required(Strings.Password);
+        }
+
+        var status = model.Status;
+        if (!Enum.IsDefined(status))
+        {
+            errors[nameof(model.Status)] = Required(Strings.Status);
+        }
+        else if (status == MailboxStatus.Locked && mailbox?.Status != MailboxStatus.Locked)
+        {
+            errors[nameof(model.Status)] = MailboxStrings.ValidationStatus;
+        }
+        else if (status == MailboxStatus.Active && mailbox?.Status == MailboxStatus.Locked)
+        {
+            // Only the scanner lifts a lock, once it connects again; the owner may switch a locked mailbox off.
+            status = MailboxStatus.Locked;
+        }
+
+        var folders = (model.Folders ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Distinct(StringComparer.Ordinal).ToList();
+        if (folders.Count == 0)
+        {
+            errors[nameof(model.Folders)] = MailboxStrings.ValidationFolders;
+        }
+
+        var knownActions = ScannerActionRules.InOrder.Aggregate(ScannerActions.None, (all, a) => all | a);
+        if ((model.Actions & ~knownActions) != 0 || !ScannerActionRules.IsConsistent(model.Actions))
+        {
+            errors[nameof(model.Actions)] = MailboxStrings.ValidationActions;
+        }
+
+        var searchFields = model.SearchFields ?? [];
+        if (searchFields.FirstOrDefault(k => SearchFields.Find(k) is null) is { } unknown)
+        {
+            errors[nameof(model.SearchFields)] = string.Format(CultureInfo.CurrentCulture, MailboxStrings.ValidationSearchField, unknown);
+        }
+
+        var emailExceptions = NormaliseAll(model.EmailExceptions, AddressRules.NormaliseAddress, out var badAddress);
+        if (badAddress is not null)
+        {
+            errors[nameof(model.EmailExceptions)] = string.Format(CultureInfo.CurrentCulture, MailboxStrings.ValidationEmail, badAddress);
+        }
+
+        var domainExceptions = NormaliseAll(model.DomainExceptions, AddressRules.NormaliseDomain, out var badDomain);
+        if (badDomain is not null)
+        {
+            errors[nameof(model.DomainExceptions)] = string.Format(CultureInfo.CurrentCulture, MailboxStrings.ValidationDomain, badDomain);
+        }
+
+        if (model.ImportSince is not { } since)
+        {
+            errors[nameof(model.ImportSince)] = Required(MailboxStrings.ImportSince);
+        }
+        else if (DateOnly.FromDateTime(since) > Today(zone))
+        {
+            errors[nameof(model.ImportSince)] = MailboxStrings.ValidationImportSinceFuture;
+        }
+
+        if (errors.Count > 0)
+        {
+            return new SaveResult(errors);
+        }
+
+        var now = time.GetUtcNow();
+        var created = mailbox is null;
+        mailbox ??= db.Mailboxes.Add(new Mailbox { OwnerId = userId, CreatedAt = now }).Entity;
+        mailbox.Name = name;
+        mailbox.MailServerId = server!.Id;
+        mailbox.Login = login;
+        if (typedPassword.Length > 0)
+        {
+            mailbox.PasswordProtected = secrets.Protect(typedPassword);
+        }
+
+        mailbox.Status = status;
+        mailbox.Folders = folders;
+        mailbox.Actions = model.Actions;
+        // Catalogue order, each once: what is stored does not depend on the order things were ticked.
+        mailbox.SearchFields = SearchFields.All.Select(f => f.Key).Where(searchFields.Contains).ToList();
+        mailbox.EmailExceptions = emailExceptions;
+        mailbox.DomainExceptions = domainExceptions;
+        mailbox.ImportSince = DateOnly.FromDateTime(model.ImportSince!.Value);
+        mailbox.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Private mailbox {MailboxId} of user {UserId} {Action} (server {ServerId}, password {PasswordChange}).",
+            mailbox.Id, userId, created ? "created" : "updated", server.Id, typedPassword.Length > 0 ? "replaced" : "kept");
+        return SaveResult.Success;
+    }
+
+    private sealed record ConnectionTarget(ImapEndpoint? Endpoint, ImapCredentials? Credentials, string? Error);
+
+    private async Task<ConnectionTarget> ResolveConnectionAsync(MailboxModel model, CancellationToken cancellationToken)
+    {
+        var userId = await currentUser.GetRequiredIdAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var mailbox = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.OwnerId == userId, cancellationToken);
+        var server = model.MailServerId is { } serverId ? await FindUsableServerAsync(db, mailbox, serverId, cancellationToken) : null;
+        if (server is null)
+        {
+            return new ConnectionTarget(null, null, model.MailServerId is null ? MailboxStrings.FoldersNeedLogin : MailboxStrings.ValidationServer);
+        }
+
+        var endpoint = new ImapEndpoint(server.ImapHost, server.ImapPort, server.ImapSecurity, server.ValidateCertificate);
+        var login = model.Login?.Trim() ?? "";
+        // The stored password is decrypted here, on the server, and goes only to the mail server.
+        var password = string.IsNullOrEmpty(model.Password) ? secrets.Unprotect(mailbox?.PasswordProtected) : model.Password;
+        if (login.Length > 0 && !string.IsNullOrEmpty(password))
+        {
+            return new ConnectionTarget(endpoint, new ImapCredentials(login, password), null);
+        }
+
+        return server.AuthMethod == MailAuthMethod.OAuth2
+            ? new ConnectionTarget(endpoint, null, null)
+            : new ConnectionTarget(null, null, MailboxStrings.FoldersNeedLogin);
+    }
+
+    /// <summary>An active and visible server, or the mailbox's current one (kept even after it was withdrawn).</summary>
+    private static Task<MailServer?> FindUsableServerAsync(AppDbContext db, Mailbox? mailbox, int serverId, CancellationToken cancellationToken)
+    {
+        var currentId = mailbox?.MailServerId;
+        return db.MailServers.AsNoTracking()
+            .SingleOrDefaultAsync(s => s.Id == serverId && ((s.IsActive && s.IsVisible) || s.Id == currentId), cancellationToken);
+    }
+
+    private static IQueryable<MailServer> OfferedServers(AppDbContext db) => db.MailServers.Where(s => s.IsActive && s.IsVisible);
+
+    private async Task<bool> HasMailboxAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Mailboxes.AnyAsync(m => m.OwnerId == userId, cancellationToken);
+    }
+
+    /// <summary>Each entry in comparison form, once, in the order typed; <paramref name="invalid"/> is the first refused entry.</summary>
+    private static List<string> NormaliseAll(IEnumerable<string>? values, Func<string?, string?> normalise, out string? invalid)
+    {
+        invalid = null;
+        var result = new List<string>();
+        foreach (var value in values ?? [])
+        {
+            if (normalise(value) is { } normalised)
+            {
+                if (!result.Contains(normalised, StringComparer.Ordinal))
+                {
+                    result.Add(normalised);
+                }
+            }
+            else
+            {
+                invalid ??= value;
+            }
+        }
+
+        return result;
+    }
+
+    private static async Task<TimeZoneInfo> OwnerTimeZoneAsync(AppDbContext db, string userId, CancellationToken cancellationToken) =>
+        FindTimeZone(await db.Users.Where(u => u.Id == userId).Select(u => u.TimeZone).SingleAsync(cancellationToken));
+
+    private static TimeZoneInfo FindTimeZone(string? id) =>
+        id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    private DateOnly Today(TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+
+    private static string Required(string field) => string.Format(CultureInfo.CurrentCulture, Strings.ValidationRequired, field);
+
+    private static string TooLong(string field, int max) => string.Format(CultureInfo.CurrentCulture, Strings.ValidationMaxLength, field, max);
+}

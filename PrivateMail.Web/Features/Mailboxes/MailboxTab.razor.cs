@@ -1,0 +1,188 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using MudBlazor;
+using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Scanning;
+using PrivateMail.Web.Resources;
+
+namespace PrivateMail.Web.Features.Mailboxes;
+
+public sealed partial class MailboxTab
+{
+    private readonly CancellationTokenSource _lifetime = new();
+    private MailboxModel? _model;
+    private IReadOnlyList<SelectableServer> _servers = [];
+    private EditContext? _editContext;
+    private ValidationMessageStore? _serverErrors;
+    private ChipListInput? _emailChips;
+    private ChipListInput? _domainChips;
+    private MailboxConnectionCheck? _testResult;
+    private bool _saving;
+    private bool _testing;
+
+    [Inject]
+    public required MailboxService Mailboxes { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required TimeProvider Time { get; init; }
+
+    private SelectableServer? SelectedServer => _servers.FirstOrDefault(s => s.Id == _model?.MailServerId);
+
+    private bool IsOAuth => SelectedServer?.AuthMethod == MailAuthMethod.OAuth2;
+
+    /// <summary>What the status chip says: the switch's choice, except that only the scanner lifts a lock.</summary>
+    private MailboxStatus EffectiveStatus => _model switch
+    {
+        { Status: MailboxStatus.Inactive } => MailboxStatus.Inactive,
+        { StoredStatus: MailboxStatus.Locked } => MailboxStatus.Locked,
+        _ => MailboxStatus.Active,
+    };
+
+    private Color StatusColor => EffectiveStatus switch
+    {
+        MailboxStatus.Locked => Color.Error,
+        MailboxStatus.Inactive => Color.Default,
+        _ => Color.Success,
+    };
+
+    /// <summary>Today in the owner's time zone: the latest import date the service accepts.</summary>
+    private DateTime OwnerToday => TimeZoneInfo.TryFindSystemTimeZoneById(_model?.TimeZone ?? "UTC", out var zone)
+        ? TimeZoneInfo.ConvertTime(Time.GetUtcNow(), zone).Date
+        : Time.GetUtcNow().UtcDateTime.Date;
+
+    private string LockedAtText => _model?.LastErrorAt is { } at
+        ? $"{at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({_model.TimeZone})"
+        : "—";
+
+    protected override async Task OnInitializedAsync()
+    {
+        _servers = await Mailboxes.GetSelectableServersAsync(_lifetime.Token);
+        _model = await Mailboxes.GetAsync(_lifetime.Token) ?? await Mailboxes.CreateDefaultAsync(_lifetime.Token);
+        _editContext = new EditContext(_model);
+        _serverErrors = new ValidationMessageStore(_editContext);
+        // A server-side error on a field clears as soon as the user edits that field.
+        _editContext.OnFieldChanged += (_, e) => _serverErrors.Clear(e.FieldIdentifier);
+    }
+
+    private static string ServerLabel(SelectableServer server) =>
+        server.IsOffered ? server.Name : string.Format(CultureInfo.CurrentCulture, MailboxStrings.ServerWithdrawn, server.Name);
+
+    private string? ErrorFor(string field) =>
+        _editContext?.GetValidationMessages(_editContext.Field(field)).FirstOrDefault();
+
+    private void FieldChanged(string field) => _editContext?.NotifyFieldChanged(_editContext.Field(field));
+
+    private void OnServerChanged(int? serverId)
+    {
+        _model!.MailServerId = serverId;
+        _testResult = null;
+        FieldChanged(nameof(MailboxModel.MailServerId));
+    }
+
+    private void SetActive(bool on)
+    {
+        // Switching on asks for Active; the service keeps a scanner lock until the scanner lifts it.
+        _model!.Status = on ? MailboxStatus.Active : MailboxStatus.Inactive;
+        FieldChanged(nameof(MailboxModel.Status));
+    }
+
+    private void ToggleAction(ScannerActions action, bool on)
+    {
+        _model!.Actions = ScannerActionRules.Toggle(_model.Actions, action, on);
+        FieldChanged(nameof(MailboxModel.Actions));
+    }
+
+    private void ToggleSearchField(string key, bool on)
+    {
+        if (on && !_model!.SearchFields.Contains(key))
+        {
+            _model.SearchFields.Add(key);
+        }
+        else if (!on)
+        {
+            _model!.SearchFields.Remove(key);
+        }
+
+        FieldChanged(nameof(MailboxModel.SearchFields));
+    }
+
+    private Task<MailboxFolderList> LoadFoldersAsync() => Mailboxes.LoadFoldersAsync(_model!, _lifetime.Token);
+
+    private async Task TestAsync()
+    {
+        if (_model is null || _testing)
+        {
+            return;
+        }
+
+        _testing = true;
+        _testResult = null;
+        try
+        {
+            _testResult = await Mailboxes.TestConnectionAsync(_model, _lifetime.Token);
+        }
+        finally
+        {
+            _testing = false;
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_model is null || _editContext is null || _serverErrors is null || _saving)
+        {
+            return;
+        }
+
+        _saving = true;
+        try
+        {
+            _serverErrors.Clear();
+            // Text still in a chip box counts as typed: add it, or stop with its error shown and the text kept.
+            var emailsOk = _emailChips is null || await _emailChips.CommitPendingAsync();
+            var domainsOk = _domainChips is null || await _domainChips.CommitPendingAsync();
+            var formOk = _editContext.Validate();
+            if (!emailsOk || !domainsOk || !formOk)
+            {
+                Snackbar.Add(Strings.FixErrors, Severity.Error);
+                return;
+            }
+
+            var result = await Mailboxes.SaveAsync(_model, _lifetime.Token);
+            if (!result.Succeeded)
+            {
+                foreach (var (field, message) in result.FieldErrors)
+                {
+                    _serverErrors.Add(_editContext.Field(field), message);
+                }
+
+                _editContext.NotifyValidationStateChanged();
+                Snackbar.Add(Strings.FixErrors, Severity.Error);
+                return;
+            }
+
+            // Show what was stored (normalised lists, the lock if any) and empty the password box again.
+            if (await Mailboxes.GetAsync(_lifetime.Token) is { } saved)
+            {
+                _model.CopyFrom(saved);
+            }
+
+            _editContext.NotifyValidationStateChanged();
+            Snackbar.Add(MailboxStrings.Saved, Severity.Success);
+        }
+        finally
+        {
+            _saving = false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _lifetime.Cancel();
+        _lifetime.Dispose();
+    }
+}
