@@ -25,6 +25,7 @@ public sealed partial class MailServerEditPage
     private string? _testLogin;
     private string? _testPassword;
     private string? _testedLogin;
+    private bool _testedWithValidation;
     private ConnectionTestOutcome? _testOutcome;
 
     /// <summary>The server to edit; null for a new one.</summary>
@@ -127,6 +128,7 @@ public sealed partial class MailServerEditPage
         try
         {
             var login = _testLogin;
+            var validation = _model.ValidateCertificate;
             var outcome = await Servers.TestConnectionAsync(_model, login, _testPassword, _disposed.Token);
             foreach (var (field, message) in outcome.FieldErrors)
             {
@@ -139,6 +141,7 @@ public sealed partial class MailServerEditPage
             }
 
             _testedLogin = string.IsNullOrWhiteSpace(login) ? null : login.Trim();
+            _testedWithValidation = validation;
             _testOutcome = outcome;
         }
         catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
