@@ -134,6 +134,9 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
         var socket = ex as SocketException ?? ex.InnerException as SocketException;
         var failure = ex switch
         {
+            // The handshake never got as far as a certificate: nothing answered in time, or the port does not
+            // speak TLS (SSL/TLS chosen for a plain port). Neither is a certificate problem.
+            SslHandshakeException when certificate?.Subject is null => IsTimeout(ex.InnerException) ? ConnectionFailure.Timeout : ConnectionFailure.Protocol,
             AuthenticationException => ConnectionFailure.AuthenticationFailed,
             SslHandshakeException => ConnectionFailure.Tls,
             OperationCanceledException or TimeoutException => ConnectionFailure.Timeout,
@@ -151,6 +154,19 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
             CertificateSubject = certificate?.Subject ?? handshake?.ServerCertificate?.Subject,
             CertificateProblem = certificate?.Problem,
         };
+    }
+
+    private static bool IsTimeout(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is OperationCanceledException or TimeoutException or SocketException { SocketErrorCode: SocketError.TimedOut })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static async Task DisconnectQuietlyAsync(ImapClient client)

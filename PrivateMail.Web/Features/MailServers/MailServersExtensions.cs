@@ -4,6 +4,7 @@ internal static class MailServersExtensions
 {
     public static IServiceCollection AddMailServers(this IServiceCollection services)
     {
+        services.AddScoped<MailServerService>();
         return services;
     }
 }
