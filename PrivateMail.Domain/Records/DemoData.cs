@@ -114,6 +114,7 @@ public static class DemoData
         ArgumentOutOfRangeException.ThrowIfLessThan(owners, 1);
         var random = new Random(seed);
         var domains = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var addresses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         var accounts = new List<DemoAccount>(counts.Accounts);
@@ -123,6 +124,12 @@ public static class DemoData
         {
             var polish = random.Next(3) != 0;
             var (name, domainStem) = polish ? PolishCompany(random) : EnglishCompany(random);
+            // Account names repeat in real life too, but a demo reads better without twins.
+            for (var attempt = 0; attempt < 20 && !names.Add(name); attempt++)
+            {
+                (name, domainStem) = polish ? PolishCompany(random) : EnglishCompany(random);
+            }
+
             var tld = polish ? ".pl" : random.Next(2) == 0 ? ".co.uk" : ".com";
             var domain = Unique(domains, domainStem, tld);
             accounts.Add(new DemoAccount(
@@ -252,11 +259,11 @@ public static class DemoData
         return candidate;
     }
 
-    /// <summary>About one address in six is written in odd case, as people do: <c>Jan.Kowalski@Firma.PL</c>.</summary>
-    private static string OddCase(Random random, string address) => random.Next(6) switch
+    /// <summary>About one address in five is written in odd case, as people do: <c>Jan.Kowalski@Firma.Pl</c>, now and then all capitals.</summary>
+    private static string OddCase(Random random, string address) => random.Next(20) switch
     {
         0 => address.ToUpperInvariant(),
-        1 => string.Join('.', address.Split('.').Select(part => part.Length > 0 ? char.ToUpperInvariant(part[0]) + part[1..] : part)),
+        1 or 2 or 3 => string.Join('.', address.Split('.').Select(part => part.Length > 0 ? char.ToUpperInvariant(part[0]) + part[1..] : part)),
         _ => address,
     };
 

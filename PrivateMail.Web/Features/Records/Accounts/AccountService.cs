@@ -37,7 +37,7 @@ public sealed class AccountService(
             .Select(a => new { a.Id, a.Name, a.Email, a.Website, a.Domain, a.Phone, OwnerFirst = a.Owner!.FirstName, OwnerLast = a.Owner.LastName, a.Owner.UserName, a.ModifiedAt })
             .ToListAsync(cancellationToken);
         return new GridResult<AccountRow>(
-            page.Select(a => new AccountRow(a.Id, a.Name, a.Email, a.Website, a.Domain, a.Phone,
+            page.Select(a => new AccountRow(a.Id, a.Name, a.Email, a.Website, DomainLabel.Unicode(a.Domain), a.Phone,
                 OwnerDirectory.DisplayName(a.OwnerFirst, a.OwnerLast, a.UserName), a.ModifiedAt)).ToList(),
             total);
     }

@@ -184,6 +184,7 @@ public sealed class DemoDataLoader(
         }
 
         var stored = 0;
+        var richDone = false;
         string? previousId = null;
         foreach (var message in set.Messages)
         {
@@ -198,6 +199,11 @@ public sealed class DemoDataLoader(
             var reply = message.Step > 0;
             var subject = reply ? $"Re: {new RecordNumber(RecordNumber.TicketPrefix, ticket.Sequence).ToSubjectTag()} {demo.Title}" : demo.Title;
             var text = message.FromCustomer ? $"{message.Text}\n\n{contact.FirstName} {contact.LastName}" : $"{message.Text}\n\n-- \n{owner.DisplayName}";
+            // The very first conversation opens with a mail as companies really send it: a letterhead logo inline, a
+            // tracking pixel (held back until "Show images") and a PDF report attached.
+            var rich = !richDone && message.Step == 0 && message.FromCustomer && demo.Account is not null;
+            richDone |= rich;
+            var account = demo.Account is { } accountIndex ? set.Accounts[accountIndex] : null;
             var saved = await emails.StoreAsync(new NewEmail
             {
                 OwnerId = owner.Id,
@@ -210,8 +216,18 @@ public sealed class DemoDataLoader(
                 References = reply && previousId is not null ? [previousId] : [],
                 Type = message.FromCustomer ? EmailType.Received : EmailType.Sent,
                 Text = text,
-                Html = message.FromCustomer ? null : $"<p>{System.Net.WebUtility.HtmlEncode(message.Text)}</p><p style=\"color:#52606d\">-- <br>{System.Net.WebUtility.HtmlEncode(owner.DisplayName)}</p>",
-                RawHeaders = $"Message-ID: <{messageId}>\r\nSubject: {subject}\r\nDate: {date:R}\r\n",
+                Html = rich ? RichHtml(message.Text, contact, account, customer.Domain)
+                    : message.FromCustomer ? null
+                    : $"<p>{System.Net.WebUtility.HtmlEncode(message.Text)}</p><p style=\"color:#52606d\">-- <br>{System.Net.WebUtility.HtmlEncode(owner.DisplayName)}</p>",
+                RawHeaders = $"Message-ID: <{messageId}>\r\nSubject: {subject}\r\nDate: {date:R}\r\nFrom: {(message.FromCustomer ? customer : agent)}\r\nTo: {(message.FromCustomer ? agent : customer)}\r\n",
+                Attachments = rich
+                    ?
+                    [
+                        new NewAttachment("logo.png", "image/png", new MemoryStream(DemoFiles.Logo(31, 95, 168)), $"logo@{customer.Domain}", IsInline: true),
+                        new NewAttachment($"Protokół serwisowy {ticket.Number}.pdf", "application/pdf", new MemoryStream(DemoFiles.Report(
+                            $"Service report {ticket.Number}", demo.Title, $"Reported by {contact.FirstName} {contact.LastName}", "Device: printer, 2nd floor", "Error code: 13.B2"))),
+                    ]
+                    : [],
             }, cancellationToken);
             previousId = messageId;
             var links = new List<(RecordKind, string)> { (RecordKind.Ticket, Key(ticket.Id)), (RecordKind.Contact, Key(contacts[demo.Contact.Value].Id)), (RecordKind.User, owner.Id) };
@@ -225,6 +241,25 @@ public sealed class DemoDataLoader(
         }
 
         return new DemoDataResult(true, accounts.Count, contacts.Count, set.Leads.Count, tickets.Count, stored);
+    }
+
+    private static string RichHtml(string text, DemoContact contact, DemoAccount? account, string domain)
+    {
+        static string E(string? value) => System.Net.WebUtility.HtmlEncode(value ?? "");
+        return $"""
+            <div style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1f2933">
+              <p><img src="cid:logo@{domain}" alt="{E(account?.Name)}" width="160" height="48"></p>
+              <p>Dzień dobry,</p>
+              <p>{E(text)}</p>
+              <p>W załączniku przesyłam protokół z ostatniego serwisu. Szczegóły w <a href="https://{domain}/serwis">panelu serwisowym</a>.</p>
+              <table style="border-collapse:collapse;margin:12px 0">
+                <tr><td style="padding:4px 12px 4px 0;color:#52606d">Urządzenie</td><td style="padding:4px 0"><b>Drukarka, II piętro</b></td></tr>
+                <tr><td style="padding:4px 12px 4px 0;color:#52606d">Kod błędu</td><td style="padding:4px 0"><b>13.B2</b></td></tr>
+              </table>
+              <p style="color:#52606d;border-top:1px solid #d9e2ec;padding-top:8px">{E(contact.FirstName)} {E(contact.LastName)}<br>{E(account?.Name)}<br>tel. {E(contact.Phone)}</p>
+              <img src="https://newsletter.{domain}/open.gif?m=demo" width="1" height="1" alt="">
+            </div>
+            """;
     }
 
     private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);

@@ -217,7 +217,7 @@ public sealed class EmailService(
         {
             var contacts = await RecordAccess.Visible(db.Contacts.AsNoTracking(), viewer).Where(c => contactIds.Contains(c.Id))
                 .Select(c => new { c.Id, c.FirstName, c.LastName, c.Email }).ToListAsync(cancellationToken);
-            result.AddRange(contacts.Select(c => new EmailLinkInfo(RecordKind.Contact, Key(c.Id), Contacts.ContactService.Label(c.FirstName, c.LastName, c.Email), $"contacts/{c.Id}")));
+            result.AddRange(contacts.Select(c => new EmailLinkInfo(RecordKind.Contact, Key(c.Id), $"{c.FirstName} {c.LastName}".Trim(), $"contacts/{c.Id}")));
         }
 
         var accountIds = Ids(RecordKind.Account);
