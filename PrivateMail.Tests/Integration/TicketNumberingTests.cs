@@ -66,6 +66,26 @@ public sealed class TicketNumberingTests : IDisposable
     }
 
     [Fact]
+    public async Task The_scanner_finds_a_ticket_by_number_with_its_status_and_moves_it_by_status_name()
+    {
+        await using var app = await AppServices.StartAsync(_database);
+        var store = app.Services.GetRequiredService<TicketStore>();
+        var owner = await CreateOwnerAsync(app.Services);
+        var closed = (await store.FindStatusAsync("CLOSED"))!.Value;
+        var created = await store.CreateAsync(new NewTicket("Printer", "", closed, TicketPriority.Normal, null, null, owner));
+
+        var found = await store.FindAsync(new RecordNumber("t", created.Number.Sequence));
+        var reopen = (await store.FindStatusAsync((await store.GetStatusNamesAsync()).Reopen))!.Value;
+        Assert.True(await store.SetStatusAsync(created.Id, reopen));
+
+        Assert.Equal(new TicketInfo(created.Id, created.Number, TicketStatuses.Closed, true), found);
+        Assert.Equal(TicketStatuses.Open, (await store.FindAsync(created.Number))!.Status);
+        Assert.Null(await store.FindAsync(new RecordNumber("X", created.Number.Sequence)));
+        Assert.Null(await store.FindAsync(new RecordNumber("T", 999)));
+        Assert.Null(await store.FindStatusAsync("No such status"));
+    }
+
+    [Fact]
     public async Task The_database_refuses_a_repeated_number_whatever_the_code_does()
     {
         await using var app = await AppServices.StartAsync(_database);

@@ -68,7 +68,7 @@ public sealed class EmailStore(
         var entity = new Email
         {
             Subject = email.Subject,
-            From = email.From?.ToString(),
+            From = Display(email.From),
             FromNormalised = email.From?.Normalised,
             To = Join(email.To),
             Cc = Join(email.Cc),
@@ -90,7 +90,7 @@ public sealed class EmailStore(
             DedupeKey = key,
             OwnerId = email.OwnerId,
             CreatedAt = time.GetUtcNow(),
-            SearchText = Records.SearchText.Build(email.Subject, email.From?.ToString(), email.From?.Normalised, Join(email.To), Join(email.Cc)),
+            SearchText = Records.SearchText.Build(email.Subject, Display(email.From), email.From?.Normalised, Join(email.To), Join(email.Cc)),
         };
 
         // Files first: a crash leaves at worst an unreferenced file, never a row without its content.
@@ -166,7 +166,13 @@ public sealed class EmailStore(
     private static async Task<int?> FindAsync(AppDbContext db, int? mailboxId, string key, CancellationToken cancellationToken) =>
         await db.Emails.Where(e => e.MailboxId == mailboxId && e.DedupeKey == key).Select(e => (int?)e.Id).FirstOrDefaultAsync(cancellationToken);
 
-    private static string Join(IEnumerable<EmailAddress> addresses) => string.Join(", ", addresses.Select(a => a.ToString()));
+    private static string Join(IEnumerable<EmailAddress> addresses) => string.Join(", ", addresses.Select(Display));
+
+    /// <summary>An address as a header shows it; a display name with a comma is quoted so a list of them still reads right.</summary>
+    private static string? Display(EmailAddress? address) =>
+        address is null ? null
+        : address.DisplayName is { } name && name.IndexOfAny([',', ';', '<', '>', '"']) >= 0 ? $"\"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\" <{address.Address}>"
+        : address.ToString();
 
     /// <summary>A Message-ID without brackets and space; null when empty or absurd.</summary>
     private static string? Clean(string? messageId)

@@ -12,6 +12,9 @@ public sealed record NewTicket(string Title, string Description, int StatusId, T
 /// <summary>A created ticket: its id and the number replies will carry.</summary>
 public sealed record CreatedTicket(int Id, RecordNumber Number);
 
+/// <summary>A ticket as the scanner's Open ticket action needs it.</summary>
+public sealed record TicketInfo(int Id, RecordNumber Number, string Status, bool StatusIsClosing);
+
 /// <summary>The scanner's status mapping by name, and which statuses are closing.</summary>
 public sealed record TicketStatusNames(string AnswerFrom, string AnswerTo, string Reopen, string NewTicket, IReadOnlySet<string> Closing);
 
@@ -45,10 +48,29 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
     }
 
     /// <summary>The ticket with this number, or null.</summary>
-    public async Task<int?> FindByNumberAsync(RecordNumber number, CancellationToken cancellationToken = default)
+    public async Task<int?> FindByNumberAsync(RecordNumber number, CancellationToken cancellationToken = default) =>
+        (await FindAsync(number, cancellationToken))?.Id;
+
+    /// <summary>The ticket with this number and its status, or null (also for another prefix than the tickets').</summary>
+    public async Task<TicketInfo?> FindAsync(RecordNumber number, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Tickets.Where(t => t.Sequence == number.Sequence).Select(t => (int?)t.Id).SingleOrDefaultAsync(cancellationToken);
+        var prefix = await db.RecordSequences.Where(s => s.Name == RecordSequence.Tickets).Select(s => s.Prefix).SingleAsync(cancellationToken);
+        if (!string.Equals(prefix, number.Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return await db.Tickets.AsNoTracking().Where(t => t.Sequence == number.Sequence)
+            .Select(t => new TicketInfo(t.Id, new RecordNumber(prefix, t.Sequence), t.Status!.Name, t.Status.IsClosing))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The id of the status with this name (any case), or null: the scanner's mapping speaks in names.</summary>
+    public async Task<int?> FindStatusAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.TicketStatuses.Where(s => s.Name == name.Trim()).Select(s => (int?)s.Id).SingleOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>The administrator's status mapping, by status name, for the scanner's decisions.</summary>
