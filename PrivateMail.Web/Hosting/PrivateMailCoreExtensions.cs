@@ -23,7 +23,7 @@ public static class PrivateMailCoreExtensions
     public static IServiceCollection AddPrivateMailCore(this IServiceCollection services, string connectionString)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString));
+        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new UnicodeCollation()));
         // The factory also registers a scoped context, which Identity's stores use.
         services.AddIdentityCore<ApplicationUser>(o =>
             {

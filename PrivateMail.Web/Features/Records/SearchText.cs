@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
 using PrivateMail.Web.Data;
 
 namespace PrivateMail.Web.Features.Records;
@@ -31,4 +32,19 @@ public static class SearchText
     /// <summary>Orders by a key ascending or descending.</summary>
     public static IOrderedQueryable<T> Order<T, TKey>(this IQueryable<T> query, Expression<Func<T, TKey>> key, bool descending) =>
         descending ? query.OrderByDescending(key) : query.OrderBy(key);
+
+    /// <summary>Orders by a text alphabetically for people (<see cref="UnicodeCollation"/>), case-insensitively.</summary>
+    public static IOrderedQueryable<T> OrderText<T>(this IQueryable<T> query, Expression<Func<T, string?>> key, bool descending = false) =>
+        query.Order(Collated(key), descending);
+
+    /// <summary>Then by a text, alphabetically for people.</summary>
+    public static IOrderedQueryable<T> ThenByText<T>(this IOrderedQueryable<T> query, Expression<Func<T, string?>> key) =>
+        query.ThenBy(Collated(key));
+
+    private static Expression<Func<T, string?>> Collated<T>(Expression<Func<T, string?>> key)
+    {
+        var collate = typeof(RelationalDbFunctionsExtensions).GetMethod(nameof(RelationalDbFunctionsExtensions.Collate))!.MakeGenericMethod(typeof(string));
+        var body = Expression.Call(collate, Expression.Constant(EF.Functions), key.Body, Expression.Constant(UnicodeCollation.Name));
+        return Expression.Lambda<Func<T, string?>>(body, key.Parameters);
+    }
 }

@@ -69,6 +69,22 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal(["Ewa Zielińska", "Piotr Mazur", "Jan Adamski"], Names(page)));
     }
 
+    [Theory]
+    [InlineData("pl", new[] { "Adamski", "lewandowski", "Łuczak", "Zieliński", "Żak" })]
+    [InlineData("en", new[] { "Adamski", "lewandowski", "Łuczak", "Żak", "Zieliński" })]
+    public async Task Names_sort_alphabetically_for_the_readers_language_not_by_character_code(string culture, string[] expected)
+    {
+        foreach (var name in new[] { "Żak", "Zieliński", "Łuczak", "lewandowski", "Adamski" })
+        {
+            await _make.ContactAsync(_olga, "Anna", name);
+        }
+
+        UseCulture(culture);
+        var page = await Services.GetRequiredService<ContactService>().ListAsync(new PrivateMail.Web.Features.Records.GridRequest());
+
+        Assert.Equal(expected, page.Items.Select(c => c.LastName));
+    }
+
     [Fact]
     public async Task Searching_finds_polish_names_in_any_case_and_addresses()
     {

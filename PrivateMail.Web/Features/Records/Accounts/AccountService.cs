@@ -29,9 +29,9 @@ public sealed class AccountService(
             nameof(AccountRow.Email) => query.Order(a => a.EmailNormalised, request.Descending),
             nameof(AccountRow.Website) or nameof(AccountRow.Domain) => query.Order(a => a.Domain, request.Descending),
             nameof(AccountRow.Phone) => query.Order(a => a.Phone, request.Descending),
-            nameof(AccountRow.Owner) => query.Order(a => a.Owner!.LastName, request.Descending).ThenBy(a => a.Owner!.FirstName),
+            nameof(AccountRow.Owner) => query.OrderText(a => a.Owner!.LastName, request.Descending).ThenByText(a => a.Owner!.FirstName),
             nameof(AccountRow.ModifiedAt) => query.Order(a => a.ModifiedAt, request.Descending),
-            _ => query.Order(a => a.Name, request.Descending),
+            _ => query.OrderText(a => a.Name, request.Descending),
         };
         var page = await ordered.ThenBy(a => a.Id).Skip(request.Skip).Take(request.Take)
             .Select(a => new { a.Id, a.Name, a.Email, a.Website, a.Domain, a.Phone, OwnerFirst = a.Owner!.FirstName, OwnerLast = a.Owner.LastName, a.Owner.UserName, a.ModifiedAt })
@@ -141,7 +141,7 @@ public sealed class AccountService(
         var viewer = await access.DemandAsync(CrmModule.Accounts);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await SearchText.Apply(RecordAccess.Visible(db.Accounts.AsNoTracking(), viewer), text)
-            .OrderBy(a => a.Name).Take(20)
+            .OrderText(a => a.Name).Take(20)
             .Select(a => new RecordOption(a.Id, a.Name))
             .ToListAsync(cancellationToken);
     }
@@ -158,7 +158,7 @@ public sealed class AccountService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await RecordAccess.Visible(db.Contacts.AsNoTracking(), viewer)
             .Where(c => c.AccountId == accountId)
-            .OrderBy(c => c.LastName).ThenBy(c => c.FirstName)
+            .OrderText(c => c.LastName).ThenByText(c => c.FirstName)
             .Select(c => new { c.Id, c.FirstName, c.LastName, c.Email })
             .Take(200)
             .ToListAsync(cancellationToken);

@@ -24,13 +24,13 @@ public sealed class ContactService(
         var total = await query.CountAsync(cancellationToken);
         var ordered = request.SortBy switch
         {
-            nameof(ContactRow.FirstName) => query.Order(c => c.FirstName, request.Descending).ThenBy(c => c.LastName),
+            nameof(ContactRow.FirstName) => query.OrderText(c => c.FirstName, request.Descending).ThenByText(c => c.LastName),
             nameof(ContactRow.Email) => query.Order(c => c.EmailNormalised, request.Descending),
             nameof(ContactRow.Phone) => query.Order(c => c.Phone, request.Descending),
-            nameof(ContactRow.AccountName) => query.Order(c => c.Account!.Name, request.Descending),
-            nameof(ContactRow.Owner) => query.Order(c => c.Owner!.LastName, request.Descending).ThenBy(c => c.Owner!.FirstName),
+            nameof(ContactRow.AccountName) => query.OrderText(c => c.Account!.Name, request.Descending),
+            nameof(ContactRow.Owner) => query.OrderText(c => c.Owner!.LastName, request.Descending).ThenByText(c => c.Owner!.FirstName),
             nameof(ContactRow.ModifiedAt) => query.Order(c => c.ModifiedAt, request.Descending),
-            _ => query.Order(c => c.LastName, request.Descending).ThenBy(c => c.FirstName),
+            _ => query.OrderText(c => c.LastName, request.Descending).ThenByText(c => c.FirstName),
         };
         var page = await ordered.ThenBy(c => c.Id).Skip(request.Skip).Take(request.Take)
             .Select(c => new
@@ -197,7 +197,7 @@ public sealed class ContactService(
         var viewer = await access.DemandAsync(CrmModule.Contacts);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await SearchText.Apply(RecordAccess.Visible(db.Contacts.AsNoTracking(), viewer), text)
-            .OrderBy(c => c.LastName).ThenBy(c => c.FirstName).Take(20)
+            .OrderText(c => c.LastName).ThenByText(c => c.FirstName).Take(20)
             .Select(c => new { c.Id, c.FirstName, c.LastName, c.Email })
             .ToListAsync(cancellationToken);
         return rows.Select(c => new RecordOption(c.Id, Label(c.FirstName, c.LastName, c.Email))).ToList();

@@ -29,7 +29,7 @@ public sealed class EmailService(
         var total = await query.CountAsync(cancellationToken);
         var ordered = request.SortBy switch
         {
-            nameof(EmailRow.Subject) => query.Order(e => e.Subject, request.Descending),
+            nameof(EmailRow.Subject) => query.OrderText(e => e.Subject, request.Descending),
             nameof(EmailRow.From) => query.Order(e => e.FromNormalised, request.Descending),
             nameof(EmailRow.Type) => query.Order(e => e.Type, request.Descending),
             nameof(EmailRow.Date) => query.Order(e => e.Date, request.Descending),

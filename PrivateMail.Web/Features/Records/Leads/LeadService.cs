@@ -25,12 +25,12 @@ public sealed class LeadService(
         var total = await query.CountAsync(cancellationToken);
         var ordered = request.SortBy switch
         {
-            nameof(LeadRow.FullName) or nameof(LeadRow.LastName) => query.Order(l => l.LastName, request.Descending).ThenBy(l => l.FirstName),
+            nameof(LeadRow.FullName) or nameof(LeadRow.LastName) => query.OrderText(l => l.LastName, request.Descending).ThenByText(l => l.FirstName),
             nameof(LeadRow.Email) => query.Order(l => l.EmailNormalised, request.Descending),
             nameof(LeadRow.Status) => query.Order(l => l.Status, request.Descending),
-            nameof(LeadRow.Owner) => query.Order(l => l.Owner!.LastName, request.Descending).ThenBy(l => l.Owner!.FirstName),
+            nameof(LeadRow.Owner) => query.OrderText(l => l.Owner!.LastName, request.Descending).ThenByText(l => l.Owner!.FirstName),
             nameof(LeadRow.ModifiedAt) => query.Order(l => l.ModifiedAt, request.Descending),
-            _ => query.Order(l => l.Company, request.Descending),
+            _ => query.OrderText(l => l.Company, request.Descending),
         };
         var page = await ordered.ThenBy(l => l.Id).Skip(request.Skip).Take(request.Take)
             .Select(l => new { l.Id, l.Company, l.FirstName, l.LastName, l.Email, l.Status, OwnerFirst = l.Owner!.FirstName, OwnerLast = l.Owner.LastName, l.Owner.UserName, l.ModifiedAt })

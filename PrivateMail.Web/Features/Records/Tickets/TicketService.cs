@@ -32,13 +32,13 @@ public sealed class TicketService(
         var ordered = request.SortBy switch
         {
             nameof(TicketRow.Number) => query.Order(t => t.Sequence, request.Descending),
-            nameof(TicketRow.Title) => query.Order(t => t.Title, request.Descending),
+            nameof(TicketRow.Title) => query.OrderText(t => t.Title, request.Descending),
             nameof(TicketRow.Status) => query.Order(t => t.Status!.SortOrder, request.Descending),
             nameof(TicketRow.Priority) => query.Order(t => t.Priority == Domain.Records.TicketPriority.Urgent ? 3
                 : t.Priority == Domain.Records.TicketPriority.High ? 2 : t.Priority == Domain.Records.TicketPriority.Normal ? 1 : 0, request.Descending),
-            nameof(TicketRow.ContactName) => query.Order(t => t.Contact!.LastName, request.Descending),
-            nameof(TicketRow.AccountName) => query.Order(t => t.Account!.Name, request.Descending),
-            nameof(TicketRow.Owner) => query.Order(t => t.Owner!.LastName, request.Descending).ThenBy(t => t.Owner!.FirstName),
+            nameof(TicketRow.ContactName) => query.OrderText(t => t.Contact!.LastName, request.Descending),
+            nameof(TicketRow.AccountName) => query.OrderText(t => t.Account!.Name, request.Descending),
+            nameof(TicketRow.Owner) => query.OrderText(t => t.Owner!.LastName, request.Descending).ThenByText(t => t.Owner!.FirstName),
             nameof(TicketRow.ModifiedAt) => query.Order(t => t.ModifiedAt, request.Descending),
             // Newest first unless asked otherwise.
             _ => query.Order(t => t.Sequence, descending: !request.Descending || request.SortBy is null),
