@@ -116,6 +116,22 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_administrators_who_see_everyones_contacts_get_an_owner_column()
+    {
+        await _make.ContactAsync(_olga, "Anna", "Nowak");
+        var own = RenderList();
+        Assert.DoesNotContain("Owner", own.Find("#contacts-grid thead").TextContent);
+        await DisposeComponentsAsync();
+
+        var ada = await CreateUserAsync("ada", administrator: true);
+        SignIn("ada", ada, administrator: true);
+        var all = RenderList();
+
+        Assert.Contains("Owner", all.Find("#contacts-grid thead").TextContent);
+        Assert.Contains("Olga Tester", all.Find("#contacts-grid tbody").TextContent);
+    }
+
+    [Fact]
     public async Task The_contact_page_shows_the_details_and_the_linked_e_mails_newest_first()
     {
         var account = await _make.AccountAsync(_olga, "Księgarnia Żak");

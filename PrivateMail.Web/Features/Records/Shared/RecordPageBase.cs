@@ -18,8 +18,15 @@ public abstract class RecordPageBase : ModuleAwareComponent
     [Inject]
     public required UserClock Clock { get; init; }
 
+    [Inject]
+    public required Security.CurrentUser CurrentUser { get; init; }
+
+    /// <summary>Administrators see everyone's records, so lists show them the owner; a user sees only their own.</summary>
+    protected bool IsAdministrator { get; private set; }
+
     protected override async Task OnParametersSetAsync()
     {
+        IsAdministrator = await CurrentUser.IsAdministratorAsync();
         if (ModuleEnabled)
         {
             await Clock.LoadAsync();
