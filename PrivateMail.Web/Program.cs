@@ -1,7 +1,10 @@
+using PrivateMail.Web.Features.Records.DemoData;
 using PrivateMail.Web.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddPrivateMail();
+// --demo-data is a switch without a value; configuration would read the next argument as its value.
+var demoData = args.Contains(DemoDataOnStartup.Switch);
+var builder = WebApplication.CreateBuilder(args.Where(a => a != DemoDataOnStartup.Switch).ToArray());
+builder.AddPrivateMail(loadDemoData: demoData);
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();

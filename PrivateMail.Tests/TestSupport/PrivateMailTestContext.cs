@@ -42,12 +42,17 @@ public abstract class PrivateMailTestContext : BunitContext
         // Authorization must be registered before the first service is resolved; users sign in later.
         _authorization = AddAuthorization();
         Services.AddPrivateMailCore(_database.ConnectionString);
+        // Attachments and other files go to the test's own folder, deleted with the database.
+        Services.Configure<PrivateMailOptions>(o => o.DataDirectory = _database.Directory);
         Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         Services.AddLogging();
         Services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         Services.AddAuthenticationCore();
         await DatabaseInitializer.InitializeAsync(Services);
     }
+
+    /// <summary>The folder of this test's database and files (after <see cref="UseAppServicesAsync"/>).</summary>
+    protected string DataDirectory => _database?.Directory ?? throw new InvalidOperationException("Call UseAppServicesAsync first.");
 
     /// <summary>Creates a user in the database and returns their id.</summary>
     protected async Task<string> CreateUserAsync(string userName, bool administrator = false, string? email = null)

@@ -8,6 +8,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ModuleSetting> ModuleSettings => Set<ModuleSetting>();
     public DbSet<MailServer> MailServers => Set<MailServer>();
     public DbSet<Mailbox> Mailboxes => Set<Mailbox>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Lead> Leads => Set<Lead>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<TicketStatus> TicketStatuses => Set<TicketStatus>();
+    public DbSet<TicketSettings> TicketSettings => Set<TicketSettings>();
+    public DbSet<RecordSequence> RecordSequences => Set<RecordSequence>();
+    public DbSet<Email> Emails => Set<Email>();
+    public DbSet<EmailAttachment> EmailAttachments => Set<EmailAttachment>();
+    public DbSet<EmailLink> EmailLinks => Set<EmailLink>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Modules;
+using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Security;
 
 namespace PrivateMail.Web.Hosting;
 
-/// <summary>Brings a database up to date: migrations, roles, module defaults. Safe to run on every start.</summary>
+/// <summary>Brings a database up to date: migrations, roles, module defaults, ticket statuses. Safe to run on every start.</summary>
 public static class DatabaseInitializer
 {
     public static async Task InitializeAsync(IServiceProvider services)
@@ -18,6 +19,7 @@ public static class DatabaseInitializer
             await db.Database.MigrateAsync();
             // WAL lets the scanner write while pages read.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            await RecordsSeeder.SeedAsync(db);
         }
 
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();

@@ -6,6 +6,7 @@ using PrivateMail.Web.Features.Mailboxes;
 using PrivateMail.Web.Features.MailServers;
 using PrivateMail.Web.Features.Modules;
 using PrivateMail.Web.Features.MySettings;
+using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Features.Setup;
 using PrivateMail.Web.Features.Users;
@@ -22,7 +23,7 @@ public static class PrivateMailCoreExtensions
     public static IServiceCollection AddPrivateMailCore(this IServiceCollection services, string connectionString)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString));
+        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new UnicodeCollation()));
         // The factory also registers a scoped context, which Identity's stores use.
         services.AddIdentityCore<ApplicationUser>(o =>
             {
@@ -49,6 +50,7 @@ public static class PrivateMailCoreExtensions
         services.AddUserAdministration();
         services.AddMailServers();
         services.AddMailboxes();
+        services.AddRecords();
         return services;
     }
 }

@@ -5,6 +5,9 @@ using Microsoft.Data.Sqlite;
 using MudBlazor.Services;
 using PrivateMail.Web.Components;
 using PrivateMail.Web.Components.Account;
+using PrivateMail.Web.Features.Records;
+using PrivateMail.Web.Features.Records.DemoData;
+using PrivateMail.Web.Features.Records.Emails;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Features.Setup;
 
@@ -13,7 +16,7 @@ namespace PrivateMail.Web.Hosting;
 public static class PrivateMailHostingExtensions
 {
     /// <summary>Registers everything the app needs; Program.cs stays one line.</summary>
-    public static WebApplicationBuilder AddPrivateMail(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPrivateMail(this WebApplicationBuilder builder, bool loadDemoData = false)
     {
         var services = builder.Services;
         // Serve MudBlazor's and our own assets from the build output in every environment, not only Development.
@@ -42,6 +45,10 @@ public static class PrivateMailHostingExtensions
         }
 
         services.AddPrivateMailCore(connectionString);
+        if (loadDemoData)
+        {
+            services.AddDemoDataOnStartup();
+        }
 
         services.AddDataProtection()
             .SetApplicationName("PrivateMail")
@@ -96,6 +103,7 @@ public static class PrivateMailHostingExtensions
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapEmailEndpoints();
         app.MapAdditionalIdentityEndpoints();
         return app;
     }

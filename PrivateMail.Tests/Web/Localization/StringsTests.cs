@@ -9,13 +9,14 @@ namespace PrivateMail.Tests.Web.Localization;
 public sealed partial class StringsTests
 {
     /// <summary>Every resource area of the app; a new .resx belongs here.</summary>
-    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings)];
+    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings), nameof(RecordStrings)];
 
     private static ResourceManager Manager(string area) => area switch
     {
         nameof(Strings) => Strings.ResourceManager,
         nameof(MailServerStrings) => MailServerStrings.ResourceManager,
         nameof(MailboxStrings) => MailboxStrings.ResourceManager,
+        nameof(RecordStrings) => RecordStrings.ResourceManager,
         _ => throw new ArgumentOutOfRangeException(nameof(area)),
     };
 

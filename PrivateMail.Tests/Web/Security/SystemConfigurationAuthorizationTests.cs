@@ -15,7 +15,7 @@ public sealed partial class SystemConfigurationAuthorizationTests(SystemConfigur
     private const string UserName = "jan";
     private const string Password = "Test-password-1";
 
-    public static TheoryData<string> AdminPaths => ["/admin", "/admin/modules", "/admin/mail-servers", "/admin/users"];
+    public static TheoryData<string> AdminPaths => ["/admin", "/admin/modules", "/admin/mail-servers", "/admin/users", "/admin/tickets", "/admin/demo-data"];
 
     /// <summary>Page title and a marker only the rendered page contains, per administration page.</summary>
     public static TheoryData<string, string, string> AdminPages => new()
@@ -23,6 +23,8 @@ public sealed partial class SystemConfigurationAuthorizationTests(SystemConfigur
         { "/admin/modules", "Modules - installation – PrivateMail", "id=\"modules-table\"" },
         { "/admin/mail-servers", "Mail servers – PrivateMail", "id=\"mail-servers-empty\"" },
         { "/admin/users", "Users – PrivateMail", "id=\"users-table\"" },
+        { "/admin/tickets", "Tickets – PrivateMail", "id=\"statuses-table\"" },
+        { "/admin/demo-data", "Demo data – PrivateMail", "id=\"demo-data\"" },
     };
 
     [Theory]
@@ -142,7 +144,7 @@ public sealed partial class SystemConfigurationAuthorizationTests(SystemConfigur
 
     private static void AssertNoAdminContent(string html)
     {
-        foreach (var marker in new[] { "modules-table", "mail-servers-empty", "users-table", "admin-menu", "Modules - installation" })
+        foreach (var marker in new[] { "modules-table", "mail-servers-empty", "users-table", "statuses-table", "demo-data-load", "admin-menu", "Modules - installation" })
         {
             Assert.DoesNotContain(marker, html, StringComparison.Ordinal);
         }

@@ -39,6 +39,14 @@ public static class ModuleNames
         _ => MudBlazor.Icons.Material.Outlined.Apps,
     };
 
-    /// <summary>The address of a module's page.</summary>
-    public static string Href(CrmModule module) => $"modules/{module.ToString().ToLowerInvariant()}";
+    /// <summary>The address of a module's page: the record lists; My mail keeps its placeholder until the mail view exists.</summary>
+    public static string Href(CrmModule module) => module switch
+    {
+        CrmModule.Emails => "emails",
+        CrmModule.Contacts => "contacts",
+        CrmModule.Accounts => "accounts",
+        CrmModule.Leads => "leads",
+        CrmModule.Tickets => "tickets",
+        _ => $"modules/{module.ToString().ToLowerInvariant()}",
+    };
 }

@@ -6,6 +6,7 @@ namespace PrivateMail.Web.Features.Setup;
 /// <summary>Whether the first administrator exists. Once true it stays true: the setup page is gone for good.</summary>
 public sealed class SetupState(IDbContextFactory<AppDbContext> dbFactory)
 {
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _done;
 
     /// <summary>Serialises administrator creation so two first visitors cannot both become administrator.</summary>
@@ -19,9 +20,26 @@ public sealed class SetupState(IDbContextFactory<AppDbContext> dbFactory)
         }
 
         await using var db = await dbFactory.CreateDbContextAsync();
-        _done = await db.Users.AnyAsync();
+        if (await db.Users.AnyAsync())
+        {
+            MarkComplete();
+        }
+
         return _done;
     }
 
-    internal void MarkComplete() => _done = true;
+    /// <summary>Completes once the first administrator exists (at once if they already do).</summary>
+    public async Task WhenCompleteAsync(CancellationToken cancellationToken)
+    {
+        if (!await IsCompleteAsync())
+        {
+            await _completed.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    internal void MarkComplete()
+    {
+        _done = true;
+        _completed.TrySetResult();
+    }
 }

@@ -1,0 +1,147 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Scanning;
+using PrivateMail.Tests.TestSupport;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Records.Emails;
+
+namespace PrivateMail.Tests.Integration;
+
+/// <summary>Storing e-mails on a real SQLite file and real attachment files: idempotent, time zones kept, files shared by content.</summary>
+public sealed class EmailStoreTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+    private AppServices? _app;
+    private string _owner = "";
+
+    private IServiceProvider Services => _app!.Services;
+
+    private EmailStore Store => Services.GetRequiredService<EmailStore>();
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await AppServices.StartAsync(_database);
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@example.test", SecurityStamp = "x" };
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        _owner = user.Id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app!.DisposeAsync();
+        _database.Dispose();
+    }
+
+    private NewEmail Message(string? messageId = "<Abc-1@Firma.example>", int? mailboxId = null, params NewAttachment[] attachments) => new()
+    {
+        OwnerId = _owner,
+        Subject = "Faktura 03/2026",
+        From = EmailAddress.Parse("\"Kowalski, Jan\" <Jan@Bücher.example>"),
+        To = [EmailAddress.Parse("olga@example.test")!],
+        Cc = [EmailAddress.Parse("Anna <anna@firma.example>")!],
+        Date = new DateTimeOffset(2026, 3, 4, 10, 15, 0, TimeSpan.FromHours(1)),
+        MessageId = messageId,
+        InReplyTo = "<prev@firma.example>",
+        References = ["<root@firma.example>", "<prev@firma.example>"],
+        MailboxId = mailboxId,
+        Folder = "INBOX",
+        Uid = 42,
+        UidValidity = 7,
+        Html = "<p>Dzień dobry</p><script>x()</script>",
+        Attachments = attachments,
+    };
+
+    [Fact]
+    public async Task The_same_message_is_stored_once_per_mailbox_and_again_for_another_mailbox()
+    {
+        var make = new RecordFactory(Services);
+        var mine = await make.MailboxAsync(_owner);
+
+        var first = await Store.StoreAsync(Message(mailboxId: mine));
+        // Same Message-ID in another case and without brackets: the same message.
+        var again = await Store.StoreAsync(Message("abc-1@firma.EXAMPLE", mailboxId: mine));
+
+        Assert.True(first.Created);
+        Assert.False(again.Created);
+        Assert.Equal(first.Id, again.Id);
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        Assert.Equal(1, await db.Emails.CountAsync());
+    }
+
+    [Fact]
+    public async Task Mail_without_a_message_id_is_recognised_by_its_content()
+    {
+        var first = await Store.StoreAsync(Message(messageId: null));
+        var again = await Store.StoreAsync(Message(messageId: "   "));
+        var different = await Store.StoreAsync(Message(messageId: null) with { Subject = "Another subject" });
+
+        Assert.Equal(first.Id, again.Id);
+        Assert.NotEqual(first.Id, different.Id);
+    }
+
+    [Fact]
+    public async Task Headers_bodies_and_the_senders_time_zone_are_kept()
+    {
+        var stored = await Store.StoreAsync(Message());
+
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var email = await db.Emails.SingleAsync(e => e.Id == stored.Id);
+        Assert.Equal("\"Kowalski, Jan\" <Jan@Bücher.example>", email.From);
+        Assert.Equal("jan@xn--bcher-kva.example", email.FromNormalised);
+        Assert.Equal("Anna <anna@firma.example>", email.Cc);
+        Assert.Equal(new DateTimeOffset(2026, 3, 4, 9, 15, 0, TimeSpan.Zero), email.Date);
+        Assert.Equal(TimeSpan.FromHours(1), email.OriginalDate.Offset);
+        Assert.Equal(10, email.OriginalDate.Hour);
+        Assert.Equal("Abc-1@Firma.example", email.MessageId);
+        Assert.Equal("mid:abc-1@firma.example", email.DedupeKey);
+        Assert.Equal("prev@firma.example", email.InReplyTo);
+        Assert.Equal("root@firma.example prev@firma.example", email.References);
+        Assert.Equal((42L, 7L, "INBOX"), (email.Uid!.Value, email.UidValidity!.Value, email.Folder));
+        Assert.DoesNotContain("script", email.HtmlBody);
+        // No text part: the text is derived from the HTML, for previews and ticket descriptions.
+        Assert.Equal("Dzień dobry", email.TextBody);
+    }
+
+    [Fact]
+    public async Task Attachments_are_files_named_by_content_and_shared_between_mails()
+    {
+        var pdf = Encoding.UTF8.GetBytes("%PDF-1.4 invoice");
+        var first = await Store.StoreAsync(Message("a@x", attachments: [new NewAttachment("../../etc/faktura \"03\".pdf", "Application/PDF", new MemoryStream(pdf))]));
+        var second = await Store.StoreAsync(Message("b@x", attachments:
+        [
+            new NewAttachment("copy.pdf", "application/pdf", new MemoryStream(pdf)),
+            new NewAttachment("logo.png", "image/png", new MemoryStream([1, 2, 3]), "<logo@firma.example>", IsInline: true),
+        ]));
+
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var attachments = await db.EmailAttachments.OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(3, attachments.Count);
+        Assert.Equal("etc_faktura 03.pdf", attachments[0].FileName);
+        Assert.Equal("application/pdf", attachments[0].ContentType);
+        Assert.Equal(pdf.Length, attachments[0].Size);
+        Assert.Equal(attachments[0].ContentHash, attachments[1].ContentHash);
+        Assert.Equal(("logo@firma.example", true), (attachments[2].ContentId, attachments[2].IsInline));
+        var files = Services.GetRequiredService<AttachmentStore>();
+        Assert.Equal(pdf, await File.ReadAllBytesAsync(files.PathFor(attachments[0].ContentHash)));
+        Assert.StartsWith(Path.Combine(_database.Directory, "attachments"), files.PathFor(attachments[0].ContentHash));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_database.Directory, "attachments"), "*", SearchOption.AllDirectories).Length);
+        Assert.NotEqual(first.Id, second.Id);
+    }
+
+    [Fact]
+    public async Task Linking_twice_to_the_same_record_keeps_one_link()
+    {
+        var stored = await Store.StoreAsync(Message());
+
+        await Store.LinkAsync(stored.Id, [(RecordKind.Contact, "5"), (RecordKind.Ticket, "9")]);
+        await Store.LinkAsync(stored.Id, [(RecordKind.Contact, "5"), (RecordKind.User, _owner)]);
+
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var links = await db.EmailLinks.Where(l => l.EmailId == stored.Id).Select(l => l.RecordKind + ":" + l.RecordId).ToListAsync();
+        Assert.Equal(new[] { "Contact:5", "Ticket:9", "User:" + _owner }.Order(), links.Order());
+    }
+}

@@ -1,0 +1,118 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PrivateMail.Domain.Records;
+using PrivateMail.Tests.TestSupport;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Records.Tickets;
+
+namespace PrivateMail.Tests.Integration;
+
+/// <summary>Ticket numbers on a real SQLite file: unique under concurrent creation, never reused.</summary>
+public sealed class TicketNumberingTests : IDisposable
+{
+    private readonly TestDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Two_app_instances_creating_fifty_tickets_each_at_once_get_one_hundred_consecutive_numbers(bool sharedCache)
+    {
+        await using var first = await AppServices.StartAsync(_database, sharedCache);
+        await using var second = await AppServices.StartAsync(_database, sharedCache);
+        var owner = await CreateOwnerAsync(first.Services);
+        var status = await OpenStatusAsync(first.Services);
+
+        // Each instance has its own connection pool; every create runs in its own context and transaction.
+        var creates = new[] { first, second }
+            .SelectMany(app => Enumerable.Range(0, 50).Select(i => Task.Run(() =>
+                app.Services.GetRequiredService<TicketStore>().CreateAsync(new NewTicket($"Ticket {i}", "", status, TicketPriority.Normal, null, null, owner)))))
+            .ToList();
+        var created = await Task.WhenAll(creates);
+
+        Assert.Equal(Enumerable.Range(1, 100).Select(n => (long)n), created.Select(c => c.Number.Sequence).Order());
+        Assert.All(created, c => Assert.Equal("T", c.Number.Prefix));
+        await using var db = await Db(first.Services).CreateDbContextAsync();
+        var stored = await db.Tickets.Select(t => new { t.Id, t.Sequence, t.Number }).ToListAsync();
+        Assert.Equal(100, stored.Count);
+        Assert.Equal(100, stored.Select(t => t.Number).Distinct().Count());
+        Assert.All(stored, t => Assert.Equal($"T{t.Sequence}", t.Number));
+        Assert.Equal(created.Select(c => c.Id).Order(), stored.Select(t => t.Id).Order());
+    }
+
+    [Fact]
+    public async Task A_deleted_tickets_number_is_never_given_out_again()
+    {
+        await using var app = await AppServices.StartAsync(_database);
+        var store = app.Services.GetRequiredService<TicketStore>();
+        var owner = await CreateOwnerAsync(app.Services);
+        var status = await OpenStatusAsync(app.Services);
+        NewTicket Ticket(string title) => new(title, "", status, TicketPriority.Normal, null, null, owner);
+
+        await store.CreateAsync(Ticket("First"));
+        var second = await store.CreateAsync(Ticket("Second"));
+        await using (var db = await Db(app.Services).CreateDbContextAsync())
+        {
+            await db.Tickets.Where(t => t.Id == second.Id).ExecuteDeleteAsync();
+        }
+
+        var third = await store.CreateAsync(Ticket("Third"));
+
+        Assert.Equal("T2", second.Number.ToString());
+        Assert.Equal("T3", third.Number.ToString());
+        Assert.Null(await store.FindByNumberAsync(second.Number));
+        Assert.Equal(third.Id, await store.FindByNumberAsync(third.Number));
+    }
+
+    [Fact]
+    public async Task The_scanner_finds_a_ticket_by_number_with_its_status_and_moves_it_by_status_name()
+    {
+        await using var app = await AppServices.StartAsync(_database);
+        var store = app.Services.GetRequiredService<TicketStore>();
+        var owner = await CreateOwnerAsync(app.Services);
+        var closed = (await store.FindStatusAsync("CLOSED"))!.Value;
+        var created = await store.CreateAsync(new NewTicket("Printer", "", closed, TicketPriority.Normal, null, null, owner));
+
+        var found = await store.FindAsync(new RecordNumber("t", created.Number.Sequence));
+        var reopen = (await store.FindStatusAsync((await store.GetStatusNamesAsync()).Reopen))!.Value;
+        Assert.True(await store.SetStatusAsync(created.Id, reopen));
+
+        Assert.Equal(new TicketInfo(created.Id, created.Number, TicketStatuses.Closed, true), found);
+        Assert.Equal(TicketStatuses.Open, (await store.FindAsync(created.Number))!.Status);
+        Assert.Null(await store.FindAsync(new RecordNumber("X", created.Number.Sequence)));
+        Assert.Null(await store.FindAsync(new RecordNumber("T", 999)));
+        Assert.Null(await store.FindStatusAsync("No such status"));
+    }
+
+    [Fact]
+    public async Task The_database_refuses_a_repeated_number_whatever_the_code_does()
+    {
+        await using var app = await AppServices.StartAsync(_database);
+        var owner = await CreateOwnerAsync(app.Services);
+        var status = await OpenStatusAsync(app.Services);
+        var created = await app.Services.GetRequiredService<TicketStore>().CreateAsync(new NewTicket("Original", "", status, TicketPriority.Normal, null, null, owner));
+
+        await using var db = await Db(app.Services).CreateDbContextAsync();
+        db.Tickets.Add(new Ticket { Sequence = created.Number.Sequence, Number = created.Number.ToString(), Title = "Copy", StatusId = status, OwnerId = owner });
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+    }
+
+    private static IDbContextFactory<AppDbContext> Db(IServiceProvider services) => services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+
+    private static async Task<string> CreateOwnerAsync(IServiceProvider services)
+    {
+        await using var db = await Db(services).CreateDbContextAsync();
+        var user = new ApplicationUser { UserName = "owner", NormalizedUserName = "OWNER", Email = "owner@example.test", SecurityStamp = Guid.NewGuid().ToString() };
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return user.Id;
+    }
+
+    private static async Task<int> OpenStatusAsync(IServiceProvider services)
+    {
+        await using var db = await Db(services).CreateDbContextAsync();
+        return await db.TicketStatuses.Where(s => s.Name == TicketStatuses.Open).Select(s => s.Id).SingleAsync();
+    }
+}

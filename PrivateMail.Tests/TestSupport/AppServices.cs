@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PrivateMail.Web.Hosting;
+
+namespace PrivateMail.Tests.TestSupport;
+
+/// <summary>
+/// The app's core services over a migrated SQLite file, without a UI or a signed-in user: what the scanner and other
+/// background work see. Two instances over the same <see cref="TestDatabase"/> behave like two app processes.
+/// </summary>
+public sealed class AppServices : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    private AppServices(ServiceProvider provider) => _provider = provider;
+
+    public IServiceProvider Services => _provider;
+
+    /// <param name="sharedCache">Open connections as the app does (shared cache) rather than private ones.</param>
+    public static async Task<AppServices> StartAsync(TestDatabase database, bool sharedCache = false)
+    {
+        var connectionString = new SqliteConnectionStringBuilder(database.ConnectionString)
+        {
+            Cache = sharedCache ? SqliteCacheMode.Shared : SqliteCacheMode.Default,
+        }.ToString();
+        var services = new ServiceCollection();
+        services.AddPrivateMailCore(connectionString);
+        services.Configure<PrivateMailOptions>(o => o.DataDirectory = database.Directory);
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        var provider = services.BuildServiceProvider();
+        await DatabaseInitializer.InitializeAsync(provider);
+        return new AppServices(provider);
+    }
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}

@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace PrivateMail.Web.Data.Configurations;
+
+internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
+{
+    public void Configure(EntityTypeBuilder<Ticket> builder)
+    {
+        // The database itself refuses a repeated number, whatever the code does.
+        builder.HasIndex(t => t.Sequence).IsUnique();
+        builder.Property(t => t.Number).HasMaxLength(24).UseCollation("NOCASE");
+        builder.HasIndex(t => t.Number).IsUnique();
+        builder.Property(t => t.Title).HasMaxLength(255);
+        builder.Property(t => t.Priority).HasConversion<string>().HasMaxLength(16);
+        builder.HasIndex(t => new { t.OwnerId, t.ModifiedAt });
+        builder.HasOne(t => t.Status).WithMany().HasForeignKey(t => t.StatusId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(t => t.Contact).WithMany().HasForeignKey(t => t.ContactId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(t => t.Account).WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(t => t.Owner).WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,27 @@
+using PrivateMail.Domain.Records;
+
+namespace PrivateMail.Web.Data;
+
+/// <summary>A support case. Its number (T42) is allocated once and never reused, even after the ticket is deleted.</summary>
+public sealed class Ticket : IOwnedRecord, ISearchable
+{
+    public int Id { get; set; }
+    /// <summary>The sequence part of the number, from <see cref="RecordSequence"/>; unique.</summary>
+    public long Sequence { get; set; }
+    /// <summary>The number as shown and searched, e.g. <c>T42</c>; unique.</summary>
+    public string Number { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string Description { get; set; } = "";
+    public int StatusId { get; set; }
+    public TicketStatus? Status { get; set; }
+    public TicketPriority Priority { get; set; } = TicketPriority.Normal;
+    public int? ContactId { get; set; }
+    public Contact? Contact { get; set; }
+    public int? AccountId { get; set; }
+    public Account? Account { get; set; }
+    public string OwnerId { get; set; } = "";
+    public ApplicationUser? Owner { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ModifiedAt { get; set; }
+    public string SearchText { get; set; } = "";
+}

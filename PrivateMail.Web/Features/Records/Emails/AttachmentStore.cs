@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using PrivateMail.Web.Hosting;
+
+namespace PrivateMail.Web.Features.Records.Emails;
+
+/// <summary>
+/// Attachment contents as files under <c>{data}/attachments/ab/abcdef…</c>, named by their SHA-256: the same file
+/// attached to many mails is stored once, and a file name from a mail never reaches the disk.
+/// </summary>
+public sealed class AttachmentStore
+{
+    private readonly string _root;
+
+    public AttachmentStore(IOptions<PrivateMailOptions> options, IHostEnvironment? environment = null)
+    {
+        _root = Path.Combine(options.Value.ResolveDataDirectory(environment?.ContentRootPath ?? AppContext.BaseDirectory), "attachments");
+    }
+
+    /// <summary>Writes the content (if not already there) and returns its hash and size.</summary>
+    public async Task<(string Hash, long Size)> SaveAsync(Stream content, CancellationToken cancellationToken = default)
+    {
+        var incoming = Path.Combine(_root, "incoming");
+        Directory.CreateDirectory(incoming);
+        var temporary = Path.Combine(incoming, Guid.NewGuid().ToString("N"));
+        string hash;
+        long size;
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            using (var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    hasher.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+
+                hash = Convert.ToHexStringLower(hasher.GetHashAndReset());
+                size = file.Length;
+            }
+
+            var target = PathFor(hash);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (!File.Exists(target))
+            {
+                // Another writer may finish the same content first; theirs is identical.
+                File.Move(temporary, target, overwrite: true);
+            }
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+
+        return (hash, size);
+    }
+
+    /// <summary>The file of a content hash; throws on anything that is not a SHA-256 in hex, so no path can be smuggled in.</summary>
+    public string PathFor(string hash)
+    {
+        if (hash.Length != 64 || !hash.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ArgumentException("Not a content hash.", nameof(hash));
+        }
+
+        return Path.Combine(_root, hash[..2], hash);
+    }
+
+    public bool Exists(string hash) => File.Exists(PathFor(hash));
+
+    /// <summary>Deletes the file of a hash no attachment uses any more.</summary>
+    public void Delete(string hash)
+    {
+        var path = PathFor(hash);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+}

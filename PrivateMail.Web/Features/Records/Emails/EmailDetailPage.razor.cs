@@ -1,0 +1,149 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using PrivateMail.Domain.Modules;
+using PrivateMail.Domain.Scanning;
+using PrivateMail.Web.Features.Records.Shared;
+using PrivateMail.Web.Resources;
+
+namespace PrivateMail.Web.Features.Records.Emails;
+
+public sealed partial class EmailDetailPage
+{
+    private EmailDetails? _email;
+    private SafeEmailHtml? _body;
+    private bool _loaded;
+    private bool _showImages;
+    private bool _showText;
+
+    [Parameter]
+    public int Id { get; set; }
+
+    [Inject]
+    public required EmailService Emails { get; init; }
+
+    [Inject]
+    public required EmailHtmlSanitizer Sanitizer { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    protected override CrmModule Module => CrmModule.Emails;
+
+    protected override async Task LoadAsync()
+    {
+        if (_email?.Id != Id)
+        {
+            // Another mail: images are blocked again until asked for.
+            _showImages = false;
+            _showText = false;
+        }
+
+        _email = await Emails.GetAsync(Id);
+        Render();
+        _loaded = true;
+    }
+
+    private void Render()
+    {
+        if (_email?.HtmlBody is not { } html)
+        {
+            _body = null;
+            return;
+        }
+
+        var inline = _email.Attachments.Where(a => a.ContentId is not null).ToList();
+        _body = Sanitizer.ForDisplay(html, _showImages, contentId =>
+            (inline.FirstOrDefault(a => string.Equals(a.ContentId, contentId, StringComparison.Ordinal))
+             ?? inline.FirstOrDefault(a => string.Equals(a.ContentId, contentId, StringComparison.OrdinalIgnoreCase)))?.Url);
+    }
+
+    /// <summary>The user's explicit choice to load remote images for this mail, this time.</summary>
+    private void ShowImages()
+    {
+        _showImages = true;
+        Render();
+    }
+
+    private async Task LinkAsync()
+    {
+        if (_email is null)
+        {
+            return;
+        }
+
+        var parameters = new DialogParameters<LinkRecordDialog> { { d => d.EmailId, _email.Id } };
+        var dialog = await Dialogs.ShowAsync<LinkRecordDialog>(RecordStrings.LinkToRecord, parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false })
+        {
+            Snackbar.Add(RecordStrings.Linked, Severity.Success);
+            _email = await Emails.GetAsync(_email.Id);
+        }
+    }
+
+    private async Task UnlinkAsync(EmailLinkInfo link)
+    {
+        if (_email is null)
+        {
+            return;
+        }
+
+        if (await Emails.UnlinkAsync(_email.Id, link.Kind, link.RecordId))
+        {
+            Snackbar.Add(string.Format(RecordStrings.Unlinked, link.Label), Severity.Success);
+        }
+
+        _email = await Emails.GetAsync(_email.Id);
+    }
+
+    private async Task DeleteAsync()
+    {
+        if (_email is null || !await Dialogs.ConfirmDeleteAsync(string.Format(RecordStrings.DeleteEmailConfirm, RelatedEmails.Subject(_email.Subject))))
+        {
+            return;
+        }
+
+        if (await Emails.DeleteAsync(_email.Id))
+        {
+            Snackbar.Add(string.Format(RecordStrings.Deleted, RelatedEmails.Subject(_email.Subject)), Severity.Success);
+            Navigation.NavigateTo("emails");
+        }
+        else
+        {
+            Snackbar.Add(RecordStrings.RecordGone, Severity.Warning);
+        }
+    }
+
+    private static string Dash(string? value) => string.IsNullOrWhiteSpace(value) ? "—" : value;
+
+    internal static string FileSize(long bytes) => bytes switch
+    {
+        < 1024 => string.Format(CultureInfo.CurrentCulture, "{0} B", bytes),
+        < 1024 * 1024 => string.Format(CultureInfo.CurrentCulture, "{0:0.#} KB", bytes / 1024.0),
+        _ => string.Format(CultureInfo.CurrentCulture, "{0:0.#} MB", bytes / 1024.0 / 1024.0),
+    };
+
+    internal static string KindLabel(RecordKind kind) => kind switch
+    {
+        RecordKind.Contact => RecordStrings.KindContact,
+        RecordKind.Account => RecordStrings.KindAccount,
+        RecordKind.Lead => RecordStrings.KindLead,
+        RecordKind.Ticket => RecordStrings.KindTicket,
+        _ => RecordStrings.KindUser,
+    };
+
+    internal static string KindIcon(RecordKind kind) => kind switch
+    {
+        RecordKind.Contact => Icons.Material.Outlined.Person,
+        RecordKind.Account => Icons.Material.Outlined.Business,
+        RecordKind.Lead => Icons.Material.Outlined.TrendingUp,
+        RecordKind.Ticket => Icons.Material.Outlined.ConfirmationNumber,
+        _ => Icons.Material.Outlined.Badge,
+    };
+}

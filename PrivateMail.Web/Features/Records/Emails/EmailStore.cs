@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Scanning;
+using PrivateMail.Web.Data;
+
+namespace PrivateMail.Web.Features.Records.Emails;
+
+/// <summary>An attachment to store; the stream is read once and not disposed here.</summary>
+public sealed record NewAttachment(string FileName, string ContentType, Stream Content, string? ContentId = null, bool IsInline = false);
+
+/// <summary>A message to store as an e-mail record (the scanner's Create e-mail, or demo data).</summary>
+public sealed record NewEmail
+{
+    public required string OwnerId { get; init; }
+    public string Subject { get; init; } = "";
+    public EmailAddress? From { get; init; }
+    public IReadOnlyList<EmailAddress> To { get; init; } = [];
+    public IReadOnlyList<EmailAddress> Cc { get; init; } = [];
+    public IReadOnlyList<EmailAddress> Bcc { get; init; } = [];
+    public IReadOnlyList<EmailAddress> ReplyTo { get; init; } = [];
+    /// <summary>The Date header with the sender's offset; both the moment and the offset are kept.</summary>
+    public required DateTimeOffset Date { get; init; }
+    public string? MessageId { get; init; }
+    public string? InReplyTo { get; init; }
+    public IReadOnlyList<string> References { get; init; } = [];
+    public EmailType Type { get; init; } = EmailType.Received;
+    public int? MailboxId { get; init; }
+    public string? Folder { get; init; }
+    public long? Uid { get; init; }
+    public long? UidValidity { get; init; }
+    /// <summary>The HTML body as received; sanitised before it is stored.</summary>
+    public string? Html { get; init; }
+    public string? Text { get; init; }
+    public string RawHeaders { get; init; } = "";
+    public IReadOnlyList<NewAttachment> Attachments { get; init; } = [];
+    /// <summary>Overrides the computed key (the scanner passes its own); see <see cref="EmailStore.DedupeKey"/>.</summary>
+    public string? DedupeKey { get; init; }
+}
+
+/// <summary>The stored e-mail's id, and whether this call stored it (false: it was there already).</summary>
+public sealed record StoredEmail(int Id, bool Created);
+
+/// <summary>
+/// Stores e-mails and binds them to records, without a signed-in user: for the scanner and demo data. Storing is
+/// idempotent per mailbox through the unique (mailbox, dedupe key) index, even when two scans race.
+/// </summary>
+public sealed class EmailStore(
+    IDbContextFactory<AppDbContext> dbFactory,
+    AttachmentStore files,
+    EmailHtmlSanitizer sanitizer,
+    TimeProvider time,
+    ILogger<EmailStore> logger)
+{
+    public async Task<StoredEmail> StoreAsync(NewEmail email, CancellationToken cancellationToken = default)
+    {
+        var text = email.Text ?? (email.Html is null ? "" : EmailHtmlSanitizer.ToPlainText(email.Html));
+        var key = email.DedupeKey ?? DedupeKey(email.MessageId, email.From, email.Date, email.Subject, [.. email.To, .. email.Cc, .. email.Bcc], text);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await FindAsync(db, email.MailboxId, key, cancellationToken) is { } existing)
+        {
+            return new StoredEmail(existing, false);
+        }
+
+        var entity = new Email
+        {
+            Subject = email.Subject,
+            From = Display(email.From),
+            FromNormalised = email.From?.Normalised,
+            To = Join(email.To),
+            Cc = Join(email.Cc),
+            Bcc = Join(email.Bcc),
+            ReplyTo = Join(email.ReplyTo),
+            Date = email.Date,
+            DateOffsetMinutes = (int)email.Date.Offset.TotalMinutes,
+            MessageId = Clean(email.MessageId),
+            InReplyTo = Clean(email.InReplyTo),
+            References = string.Join(' ', email.References.Select(Clean).OfType<string>()),
+            Type = email.Type,
+            MailboxId = email.MailboxId,
+            Folder = email.Folder,
+            Uid = email.Uid,
+            UidValidity = email.UidValidity,
+            HtmlBody = email.Html is null ? null : sanitizer.SanitiseForStorage(email.Html),
+            TextBody = text,
+            RawHeaders = email.RawHeaders,
+            DedupeKey = key,
+            OwnerId = email.OwnerId,
+            CreatedAt = time.GetUtcNow(),
+            SearchText = Records.SearchText.Build(email.Subject, Display(email.From), email.From?.Normalised, Join(email.To), Join(email.Cc)),
+        };
+
+        // Files first: a crash leaves at worst an unreferenced file, never a row without its content.
+        foreach (var attachment in email.Attachments)
+        {
+            var (hash, size) = await files.SaveAsync(attachment.Content, cancellationToken);
+            entity.Attachments.Add(new EmailAttachment
+            {
+                FileName = SafeFileName.Clean(attachment.FileName),
+                ContentType = SafeFileName.ContentType(attachment.ContentType),
+                Size = size,
+                ContentId = attachment.ContentId?.Trim().Trim('<', '>'),
+                IsInline = attachment.IsInline,
+                ContentHash = hash,
+            });
+        }
+
+        db.Emails.Add(entity);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            // Another scan stored the same message a moment earlier: theirs stands.
+            await using var again = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (await FindAsync(again, email.MailboxId, key, cancellationToken) is { } raced)
+            {
+                return new StoredEmail(raced, false);
+            }
+
+            throw;
+        }
+
+        logger.LogInformation("E-mail {EmailId} stored for {OwnerId} ({Attachments} attachments).", entity.Id, email.OwnerId, entity.Attachments.Count);
+        return new StoredEmail(entity.Id, true);
+    }
+
+    /// <summary>Binds the e-mail to records; links that exist already are left alone.</summary>
+    public async Task LinkAsync(int emailId, IEnumerable<(RecordKind Kind, string Id)> records, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var (kind, id) in records.Distinct())
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT OR IGNORE INTO EmailLinks (EmailId, RecordKind, RecordId, LinkedAt) VALUES ({emailId}, {kind.ToString()}, {id}, {now.UtcTicks})",
+                cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The key that stores a message once per mailbox: <c>mid:</c> + the Message-ID (case-folded, without brackets), or for
+    /// mail without a usable one <c>sha:</c> + a SHA-256 of sender, date, subject, recipients and text — the same form the
+    /// scanner's domain computes.
+    /// </summary>
+    public static string DedupeKey(string? messageId, EmailAddress? from, DateTimeOffset date, string subject, IEnumerable<EmailAddress> recipients, string text)
+    {
+        if (Clean(messageId) is { } id)
+        {
+            return "mid:" + id.ToLowerInvariant();
+        }
+
+        var content = string.Join('\n',
+            from?.Normalised ?? "",
+            date.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+            subject,
+            string.Join(',', recipients.Select(r => r.Normalised).Distinct()),
+            text);
+        return "sha:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+    }
+
+    private static async Task<int?> FindAsync(AppDbContext db, int? mailboxId, string key, CancellationToken cancellationToken) =>
+        await db.Emails.Where(e => e.MailboxId == mailboxId && e.DedupeKey == key).Select(e => (int?)e.Id).FirstOrDefaultAsync(cancellationToken);
+
+    private static string Join(IEnumerable<EmailAddress> addresses) => string.Join(", ", addresses.Select(Display));
+
+    /// <summary>An address as a header shows it; a display name with a comma is quoted so a list of them still reads right.</summary>
+    private static string? Display(EmailAddress? address) =>
+        address is null ? null
+        : address.DisplayName is { } name && name.IndexOfAny([',', ';', '<', '>', '"']) >= 0 ? $"\"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\" <{address.Address}>"
+        : address.ToString();
+
+    /// <summary>A Message-ID without brackets and space; null when empty or absurd.</summary>
+    private static string? Clean(string? messageId)
+    {
+        if (string.IsNullOrWhiteSpace(messageId))
+        {
+            return null;
+        }
+
+        var value = messageId.Trim().TrimStart('<').TrimEnd('>').Trim();
+        return value.Length is 0 or > 900 || value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? null : value;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using PrivateMail.Domain.Records;
+using PrivateMail.Web.Data;
+
+namespace PrivateMail.Web.Features.Records.Tickets;
+
+/// <summary>What a new ticket is made of; the number is allocated on insert.</summary>
+public sealed record NewTicket(string Title, string Description, int StatusId, TicketPriority Priority, int? ContactId, int? AccountId, string OwnerId);
+
+/// <summary>A created ticket: its id and the number replies will carry.</summary>
+public sealed record CreatedTicket(int Id, RecordNumber Number);
+
+/// <summary>A ticket as the scanner's Open ticket action needs it.</summary>
+public sealed record TicketInfo(int Id, RecordNumber Number, string Status, bool StatusIsClosing);
+
+/// <summary>The scanner's status mapping by name, and which statuses are closing.</summary>
+public sealed record TicketStatusNames(string AnswerFrom, string AnswerTo, string Reopen, string NewTicket, IReadOnlySet<string> Closing);
+
+/// <summary>
+/// Ticket writes without a signed-in user, for the pages (after their access checks) and for the scanner. Numbers come
+/// from <see cref="RecordSequence"/>: one <c>UPDATE … SET Next = Next + n … RETURNING</c> inside the insert's
+/// transaction, so two writers can never take the same number and a deleted ticket's number is never handed out again.
+/// </summary>
+public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
+{
+    public async Task<CreatedTicket> CreateAsync(NewTicket ticket, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken up front and a second writer waits for it.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (prefix, sequence) = await AllocateAsync(db, RecordSequence.Tickets, 1, cancellationToken);
+        var entity = Build(ticket, prefix, sequence, time.GetUtcNow());
+        db.Tickets.Add(entity);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new CreatedTicket(entity.Id, new RecordNumber(prefix, sequence));
+    }
+
+    /// <summary>Moves a ticket to a status (the scanner's Open ticket action). False when the ticket is gone.</summary>
+    public async Task<bool> SetStatusAsync(int ticketId, int statusId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        return await db.Tickets.Where(t => t.Id == ticketId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.StatusId, statusId).SetProperty(t => t.ModifiedAt, now), cancellationToken) > 0;
+    }
+
+    /// <summary>The ticket with this number, or null.</summary>
+    public async Task<int?> FindByNumberAsync(RecordNumber number, CancellationToken cancellationToken = default) =>
+        (await FindAsync(number, cancellationToken))?.Id;
+
+    /// <summary>The ticket with this number and its status, or null (also for another prefix than the tickets').</summary>
+    public async Task<TicketInfo?> FindAsync(RecordNumber number, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var prefix = await db.RecordSequences.Where(s => s.Name == RecordSequence.Tickets).Select(s => s.Prefix).SingleAsync(cancellationToken);
+        if (!string.Equals(prefix, number.Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return await db.Tickets.AsNoTracking().Where(t => t.Sequence == number.Sequence)
+            .Select(t => new TicketInfo(t.Id, new RecordNumber(prefix, t.Sequence), t.Status!.Name, t.Status.IsClosing))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The id of the status with this name (any case), or null: the scanner's mapping speaks in names.</summary>
+    public async Task<int?> FindStatusAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.TicketStatuses.Where(s => s.Name == name.Trim()).Select(s => (int?)s.Id).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The administrator's status mapping, by status name, for the scanner's decisions.</summary>
+    public async Task<TicketStatusNames> GetStatusNamesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var statuses = await db.TicketStatuses.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
+        var settings = await db.TicketSettings.AsNoTracking().SingleAsync(cancellationToken);
+        return new TicketStatusNames(
+            statuses[settings.AnswerFromStatusId].Name,
+            statuses[settings.AnswerToStatusId].Name,
+            statuses[settings.ReopenStatusId].Name,
+            statuses[settings.NewTicketStatusId].Name,
+            statuses.Values.Where(s => s.IsClosing).Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Takes <paramref name="count"/> consecutive numbers; the caller's transaction must be open.</summary>
+    internal static async Task<(string Prefix, long First)> AllocateAsync(AppDbContext db, string sequenceName, int count, CancellationToken cancellationToken)
+    {
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Numbers are allocated inside the insert's transaction.");
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE RecordSequences SET Next = Next + $count WHERE Name = $name RETURNING Prefix, Next - $count";
+        AddParameter(command, "$count", count);
+        AddParameter(command, "$name", sequenceName);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException($"The number sequence {sequenceName} is missing; the database was not initialised.");
+        }
+
+        return (reader.GetString(0), reader.GetInt64(1));
+    }
+
+    internal static Ticket Build(NewTicket ticket, string prefix, long sequence, DateTimeOffset now)
+    {
+        var number = new RecordNumber(prefix, sequence).ToString();
+        return new Ticket
+        {
+            Sequence = sequence,
+            Number = number,
+            Title = ticket.Title.Trim(),
+            Description = ticket.Description,
+            StatusId = ticket.StatusId,
+            Priority = ticket.Priority,
+            ContactId = ticket.ContactId,
+            AccountId = ticket.AccountId,
+            OwnerId = ticket.OwnerId,
+            CreatedAt = now,
+            ModifiedAt = now,
+            SearchText = Records.SearchText.Build(number, ticket.Title),
+        };
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
