@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using PrivateMail.Domain.Users;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Security;
+using PrivateMail.Web.Features.Users;
 using PrivateMail.Web.Resources;
 
 namespace PrivateMail.Web.Features.Setup;
@@ -24,21 +25,13 @@ internal sealed class AdministratorSetupService(
                 return [Strings.SetupAlreadyDone];
             }
 
-            var user = new ApplicationUser
-            {
-                UserName = model.UserName.Trim(),
-                Email = model.Email.Trim(),
-                EmailConfirmed = true,
-                Language = UiLanguages.Normalise(language) ?? UiLanguages.English,
-                CreatedAt = time.GetUtcNow(),
-            };
-            var result = await users.CreateAsync(user, model.Password);
+            var (user, result) = await UserAccounts.CreateAsync(users, time, model.UserName, model.Email, model.Password,
+                administrator: true, language: language);
             if (!result.Succeeded)
             {
                 return result.Errors.Select(e => e.Description).ToList();
             }
 
-            await users.AddToRolesAsync(user, [Roles.Administrator, Roles.User]);
             state.MarkComplete();
             logger.LogInformation("First administrator {UserName} created.", user.UserName);
             return [];

@@ -57,23 +57,13 @@ public sealed class UserAdminService(
         await DemandAdministratorAsync();
         await using var scope = scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = new ApplicationUser
-        {
-            UserName = model.UserName.Trim(),
-            Email = model.Email.Trim(),
-            EmailConfirmed = true,
-            FirstName = model.FirstName.Trim(),
-            LastName = model.LastName.Trim(),
-            Language = UiLanguages.English,
-            CreatedAt = time.GetUtcNow(),
-        };
-        var result = await users.CreateAsync(user, model.Password);
+        var (user, result) = await UserAccounts.CreateAsync(users, time, model.UserName, model.Email, model.Password,
+            model.IsAdministrator, model.FirstName, model.LastName);
         if (!result.Succeeded)
         {
             return new AdminResult(result.Errors.Select(e => e.Description).ToList());
         }
 
-        await users.AddToRolesAsync(user, model.IsAdministrator ? [Roles.Administrator, Roles.User] : [Roles.User]);
         logger.LogInformation("User {UserName} created.", user.UserName);
         return AdminResult.Ok;
     }
