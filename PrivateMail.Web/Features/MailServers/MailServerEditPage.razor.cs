@@ -1,3 +1,4 @@
+using PrivateMail.Web.Components.Forms;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using MudBlazor;
@@ -17,7 +18,7 @@ public sealed partial class MailServerEditPage
     private readonly CancellationTokenSource _disposed = new();
     private MailServerModel? _model;
     private EditContext? _editContext;
-    private ValidationMessageStore? _serverErrors;
+    private ServerErrors? _serverErrors;
     private List<BreadcrumbItem> _breadcrumbs = [];
     private bool _notFound;
     private bool _saving;
@@ -55,11 +56,9 @@ public sealed partial class MailServerEditPage
 
         _model = model;
         _editContext = new EditContext(_model);
-        _serverErrors = new ValidationMessageStore(_editContext);
+        _serverErrors = new ServerErrors(_editContext);
         _editContext.OnFieldChanged += (_, e) =>
         {
-            // A server-side error on a field clears as soon as the user edits that field.
-            _serverErrors.Clear(e.FieldIdentifier);
             if (ConnectionFields.Contains(e.FieldIdentifier.FieldName))
             {
                 _testOutcome = null;
@@ -95,12 +94,7 @@ public sealed partial class MailServerEditPage
             var result = await Servers.SaveAsync(_model, _disposed.Token);
             if (!result.Succeeded)
             {
-                foreach (var (field, message) in result.FieldErrors)
-                {
-                    _serverErrors.Add(_editContext.Field(field), message);
-                }
-
-                _editContext.NotifyValidationStateChanged();
+                _serverErrors.Show(result.FieldErrors);
                 Snackbar.Add(result.Error ?? Strings.FixErrors, Severity.Error);
                 return;
             }
@@ -130,15 +124,7 @@ public sealed partial class MailServerEditPage
             var login = _testLogin;
             var validation = _model.ValidateCertificate;
             var outcome = await Servers.TestConnectionAsync(_model, login, _testPassword, _disposed.Token);
-            foreach (var (field, message) in outcome.FieldErrors)
-            {
-                _serverErrors.Add(_editContext.Field(field), message);
-            }
-
-            if (outcome.FieldErrors.Count > 0)
-            {
-                _editContext.NotifyValidationStateChanged();
-            }
+            _serverErrors.Show(outcome.FieldErrors);
 
             _testedLogin = string.IsNullOrWhiteSpace(login) ? null : login.Trim();
             _testedWithValidation = validation;

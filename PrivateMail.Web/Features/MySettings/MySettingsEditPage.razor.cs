@@ -1,3 +1,4 @@
+using PrivateMail.Web.Components.Forms;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using MudBlazor;
@@ -9,7 +10,7 @@ public sealed partial class MySettingsEditPage
 {
     private MySettingsModel? _model;
     private EditContext? _editContext;
-    private ValidationMessageStore? _serverErrors;
+    private ServerErrors? _serverErrors;
     private string? _savedLanguage;
     private bool _saving;
 
@@ -27,9 +28,7 @@ public sealed partial class MySettingsEditPage
         _model = await Settings.GetAsync();
         _savedLanguage = _model.Language;
         _editContext = new EditContext(_model);
-        _serverErrors = new ValidationMessageStore(_editContext);
-        // A server-side error on a field clears as soon as the user edits that field.
-        _editContext.OnFieldChanged += (_, e) => _serverErrors.Clear(e.FieldIdentifier);
+        _serverErrors = new ServerErrors(_editContext);
     }
 
     private Task<IEnumerable<string>> SearchTimeZones(string? text, CancellationToken cancellationToken)
@@ -54,12 +53,7 @@ public sealed partial class MySettingsEditPage
             var result = await Settings.SaveAsync(_model);
             if (!result.Succeeded)
             {
-                foreach (var (field, message) in result.FieldErrors)
-                {
-                    _serverErrors.Add(_editContext.Field(field), message);
-                }
-
-                _editContext.NotifyValidationStateChanged();
+                _serverErrors.Show(result.FieldErrors);
                 Snackbar.Add(Strings.FixErrors, Severity.Error);
                 return;
             }

@@ -1,3 +1,4 @@
+using PrivateMail.Web.Components.Forms;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using MudBlazor;
@@ -12,7 +13,7 @@ public sealed partial class ContactEditPage
 {
     private ContactModel? _model;
     private EditContext? _editContext;
-    private ValidationMessageStore? _serverErrors;
+    private ServerErrors? _serverErrors;
     private string? _formError;
     private bool _notFound;
     private bool _saving;
@@ -61,8 +62,7 @@ public sealed partial class ContactEditPage
         }
 
         _editContext = new EditContext(_model);
-        _serverErrors = new ValidationMessageStore(_editContext);
-        _editContext.OnFieldChanged += (_, e) => _serverErrors.Clear(e.FieldIdentifier);
+        _serverErrors = new ServerErrors(_editContext);
     }
 
     private async Task<IEnumerable<RecordOption>> SearchAccountsAsync(string? text, CancellationToken cancellationToken) =>
@@ -83,7 +83,7 @@ public sealed partial class ContactEditPage
             var result = await Contacts.SaveAsync(Id, _model);
             if (!result.Succeeded)
             {
-                FormErrors.Show(result, _editContext, _serverErrors, out _formError);
+                _formError = _serverErrors.Show(result.FieldErrors);
                 Snackbar.Add(Strings.FixErrors, Severity.Error);
                 return;
             }

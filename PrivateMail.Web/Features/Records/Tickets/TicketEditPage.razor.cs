@@ -1,3 +1,4 @@
+using PrivateMail.Web.Components.Forms;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using MudBlazor;
@@ -13,7 +14,7 @@ public sealed partial class TicketEditPage
 {
     private TicketModel? _model;
     private EditContext? _editContext;
-    private ValidationMessageStore? _serverErrors;
+    private ServerErrors? _serverErrors;
     private IReadOnlyList<StatusOption> _statuses = [];
     private string? _formError;
     private bool _notFound;
@@ -69,8 +70,7 @@ public sealed partial class TicketEditPage
         }
 
         _editContext = new EditContext(_model);
-        _serverErrors = new ValidationMessageStore(_editContext);
-        _editContext.OnFieldChanged += (_, e) => _serverErrors.Clear(e.FieldIdentifier);
+        _serverErrors = new ServerErrors(_editContext);
     }
 
     private async Task<IEnumerable<RecordOption>> SearchContactsAsync(string? text, CancellationToken cancellationToken) =>
@@ -114,7 +114,7 @@ public sealed partial class TicketEditPage
             var result = await Tickets.SaveAsync(Id, _model);
             if (!result.Succeeded)
             {
-                FormErrors.Show(result, _editContext, _serverErrors, out _formError);
+                _formError = _serverErrors.Show(result.FieldErrors);
                 Snackbar.Add(Strings.FixErrors, Severity.Error);
                 return;
             }
