@@ -52,15 +52,15 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
 
     private Task<AppDbContext> Db() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct);
 
-    private async Task<int> MailboxAsync(string password, string[]? folders = null, int? port = null)
+    private async Task<int> MailboxAsync(string password, string[]? folders = null, int? port = null, string? ownerId = null)
     {
         await using var db = await Db();
-        var server = new MailServer { Name = "Dovecot", ImapHost = dovecot.Host, ImapPort = port ?? dovecot.ImapPort, ImapSecurity = MailSecurity.None, ValidateCertificate = false };
+        var server = new MailServer { Name = "Dovecot " + Guid.NewGuid().ToString("N")[..6], ImapHost = dovecot.Host, ImapPort = port ?? dovecot.ImapPort, ImapSecurity = MailSecurity.None, ValidateCertificate = false };
         db.MailServers.Add(server);
         await db.SaveChangesAsync(Ct);
         var mailbox = new Mailbox
         {
-            OwnerId = _owner, Name = "Bob", MailServerId = server.Id, Login = dovecot.Bob.Login,
+            OwnerId = ownerId ?? _owner, Name = "Bob", MailServerId = server.Id, Login = dovecot.Bob.Login,
             PasswordProtected = Services.GetRequiredService<SecretProtector>().Protect(password),
             Folders = [.. folders ?? [_folder]],
             Actions = ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.OpenTicket | ScannerActions.CreateTicket,
@@ -348,5 +348,38 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         Assert.Equal(6, await check.Emails.Select(e => e.DedupeKey).Distinct().CountAsync(Ct));
         Assert.Equal(6, await check.Emails.CountAsync(Ct));
         Assert.Equal(MailboxStatus.Active, await check.Mailboxes.Where(m => m.Id == mailboxId).Select(m => m.Status).SingleAsync(Ct));
+    }
+    [Fact]
+    public async Task The_schedule_scans_active_mailboxes_only_while_my_mail_is_enabled()
+    {
+        await StartAsync();
+        var active = await MailboxAsync(dovecot.Bob.Password);
+        await using (var db = await Db())
+        {
+            var other = new ApplicationUser { UserName = "piotr", NormalizedUserName = "PIOTR", Email = "piotr@crm.example", SecurityStamp = "x" };
+            db.Users.Add(other);
+            await db.SaveChangesAsync(Ct);
+            var inactive = await MailboxAsync(dovecot.Bob.Password, ownerId: other.Id);
+            await db.Mailboxes.Where(m => m.Id == inactive).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailboxStatus.Inactive), Ct);
+        }
+
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Hello", $"sched-{_folder}@somewhere.example"), Ct);
+        var modules = Services.GetRequiredService<PrivateMail.Web.Features.Modules.ModuleService>();
+        var schedule = ActivatorUtilities.CreateInstance<ScheduledScan>(Services);
+        schedule.CancellationToken = Ct;
+
+        await modules.SetEnabledAsync(PrivateMail.Domain.Modules.CrmModule.MyMail, false, _owner, Ct);
+        await schedule.Invoke();
+        await using (var db = await Db())
+        {
+            Assert.Equal(0, await db.ScanRuns.CountAsync(Ct));
+        }
+
+        await modules.SetEnabledAsync(PrivateMail.Domain.Modules.CrmModule.MyMail, true, _owner, Ct);
+        await schedule.Invoke();
+
+        await using var check = await Db();
+        var run = await check.ScanRuns.SingleAsync(Ct);
+        Assert.Equal((active, null, ScanRunStatus.Done, 1), (run.MailboxId, run.StartedById, run.Status, run.Stored));
     }
 }
