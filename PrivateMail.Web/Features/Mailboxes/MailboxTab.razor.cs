@@ -20,6 +20,8 @@ public sealed partial class MailboxTab
     private MailboxConnectionCheck? _testResult;
     private bool _saving;
     private bool _testing;
+    /// <summary>Tells the scan panel to look again: the first save creates the mailbox it scans.</summary>
+    private int _saves;
 
     [Inject]
     public required MailboxService Mailboxes { get; init; }
@@ -171,6 +173,7 @@ public sealed partial class MailboxTab
                 _model.CopyFrom(saved);
             }
 
+            _saves++;
             _editContext.NotifyValidationStateChanged();
             Snackbar.Add(MailboxStrings.Saved, Severity.Success);
         }

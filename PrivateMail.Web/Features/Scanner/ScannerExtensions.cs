@@ -9,6 +9,7 @@ public static class ScannerExtensions
         services.AddOptions<ScannerOptions>().BindConfiguration(ScannerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<MailboxScanner>();
         services.AddSingleton<ScanCoordinator>();
+        services.AddScoped<ScanService>();
         services.AddTransient<ScheduledScan>();
         services.AddScheduler();
         return services;
