@@ -136,6 +136,18 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
             Assert.Equal([3, 0, 1], runs.Select(r => r.Stored));
             Assert.All(runs, r => Assert.Equal(ScanRunStatus.Done, r.Status));
             Assert.All(runs, r => Assert.NotNull(r.FinishedAt));
+
+            // A crash before the cursor moved: every message is applied again, and nothing changes.
+            await db.FolderCursors.Where(c => c.MailboxId == mailboxId).ExecuteUpdateAsync(c => c.SetProperty(x => x.LastUid, 0L), Ct);
+        }
+
+        var redo = await ScanAsync(mailboxId);
+        Assert.Equal((4, 0, 0, 0), (redo.Fetched, redo.Stored, redo.TicketsCreated, redo.TicketsOpened));
+        await using (var db = await Db())
+        {
+            Assert.Equal(4, await db.Emails.CountAsync(Ct));
+            Assert.Equal(4, await db.Tickets.CountAsync(Ct));
+            Assert.Equal(TicketStatuses.Answered, await db.Tickets.Where(t => t.Id == waiting.Id).Select(t => t.Status!.Name).SingleAsync(Ct));
         }
     }
 
@@ -381,5 +393,24 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         await using var check = await Db();
         var run = await check.ScanRuns.SingleAsync(Ct);
         Assert.Equal((active, null, ScanRunStatus.Done, 1), (run.MailboxId, run.StartedById, run.Status, run.Stored));
+    }
+    [Fact]
+    public async Task A_message_mime_cannot_read_is_quarantined_with_the_reason_and_the_next_one_is_stored()
+    {
+        await StartAsync();
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Before", $"before-{_folder}@somewhere.example"), Ct);
+        const string garbage = "\u0001\u0002 this is not a message\r\nno headers at all\r\n";
+        await PrivateMail.Tests.Web.Features.Mailboxes.RawImap.RunAsync(dovecot, dovecot.Bob, $"APPEND {_folder} {{{garbage.Length}+}}\r\n{garbage}");
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "After", $"after-{_folder}@somewhere.example"), Ct);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((ScanRunStatus.Done, 3, 2, 1), (run.Status, run.Fetched, run.Stored, run.Failed));
+        await using var db = await Db();
+        var failed = await db.FailedMessages.SingleAsync(Ct);
+        Assert.Contains("could not be read", failed.Error);
+        Assert.Equal(garbage.Length, failed.Size);
+        Assert.Equal(["After", "Before"], await db.Emails.OrderBy(e => e.Subject).Select(e => e.Subject).ToListAsync(Ct));
     }
 }
