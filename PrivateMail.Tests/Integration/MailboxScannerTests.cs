@@ -413,4 +413,24 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         Assert.Equal(garbage.Length, failed.Size);
         Assert.Equal(["After", "Before"], await db.Emails.OrderBy(e => e.Subject).Select(e => e.Subject).ToListAsync(Ct));
     }
+    [Fact]
+    public async Task A_run_takes_at_most_its_message_limit_and_the_next_run_goes_on()
+    {
+        await StartAsync(o => o.MaxMessagesPerRun = 2);
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        for (var i = 1; i <= 5; i++)
+        {
+            await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", $"Mail {i}", $"limit{i}-{_folder}@somewhere.example"), Ct);
+        }
+
+        var stored = new List<int>();
+        for (var run = 0; run < 4; run++)
+        {
+            stored.Add((await ScanAsync(mailboxId)).Stored);
+        }
+
+        Assert.Equal([2, 2, 1, 0], stored);
+        await using var db = await Db();
+        Assert.Equal(5, await db.Emails.CountAsync(Ct));
+    }
 }

@@ -133,6 +133,17 @@ public sealed partial class MailboxTab
         }
     }
 
+    /// <summary>A scan ended: show the lock it set or lifted, leaving the owner's unsaved edits alone.</summary>
+    private async Task ScanFinishedAsync()
+    {
+        if (_model is not null && await Mailboxes.GetAsync(_lifetime.Token) is { } saved)
+        {
+            _model.StoredStatus = saved.StoredStatus;
+            _model.LastError = saved.LastError;
+            _model.LastErrorAt = saved.LastErrorAt;
+        }
+    }
+
     private async Task SaveAsync()
     {
         if (_model is null || _editContext is null || _serverErrors is null || _saving)

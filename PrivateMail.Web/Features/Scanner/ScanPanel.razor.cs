@@ -24,6 +24,10 @@ public sealed partial class ScanPanel
     [Parameter]
     public int Revision { get; set; }
 
+    /// <summary>Called when a scan of the mailbox ends: it may have locked or unlocked the mailbox.</summary>
+    [Parameter]
+    public EventCallback Finished { get; set; }
+
     protected override void OnInitialized() => Coordinator.Progress += OnProgress;
 
     protected override async Task OnParametersSetAsync()
@@ -48,6 +52,10 @@ public sealed partial class ScanPanel
             _running = progress.Status == ScanRunStatus.Running ? progress : null;
             _history = await Scans.HistoryAsync();
             StateHasChanged();
+            if (progress.Status != ScanRunStatus.Running)
+            {
+                await Finished.InvokeAsync();
+            }
         });
     }
 

@@ -60,4 +60,26 @@ public sealed class ScanPanelTests(DovecotFixture dovecot) : MailboxTestContext
         Assert.Equal("From the panel", (await db.Emails.SingleAsync()).Subject);
         Assert.Equal(JanId, (await db.ScanRuns.SingleAsync()).StartedById);
     }
+    [Fact]
+    public async Task A_scan_with_a_wrong_password_shows_the_lock_with_the_error_without_a_reload()
+    {
+        var serverId = await AddServerAsync("Dovecot", dovecot.Host, dovecot.ImapPort, MailSecurity.None);
+        var model = await ValidModelAsync(serverId, "wrong-password");
+        model.Login = dovecot.Bob.Login;
+        await SaveOrFailAsync(model);
+        var page = RenderMailboxTab();
+        page.WaitForElement("#scan-now");
+        Assert.Empty(page.FindAll("#mailbox-locked"));
+
+        await page.Find("#scan-now").ClickAsync(new MouseEventArgs());
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal(nameof(ScanRunStatus.Error), page.Find("#scan-history tbody tr").GetAttribute("data-status"));
+            Assert.NotEmpty(page.FindAll("#mailbox-locked"));
+        }, ImapBound);
+        var stored = await LoadMailboxAsync(JanId);
+        Assert.Equal(MailboxStatus.Locked, stored!.Status);
+        Assert.Contains(stored.LastError!, page.Find("#mailbox-locked").TextContent);
+    }
 }
