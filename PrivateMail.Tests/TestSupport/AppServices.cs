@@ -18,8 +18,9 @@ public sealed class AppServices : IAsyncDisposable
 
     public IServiceProvider Services => _provider;
 
+    /// <param name="configure">Changes to the services, e.g. scanner options.</param>
     /// <param name="sharedCache">Open connections as the app does (shared cache) rather than private ones.</param>
-    public static async Task<AppServices> StartAsync(TestDatabase database, bool sharedCache = false)
+    public static async Task<AppServices> StartAsync(TestDatabase database, bool sharedCache = false, Action<IServiceCollection>? configure = null)
     {
         var connectionString = new SqliteConnectionStringBuilder(database.ConnectionString)
         {
@@ -31,6 +32,7 @@ public sealed class AppServices : IAsyncDisposable
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider();
         await DatabaseInitializer.InitializeAsync(provider);
         return new AppServices(provider);

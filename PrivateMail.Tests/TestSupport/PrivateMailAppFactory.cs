@@ -68,6 +68,8 @@ public sealed partial class PrivateMailAppFactory : WebApplicationFactory<Progra
         // UseSetting (not ConfigureAppConfiguration) so AddPrivateMail sees it while the builder is still being set up.
         builder.UseSetting("PrivateMail:DataDirectory", DataDirectory);
         builder.UseSetting("ConnectionStrings:PrivateMail", "");
+        // Page tests must not race a scheduled scan; scanner tests start scans themselves.
+        builder.UseSetting("Scanner:ScheduleEnabled", "false");
     }
 
     /// <summary>Creates an active user with names and an e-mail address filled in, as the user administration page would.</summary>

@@ -18,6 +18,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<Email> Emails => Set<Email>();
     public DbSet<EmailAttachment> EmailAttachments => Set<EmailAttachment>();
     public DbSet<EmailLink> EmailLinks => Set<EmailLink>();
+    public DbSet<FolderCursor> FolderCursors => Set<FolderCursor>();
+    public DbSet<ScanRun> ScanRuns => Set<ScanRun>();
+    public DbSet<FailedMessage> FailedMessages => Set<FailedMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

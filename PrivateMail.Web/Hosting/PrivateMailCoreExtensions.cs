@@ -9,6 +9,7 @@ using PrivateMail.Web.Features.MySettings;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Features.Setup;
+using PrivateMail.Web.Features.Scanner;
 using PrivateMail.Web.Features.Users;
 using PrivateMail.Web.Mail;
 
@@ -51,6 +52,7 @@ public static class PrivateMailCoreExtensions
         services.AddMailServers();
         services.AddMailboxes();
         services.AddRecords();
+        services.AddScanner();
         return services;
     }
 }

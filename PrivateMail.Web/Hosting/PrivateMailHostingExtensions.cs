@@ -8,6 +8,7 @@ using PrivateMail.Web.Components.Account;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Records.DemoData;
 using PrivateMail.Web.Features.Records.Emails;
+using PrivateMail.Web.Features.Scanner;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Features.Setup;
 
@@ -104,6 +105,7 @@ public static class PrivateMailHostingExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapEmailEndpoints();
+        app.Services.UseScannerSchedule();
         app.MapAdditionalIdentityEndpoints();
         return app;
     }

@@ -20,6 +20,8 @@ public sealed partial class MailboxTab
     private MailboxConnectionCheck? _testResult;
     private bool _saving;
     private bool _testing;
+    /// <summary>Tells the scan panel to look again: the first save creates the mailbox it scans.</summary>
+    private int _saves;
 
     [Inject]
     public required MailboxService Mailboxes { get; init; }
@@ -131,6 +133,17 @@ public sealed partial class MailboxTab
         }
     }
 
+    /// <summary>A scan ended: show the lock it set or lifted, leaving the owner's unsaved edits alone.</summary>
+    private async Task ScanFinishedAsync()
+    {
+        if (_model is not null && await Mailboxes.GetAsync(_lifetime.Token) is { } saved)
+        {
+            _model.StoredStatus = saved.StoredStatus;
+            _model.LastError = saved.LastError;
+            _model.LastErrorAt = saved.LastErrorAt;
+        }
+    }
+
     private async Task SaveAsync()
     {
         if (_model is null || _editContext is null || _serverErrors is null || _saving)
@@ -171,6 +184,7 @@ public sealed partial class MailboxTab
                 _model.CopyFrom(saved);
             }
 
+            _saves++;
             _editContext.NotifyValidationStateChanged();
             Snackbar.Add(MailboxStrings.Saved, Severity.Success);
         }

@@ -1,0 +1,436 @@
+using MailKit;
+using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Records;
+using PrivateMail.Domain.Scanning;
+using PrivateMail.Tests.TestSupport;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Scanner;
+using PrivateMail.Web.Features.Secrets;
+
+namespace PrivateMail.Tests.Integration;
+
+/// <summary>The scanner against a real Dovecot and a real SQLite file: all four actions, idempotent, failures contained.</summary>
+[Collection(DovecotCollection.Name)]
+public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+    private readonly string _folder = "Scan-" + Guid.NewGuid().ToString("N")[..8];
+    private AppServices? _app;
+    private string _owner = "";
+
+    private IServiceProvider Services => _app!.Services;
+
+    private ScanCoordinator Coordinator => Services.GetRequiredService<ScanCoordinator>();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        _database.Dispose();
+    }
+
+    private async Task StartAsync(Action<ScannerOptions>? options = null)
+    {
+        _app = await AppServices.StartAsync(_database, configure: s => s.Configure<ScannerOptions>(o => options?.Invoke(o)));
+        await using var db = await Db();
+        var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", SecurityStamp = "x" };
+        db.Users.Add(user);
+        await db.SaveChangesAsync(Ct);
+        _owner = user.Id;
+    }
+
+    private Task<AppDbContext> Db() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct);
+
+    private async Task<int> MailboxAsync(string password, string[]? folders = null, int? port = null, string? ownerId = null)
+    {
+        await using var db = await Db();
+        var server = new MailServer { Name = "Dovecot " + Guid.NewGuid().ToString("N")[..6], ImapHost = dovecot.Host, ImapPort = port ?? dovecot.ImapPort, ImapSecurity = MailSecurity.None, ValidateCertificate = false };
+        db.MailServers.Add(server);
+        await db.SaveChangesAsync(Ct);
+        var mailbox = new Mailbox
+        {
+            OwnerId = ownerId ?? _owner, Name = "Bob", MailServerId = server.Id, Login = dovecot.Bob.Login,
+            PasswordProtected = Services.GetRequiredService<SecretProtector>().Protect(password),
+            Folders = [.. folders ?? [_folder]],
+            Actions = ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.OpenTicket | ScannerActions.CreateTicket,
+            SearchFields = [.. SearchFields.DefaultKeys],
+        };
+        db.Mailboxes.Add(mailbox);
+        await db.SaveChangesAsync(Ct);
+        return mailbox.Id;
+    }
+
+    private static MimeMessage Message(string from, string subject, string? id = null, string body = "Hello")
+    {
+        var message = new MimeMessage { Subject = subject, MessageId = id ?? $"{Guid.NewGuid():N}@mail.example", Date = DateTimeOffset.UtcNow };
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(new MailboxAddress("Bob", "bob@example.test"));
+        message.Body = new TextPart("plain") { Text = body };
+        return message;
+    }
+
+    private async Task<ScanProgress> ScanAsync(int mailboxId) =>
+        await Coordinator.RunAsync(mailboxId, null, Ct) ?? throw new InvalidOperationException("The scan did not run.");
+
+    [Fact]
+    public async Task A_full_scan_stores_binds_creates_a_ticket_and_answers_one_and_a_second_scan_adds_nothing()
+    {
+        await StartAsync();
+        var records = new RecordFactory(Services);
+        var account = await records.AccountAsync(_owner, "Customer Ltd", website: "https://customer.example");
+        var contact = await records.ContactAsync(_owner, "Jan", "Kowalski", "jan@customer.example", account);
+        var waiting = await records.TicketAsync(_owner, "Printer jams", TicketStatuses.WaitingForResponse, contact);
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Jan <jan@customer.example>", "Question about invoices", "q1@customer.example"), Ct);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("New Person <new@stranger.example>", "I need help", "n1@stranger.example"), Ct);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Jan <jan@customer.example>", $"Re: Printer jams {waiting.Number.ToSubjectTag()}", "r1@customer.example"), Ct);
+
+        var first = await ScanAsync(mailboxId);
+
+        Assert.Equal(ScanRunStatus.Done, first.Status);
+        Assert.Equal((3, 3, 0), (first.Fetched, first.Stored, first.Failed));
+        await using (var db = await Db())
+        {
+            var emails = await db.Emails.Include(e => e.Links).ToDictionaryAsync(e => e.MessageId!, Ct);
+            Assert.Equal(3, emails.Count);
+            var question = emails["q1@customer.example"].Links.Select(l => (l.RecordKind, l.RecordId)).ToList();
+            Assert.Contains((RecordKind.Contact, contact.ToString(System.Globalization.CultureInfo.InvariantCulture)), question);
+            Assert.Contains((RecordKind.Account, account.ToString(System.Globalization.CultureInfo.InvariantCulture)), question);
+
+            var created = await db.Tickets.Include(t => t.Status).Where(t => t.Id != waiting.Id).ToListAsync(Ct);
+            var forStranger = Assert.Single(created, t => t.Title == "I need help");
+            Assert.Equal(TicketStatuses.Open, forStranger.Status!.Name);
+            Assert.Null(forStranger.ContactId);
+            Assert.Contains(emails["n1@stranger.example"].Links, l => l.RecordKind == RecordKind.Ticket && l.RecordId == forStranger.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(contact, Assert.Single(created, t => t.Title == "Question about invoices").ContactId);
+            Assert.Equal(2, created.Count);
+
+            var answered = await db.Tickets.Where(t => t.Id == waiting.Id).Select(t => t.Status!.Name).SingleAsync(Ct);
+            Assert.Equal(TicketStatuses.Answered, answered);
+            Assert.Contains(emails["r1@customer.example"].Links, l => l.RecordKind == RecordKind.Ticket && l.RecordId == waiting.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal((1, 2), (first.TicketsOpened, first.TicketsCreated));
+        }
+
+        var second = await ScanAsync(mailboxId);
+        Assert.Equal((0, 0, 0, 0), (second.Fetched, second.Stored, second.TicketsCreated, second.TicketsOpened));
+
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Jan <jan@customer.example>", "One more thing", "m1@customer.example"), Ct);
+        var third = await ScanAsync(mailboxId);
+        Assert.Equal((1, 1), (third.Fetched, third.Stored));
+        await using (var db = await Db())
+        {
+            Assert.Equal(4, await db.Emails.CountAsync(Ct));
+            Assert.Equal(4, await db.Tickets.CountAsync(Ct));
+            var runs = await db.ScanRuns.Where(r => r.MailboxId == mailboxId).OrderBy(r => r.Id).ToListAsync(Ct);
+            Assert.Equal([3, 0, 1], runs.Select(r => r.Stored));
+            Assert.All(runs, r => Assert.Equal(ScanRunStatus.Done, r.Status));
+            Assert.All(runs, r => Assert.NotNull(r.FinishedAt));
+
+            // A crash before the cursor moved: every message is applied again, and nothing changes.
+            await db.FolderCursors.Where(c => c.MailboxId == mailboxId).ExecuteUpdateAsync(c => c.SetProperty(x => x.LastUid, 0L), Ct);
+        }
+
+        var redo = await ScanAsync(mailboxId);
+        Assert.Equal((4, 0, 0, 0), (redo.Fetched, redo.Stored, redo.TicketsCreated, redo.TicketsOpened));
+        await using (var db = await Db())
+        {
+            Assert.Equal(4, await db.Emails.CountAsync(Ct));
+            Assert.Equal(4, await db.Tickets.CountAsync(Ct));
+            Assert.Equal(TicketStatuses.Answered, await db.Tickets.Where(t => t.Id == waiting.Id).Select(t => t.Status!.Name).SingleAsync(Ct));
+        }
+    }
+
+    [Fact]
+    public async Task The_same_message_in_two_folders_is_stored_once_with_one_ticket()
+    {
+        await StartAsync();
+        var other = _folder + "-b";
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password, [_folder, other]);
+        var message = Message("Anna <anna@somewhere.example>", "Offer", "twice@somewhere.example");
+        await dovecot.AppendAsync(dovecot.Bob, _folder, message, Ct);
+        await dovecot.AppendAsync(dovecot.Bob, other, message, Ct);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((2, 1, 1), (run.Fetched, run.Stored, run.TicketsCreated));
+        await using var db = await Db();
+        Assert.Equal(1, await db.Emails.CountAsync(Ct));
+        Assert.Equal(1, await db.Tickets.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_recreated_folder_with_a_new_uidvalidity_is_read_again_without_duplicates()
+    {
+        await StartAsync();
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        var messages = Enumerable.Range(1, 3).Select(i => Message("Anna <anna@somewhere.example>", $"Mail {i}", $"uv{i}-{_folder}@somewhere.example")).ToList();
+        foreach (var m in messages)
+        {
+            await dovecot.AppendAsync(dovecot.Bob, _folder, m, Ct);
+        }
+
+        await ScanAsync(mailboxId);
+        long before;
+        await using (var db = await Db())
+        {
+            before = await db.FolderCursors.Where(c => c.MailboxId == mailboxId).Select(c => c.UidValidity).SingleAsync(Ct);
+        }
+
+        using (var client = await dovecot.ConnectAsync(dovecot.Bob, SecureSocketOptions.None, Ct))
+        {
+            var folder = await client.GetFolderAsync(_folder, Ct);
+            await folder.DeleteAsync(Ct);
+            await client.DisconnectAsync(true, Ct);
+        }
+
+        foreach (var m in messages)
+        {
+            await dovecot.AppendAsync(dovecot.Bob, _folder, m, Ct);
+        }
+
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Mail 4", $"uv4-{_folder}@somewhere.example"), Ct);
+
+        var again = await ScanAsync(mailboxId);
+
+        Assert.Equal((4, 1), (again.Fetched, again.Stored));
+        await using var check = await Db();
+        Assert.NotEqual(before, await check.FolderCursors.Where(c => c.MailboxId == mailboxId).Select(c => c.UidValidity).SingleAsync(Ct));
+        Assert.Equal(4, await check.Emails.CountAsync(Ct));
+        Assert.Equal(4, await check.Tickets.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_message_too_large_is_quarantined_with_its_bytes_and_the_next_one_is_stored()
+    {
+        await StartAsync(o => o.MaxMessageBytes = 4096);
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Huge", "huge@somewhere.example", new string('x', 20_000)), Ct);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Small", "small@somewhere.example"), Ct);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((ScanRunStatus.Done, 2, 1, 1), (run.Status, run.Fetched, run.Stored, run.Failed));
+        Assert.Contains("larger than 4096", run.FirstError);
+        await using var db = await Db();
+        var failed = await db.FailedMessages.SingleAsync(Ct);
+        Assert.Contains("larger than 4096", failed.Error);
+        var raw = await File.ReadAllBytesAsync(Path.Combine(_database.Directory, failed.RawPath!), Ct);
+        Assert.Equal(failed.Size, raw.LongLength);
+        Assert.Contains("Subject: Huge", System.Text.Encoding.ASCII.GetString(raw));
+        Assert.Equal("small@somewhere.example", (await db.Emails.SingleAsync(Ct)).MessageId);
+
+        var again = await ScanAsync(mailboxId);
+        Assert.Equal(0, again.Fetched);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_locks_the_mailbox_and_a_scan_that_connects_unlocks_it()
+    {
+        await StartAsync();
+        var mailboxId = await MailboxAsync("wrong-password");
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Hello", $"lock-{_folder}@somewhere.example"), Ct);
+
+        var failed = await ScanAsync(mailboxId);
+
+        Assert.Equal(ScanRunStatus.Error, failed.Status);
+        await using (var db = await Db())
+        {
+            var locked = await db.Mailboxes.SingleAsync(m => m.Id == mailboxId, Ct);
+            Assert.Equal(MailboxStatus.Locked, locked.Status);
+            Assert.False(string.IsNullOrWhiteSpace(locked.LastError));
+            Assert.NotNull(locked.LastErrorAt);
+            Assert.Equal(locked.LastError, (await db.ScanRuns.SingleAsync(Ct)).FirstError);
+            locked.PasswordProtected = Services.GetRequiredService<SecretProtector>().Protect(dovecot.Bob.Password);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var ok = await ScanAsync(mailboxId);
+
+        Assert.Equal((ScanRunStatus.Done, 1), (ok.Status, ok.Stored));
+        await using var check = await Db();
+        var unlocked = await check.Mailboxes.SingleAsync(m => m.Id == mailboxId, Ct);
+        Assert.Equal((MailboxStatus.Active, null), (unlocked.Status, unlocked.LastError));
+    }
+
+    [Fact]
+    public async Task A_stopped_scan_continues_where_it_stopped_with_nothing_duplicated()
+    {
+        await StartAsync(o => o.BatchSize = 2);
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        for (var i = 1; i <= 6; i++)
+        {
+            await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", $"Mail {i}", $"stop{i}-{_folder}@somewhere.example"), Ct);
+        }
+
+        void StopAfterFirstBatch(ScanProgress p)
+        {
+            if (p.MailboxId == mailboxId && p.Status == ScanRunStatus.Running && p.Fetched > 0)
+            {
+                Coordinator.Stop(mailboxId);
+            }
+        }
+
+        Coordinator.Progress += StopAfterFirstBatch;
+        var stopped = await ScanAsync(mailboxId);
+        Coordinator.Progress -= StopAfterFirstBatch;
+
+        Assert.Equal((ScanRunStatus.Stopped, 2), (stopped.Status, stopped.Stored));
+        var rest = await ScanAsync(mailboxId);
+        Assert.Equal((ScanRunStatus.Done, 4, 4), (rest.Status, rest.Fetched, rest.Stored));
+        await using var db = await Db();
+        Assert.Equal(6, await db.Emails.CountAsync(Ct));
+        Assert.Equal(6, await db.Tickets.CountAsync(Ct));
+        Assert.Equal(ScanRunStatus.Stopped, (await db.ScanRuns.OrderBy(r => r.Id).FirstAsync(Ct)).Status);
+    }
+
+    [Fact]
+    public async Task A_second_request_while_a_mailbox_is_scanned_does_not_run()
+    {
+        await StartAsync();
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Hello", $"once-{_folder}@somewhere.example"), Ct);
+        Task<ScanProgress?>? second = null;
+
+        void RequestAgain(ScanProgress p)
+        {
+            if (p.Status == ScanRunStatus.Running && second is null)
+            {
+                Assert.True(Coordinator.IsRunning(mailboxId));
+                Assert.False(Coordinator.TryStart(mailboxId, null));
+                second = Coordinator.RunAsync(mailboxId, null, Ct);
+            }
+        }
+
+        Coordinator.Progress += RequestAgain;
+        var first = await ScanAsync(mailboxId);
+        Coordinator.Progress -= RequestAgain;
+
+        Assert.Null(await second!);
+        Assert.Equal(1, first.Stored);
+        await using var db = await Db();
+        Assert.Equal(1, await db.ScanRuns.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Dovecot_killed_mid_scan_locks_the_mailbox_and_the_scan_after_restart_stores_everything_once()
+    {
+        await using var server = await DovecotFixture.StartAsync(Ct);
+        await StartAsync(o => o.BatchSize = 2);
+        var mailboxId = await MailboxAsync(server.Bob.Password, port: server.ImapPort);
+        for (var i = 1; i <= 6; i++)
+        {
+            await server.AppendAsync(server.Bob, _folder, Message("Anna <anna@somewhere.example>", $"Mail {i}", $"kill{i}@somewhere.example"), Ct);
+        }
+
+        void KillAfterFirstBatch(ScanProgress p)
+        {
+            if (p.Status == ScanRunStatus.Running && p.Fetched > 0 && server.IsRunning)
+            {
+                server.StopAsync().GetAwaiter().GetResult();
+            }
+        }
+
+        Coordinator.Progress += KillAfterFirstBatch;
+        var broken = await ScanAsync(mailboxId);
+        Coordinator.Progress -= KillAfterFirstBatch;
+
+        Assert.Equal((ScanRunStatus.Error, 2), (broken.Status, broken.Stored));
+        Assert.NotNull(broken.FirstError);
+        await using (var db = await Db())
+        {
+            Assert.Equal(MailboxStatus.Locked, await db.Mailboxes.Where(m => m.Id == mailboxId).Select(m => m.Status).SingleAsync(Ct));
+        }
+
+        await server.RestartAsync(Ct);
+        var after = await ScanAsync(mailboxId);
+
+        Assert.Equal((ScanRunStatus.Done, 4, 4), (after.Status, after.Fetched, after.Stored));
+        await using var check = await Db();
+        Assert.Equal(6, await check.Emails.Select(e => e.DedupeKey).Distinct().CountAsync(Ct));
+        Assert.Equal(6, await check.Emails.CountAsync(Ct));
+        Assert.Equal(MailboxStatus.Active, await check.Mailboxes.Where(m => m.Id == mailboxId).Select(m => m.Status).SingleAsync(Ct));
+    }
+    [Fact]
+    public async Task The_schedule_scans_active_mailboxes_only_while_my_mail_is_enabled()
+    {
+        await StartAsync();
+        var active = await MailboxAsync(dovecot.Bob.Password);
+        await using (var db = await Db())
+        {
+            var other = new ApplicationUser { UserName = "piotr", NormalizedUserName = "PIOTR", Email = "piotr@crm.example", SecurityStamp = "x" };
+            db.Users.Add(other);
+            await db.SaveChangesAsync(Ct);
+            var inactive = await MailboxAsync(dovecot.Bob.Password, ownerId: other.Id);
+            await db.Mailboxes.Where(m => m.Id == inactive).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailboxStatus.Inactive), Ct);
+        }
+
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Hello", $"sched-{_folder}@somewhere.example"), Ct);
+        var modules = Services.GetRequiredService<PrivateMail.Web.Features.Modules.ModuleService>();
+        var schedule = ActivatorUtilities.CreateInstance<ScheduledScan>(Services);
+        schedule.CancellationToken = Ct;
+
+        await modules.SetEnabledAsync(PrivateMail.Domain.Modules.CrmModule.MyMail, false, _owner, Ct);
+        await schedule.Invoke();
+        await using (var db = await Db())
+        {
+            Assert.Equal(0, await db.ScanRuns.CountAsync(Ct));
+        }
+
+        await modules.SetEnabledAsync(PrivateMail.Domain.Modules.CrmModule.MyMail, true, _owner, Ct);
+        await schedule.Invoke();
+
+        await using var check = await Db();
+        var run = await check.ScanRuns.SingleAsync(Ct);
+        Assert.Equal((active, null, ScanRunStatus.Done, 1), (run.MailboxId, run.StartedById, run.Status, run.Stored));
+    }
+    [Fact]
+    public async Task A_message_mime_cannot_read_is_quarantined_with_the_reason_and_the_next_one_is_stored()
+    {
+        await StartAsync();
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Before", $"before-{_folder}@somewhere.example"), Ct);
+        const string garbage = "\u0001\u0002 this is not a message\r\nno headers at all\r\n";
+        await PrivateMail.Tests.Web.Features.Mailboxes.RawImap.RunAsync(dovecot, dovecot.Bob, $"APPEND {_folder} {{{garbage.Length}+}}\r\n{garbage}");
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "After", $"after-{_folder}@somewhere.example"), Ct);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((ScanRunStatus.Done, 3, 2, 1), (run.Status, run.Fetched, run.Stored, run.Failed));
+        await using var db = await Db();
+        var failed = await db.FailedMessages.SingleAsync(Ct);
+        Assert.Contains("could not be read", failed.Error);
+        Assert.Equal(garbage.Length, failed.Size);
+        Assert.Equal(["After", "Before"], await db.Emails.OrderBy(e => e.Subject).Select(e => e.Subject).ToListAsync(Ct));
+    }
+    [Fact]
+    public async Task A_run_takes_at_most_its_message_limit_and_the_next_run_goes_on()
+    {
+        await StartAsync(o => o.MaxMessagesPerRun = 2);
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        for (var i = 1; i <= 5; i++)
+        {
+            await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", $"Mail {i}", $"limit{i}-{_folder}@somewhere.example"), Ct);
+        }
+
+        var stored = new List<int>();
+        for (var run = 0; run < 4; run++)
+        {
+            stored.Add((await ScanAsync(mailboxId)).Stored);
+        }
+
+        Assert.Equal([2, 2, 1, 0], stored);
+        await using var db = await Db();
+        Assert.Equal(5, await db.Emails.CountAsync(Ct));
+    }
+}

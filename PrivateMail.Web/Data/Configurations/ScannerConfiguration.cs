@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace PrivateMail.Web.Data.Configurations;
+
+internal sealed class FolderCursorConfiguration : IEntityTypeConfiguration<FolderCursor>
+{
+    public void Configure(EntityTypeBuilder<FolderCursor> builder)
+    {
+        builder.Property(c => c.Folder).HasMaxLength(1000);
+        // One cursor per folder: two writers can never keep two positions.
+        builder.HasIndex(c => new { c.MailboxId, c.Folder }).IsUnique();
+        builder.HasOne(c => c.Mailbox).WithMany().HasForeignKey(c => c.MailboxId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ScanRunConfiguration : IEntityTypeConfiguration<ScanRun>
+{
+    public void Configure(EntityTypeBuilder<ScanRun> builder)
+    {
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(r => r.StartedById).HasMaxLength(450);
+        builder.Property(r => r.FirstError).HasMaxLength(2000);
+        // A mailbox's history, newest first.
+        builder.HasIndex(r => new { r.MailboxId, r.StartedAt });
+        builder.HasOne(r => r.Mailbox).WithMany().HasForeignKey(r => r.MailboxId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class FailedMessageConfiguration : IEntityTypeConfiguration<FailedMessage>
+{
+    public void Configure(EntityTypeBuilder<FailedMessage> builder)
+    {
+        builder.Property(f => f.Folder).HasMaxLength(1000);
+        builder.Property(f => f.Error).HasMaxLength(2000);
+        builder.Property(f => f.RawPath).HasMaxLength(1000);
+        // A message that fails again on a re-run is the same row.
+        builder.HasIndex(f => new { f.MailboxId, f.Folder, f.UidValidity, f.Uid }).IsUnique();
+        builder.HasOne(f => f.Mailbox).WithMany().HasForeignKey(f => f.MailboxId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

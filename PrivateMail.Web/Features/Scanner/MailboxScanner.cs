@@ -1,0 +1,419 @@
+using MailKit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Records;
+using PrivateMail.Domain.Scanning;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Records.Emails;
+using PrivateMail.Web.Features.Records.Tickets;
+using PrivateMail.Web.Features.Secrets;
+using PrivateMail.Web.Hosting;
+using PrivateMail.Web.Mail;
+
+namespace PrivateMail.Web.Features.Scanner;
+
+/// <summary>The counters of a scan as it runs, for the history row and live progress.</summary>
+public sealed record ScanProgress(int MailboxId, int RunId, ScanRunStatus Status, int Fetched, int Stored, int Bound, int TicketsOpened, int TicketsCreated, int Skipped, int Failed, string? FirstError);
+
+/// <summary>
+/// Scans one mailbox: connect (a failure locks the mailbox, a success unlocks it), then per folder read the UIDs above
+/// its cursor in batches — one FETCH per batch — and for each message let the domain decide, apply the decision and
+/// move the cursor past it. Every step is idempotent (the e-mail by its dedupe key, links by their key, a ticket only
+/// when the stored e-mail has none yet, a status change only from the status the domain saw), so re-doing a message
+/// after a crash, in a second folder or under a new UIDVALIDITY adds nothing.
+/// </summary>
+public sealed class MailboxScanner(
+    IDbContextFactory<AppDbContext> dbFactory,
+    ImapConnector connector,
+    SecretProtector secrets,
+    EmailStore emails,
+    TicketStore tickets,
+    TimeProvider time,
+    IOptions<ScannerOptions> options,
+    IOptions<PrivateMailOptions> appOptions,
+    ILogger<MailboxScanner> logger,
+    IHostEnvironment? environment = null)
+{
+    private readonly string _dataDirectory = appOptions.Value.ResolveDataDirectory(environment?.ContentRootPath ?? AppContext.BaseDirectory);
+
+    public async Task<ScanProgress> ScanAsync(int mailboxId, string? startedById, Action<ScanProgress>? progress, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var started = time.GetUtcNow();
+        var run = new Counters();
+        int runId;
+        Mailbox mailbox;
+        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
+        {
+            mailbox = await db.Mailboxes.AsNoTracking().Include(m => m.MailServer).SingleAsync(m => m.Id == mailboxId, CancellationToken.None);
+            var row = new ScanRun { MailboxId = mailboxId, StartedAt = started, Status = ScanRunStatus.Running, StartedById = startedById };
+            db.ScanRuns.Add(row);
+            await db.SaveChangesAsync(CancellationToken.None);
+            runId = row.Id;
+        }
+
+        void Report(ScanRunStatus status) => progress?.Invoke(run.ToProgress(mailboxId, runId, status));
+        Report(ScanRunStatus.Running);
+
+        var server = mailbox.MailServer!;
+        var endpoint = new ImapEndpoint(server.ImapHost, server.ImapPort, server.ImapSecurity, server.ValidateCertificate);
+        var credentials = new ImapCredentials(mailbox.Login, secrets.Unprotect(mailbox.PasswordProtected) ?? "");
+        var status = ScanRunStatus.Done;
+        var (client, result) = await connector.OpenAsync(endpoint, credentials, cancellationToken);
+        if (client is null)
+        {
+            var message = ConnectionMessages.Describe(result, endpoint);
+            logger.LogWarning("Mailbox {MailboxId} locked: {Failure} {Detail}", mailboxId, result.Failure, result.Detail);
+            run.Error(message);
+            await LockAsync(mailboxId, message);
+            return await FinishAsync(runId, mailboxId, run, cancellationToken.IsCancellationRequested ? ScanRunStatus.Stopped : ScanRunStatus.Error, progress);
+        }
+
+        try
+        {
+            using (client)
+            {
+                await UnlockAsync(mailbox);
+                var context = await LoadContextAsync(mailbox, cancellationToken);
+                var deadline = started + settings.TimeBudget;
+                foreach (var folderName in mailbox.Folders.Distinct(StringComparer.Ordinal))
+                {
+                    if (run.Processed >= settings.MaxMessagesPerRun || time.GetUtcNow() >= deadline)
+                    {
+                        break;
+                    }
+
+                    try
+                    {
+                        await ScanFolderAsync(client, mailbox, folderName, context, run, deadline, () => Report(ScanRunStatus.Running), cancellationToken);
+                    }
+                    catch (FolderNotFoundException)
+                    {
+                        run.Error($"Folder {folderName} does not exist on the server.");
+                    }
+                }
+
+                await client.DisconnectAsync(true, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            status = ScanRunStatus.Stopped;
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ServiceNotConnectedException or ProtocolException)
+        {
+            // The server went away mid-scan: the cursor stands after the last finished message.
+            var message = ConnectionMessages.Describe(new ConnectionResult { Failure = ConnectionFailure.Network, Detail = ex.Message }, endpoint);
+            logger.LogWarning(ex, "Mailbox {MailboxId}: connection lost during the scan.", mailboxId);
+            run.Error(message);
+            await LockAsync(mailboxId, message);
+            status = ScanRunStatus.Error;
+        }
+
+        return await FinishAsync(runId, mailboxId, run, status, progress);
+    }
+
+    private sealed record ScanContext(ScannerSettings Settings, TicketStatusMapping Statuses, IReadOnlySet<string> Closing, Dictionary<string, int> StatusIds);
+
+    private async Task<ScanContext> LoadContextAsync(Mailbox mailbox, CancellationToken cancellationToken)
+    {
+        var names = await tickets.GetStatusNamesAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ids = await db.TicketStatuses.AsNoTracking().ToDictionaryAsync(s => s.Name, s => s.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        var settings = new ScannerSettings(
+            mailbox.OwnerId,
+            mailbox.Actions,
+            mailbox.SearchFields,
+            mailbox.EmailExceptions.Select(EmailAddress.Normalise).OfType<string>().ToList(),
+            mailbox.DomainExceptions.Select(AddressRules.NormaliseDomain).OfType<string>().ToList());
+        return new ScanContext(settings, new TicketStatusMapping(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket), names.Closing, ids);
+    }
+
+    private async Task ScanFolderAsync(
+        MailKit.Net.Imap.ImapClient client, Mailbox mailbox, string folderName, ScanContext context, Counters run, DateTimeOffset deadline, Action report, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var (folder, state) = await ImapFolderReader.OpenAsync(client, folderName, cancellationToken);
+        var cursor = await LoadCursorAsync(mailbox.Id, folderName, state.UidValidity, cancellationToken);
+        var since = mailbox.ImportSince == default ? (DateOnly?)null : mailbox.ImportSince;
+        var uids = await ImapFolderReader.FindNewAsync(folder, (uint)cursor.LastUid, since, cancellationToken);
+        foreach (var batch in uids.Chunk(settings.BatchSize))
+        {
+            var room = settings.MaxMessagesPerRun - run.Processed;
+            if (room <= 0 || time.GetUtcNow() >= deadline)
+            {
+                break;
+            }
+
+            var take = batch.Take(room).ToList();
+            var fetched = new List<(UniqueId Uid, byte[] Raw)>();
+            await ImapFolderReader.FetchAsync(folder, take, async (uid, stream, ct) =>
+            {
+                using var copy = new MemoryStream();
+                await stream.CopyToAsync(copy, ct);
+                fetched.Add((uid, copy.ToArray()));
+            }, cancellationToken);
+
+            // Parse the batch first: the record lookup is prefetched for all of its messages at once.
+            var parsed = new List<(UniqueId Uid, byte[] Raw, MimeMessage? Message, MessageSnapshot? Snapshot, string? Error)>();
+            foreach (var (uid, raw) in fetched.OrderBy(f => f.Uid.Id))
+            {
+                run.Fetched++;
+                if (raw.LongLength > settings.MaxMessageBytes)
+                {
+                    parsed.Add((uid, raw, null, null, $"The message is larger than {settings.MaxMessageBytes} bytes ({raw.LongLength})."));
+                    continue;
+                }
+
+                try
+                {
+                    using var input = new MemoryStream(raw, writable: false);
+                    var message = await MimeMessage.LoadAsync(input, cancellationToken);
+                    parsed.Add((uid, raw, message, MimeSnapshotMapper.ToSnapshot(message), null));
+                }
+                catch (Exception ex) when (ex is FormatException or ParseException)
+                {
+                    parsed.Add((uid, raw, null, null, $"The message could not be read: {ex.Message}"));
+                }
+            }
+
+            BatchRecordLookup lookup;
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                lookup = await BatchRecordLookup.LoadAsync(db, parsed.Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList(), context.Closing, cancellationToken);
+            }
+
+            foreach (var item in parsed)
+            {
+                // Cancellation and the budget are honoured between messages; the cursor stands after the last one done.
+                cancellationToken.ThrowIfCancellationRequested();
+                if (item.Error is null)
+                {
+                    try
+                    {
+                        await ApplyAsync(mailbox, folderName, state.UidValidity, item.Uid, item.Message!, item.Snapshot!, context, lookup, run, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException && ex is DbUpdateException or InvalidOperationException or IOException or FormatException or ArgumentException)
+                    {
+                        logger.LogError(ex, "Mailbox {MailboxId}: message {Uid} in {Folder} failed.", mailbox.Id, item.Uid.Id, folderName);
+                        await QuarantineAsync(mailbox.Id, folderName, state.UidValidity, item.Uid, item.Raw, "The message could not be processed: " + ex.Message, run);
+                    }
+                }
+                else
+                {
+                    await QuarantineAsync(mailbox.Id, folderName, state.UidValidity, item.Uid, item.Raw, item.Error, run);
+                }
+
+                run.Processed++;
+                await AdvanceAsync(cursor.Id, item.Uid.Id);
+            }
+
+            report();
+        }
+    }
+
+    private async Task ApplyAsync(
+        Mailbox mailbox, string folderName, uint uidValidity, UniqueId uid, MimeMessage message, MessageSnapshot snapshot,
+        ScanContext context, BatchRecordLookup lookup, Counters run, CancellationToken cancellationToken)
+    {
+        var decision = MailScanner.Decide(snapshot, context.Settings, GlobalExceptions.None, context.Statuses, lookup);
+        if (decision.Skipped is not null)
+        {
+            run.Skipped++;
+            return;
+        }
+
+        int? emailId = null;
+        var emailHasTicket = false;
+        if (decision.Store)
+        {
+            var email = MimeEmailMapper.ToNewEmail(message, snapshot, mailbox.OwnerId, time.GetUtcNow()) with
+            {
+                Type = decision.Type switch { MailType.Sent => EmailType.Sent, MailType.Internal => EmailType.Internal, _ => EmailType.Received },
+                MailboxId = mailbox.Id,
+                Folder = folderName,
+                Uid = uid.Id,
+                UidValidity = uidValidity,
+            };
+            var stored = await emails.StoreAsync(email, cancellationToken);
+            emailId = stored.Id;
+            if (stored.Created)
+            {
+                run.Stored++;
+            }
+
+            var links = decision.Bindings.Select(b => (b.Kind, b.Id)).ToList();
+            if (decision.Ticket is { } named)
+            {
+                links.Add((RecordKind.Ticket, named.Id));
+            }
+
+            if (links.Count > 0)
+            {
+                await emails.LinkAsync(stored.Id, links, cancellationToken);
+                if (stored.Created)
+                {
+                    run.Bound++;
+                }
+            }
+
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            emailHasTicket = await db.EmailLinks.AnyAsync(l => l.EmailId == stored.Id && l.RecordKind == RecordKind.Ticket, cancellationToken);
+        }
+
+        if (decision.Ticket is { } ticket && snapshot.MessageId is { } ownId)
+        {
+            lookup.RememberThread(ownId, ticket);
+        }
+
+        if (decision.TicketChange is { } change && context.StatusIds.TryGetValue(change.To, out var toId))
+        {
+            await tickets.SetStatusAsync(int.Parse(change.TicketId, System.Globalization.CultureInfo.InvariantCulture), toId, cancellationToken);
+            lookup.StatusChanged(change.TicketId, change.To, context.Closing.Contains(change.To));
+            run.TicketsOpened++;
+        }
+
+        // A stored e-mail already linked to a ticket was handled before (another folder, or a crash before the cursor moved).
+        if (decision.NewTicket is { } draft && !emailHasTicket && context.StatusIds.TryGetValue(draft.Status, out var statusId))
+        {
+            var description = draft.OtherContacts.Count == 0
+                ? draft.Description
+                : draft.Description + "\n\n— Other contacts with this address: " + string.Join(", ", draft.OtherContacts.Select(c => c.DisplayName));
+            var created = await tickets.CreateAsync(new NewTicket(
+                draft.Title.Length == 0 ? "(no subject)" : draft.Title, description, statusId, TicketPriority.Normal,
+                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId), cancellationToken);
+            run.TicketsCreated++;
+            var createdKey = created.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (emailId is { } id)
+            {
+                await emails.LinkAsync(id, [(RecordKind.Ticket, createdKey)], cancellationToken);
+            }
+
+            if (snapshot.MessageId is { } messageId)
+            {
+                lookup.RememberThread(messageId, new TicketRef(createdKey, created.Number, draft.Status, context.Closing.Contains(draft.Status)));
+            }
+        }
+    }
+
+    private static int? ToId(string? id) => int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private async Task<FolderCursor> LoadCursorAsync(int mailboxId, string folder, uint uidValidity, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cursor = await db.FolderCursors.SingleOrDefaultAsync(c => c.MailboxId == mailboxId && c.Folder == folder, cancellationToken);
+        if (cursor is null)
+        {
+            cursor = new FolderCursor { MailboxId = mailboxId, Folder = folder, UidValidity = uidValidity, UpdatedAt = time.GetUtcNow() };
+            db.FolderCursors.Add(cursor);
+        }
+        else if (cursor.UidValidity != uidValidity)
+        {
+            // Every UID now means something else: start over from the import date; dedupe keeps it duplicate-free.
+            logger.LogInformation("Mailbox {MailboxId}: UIDVALIDITY of {Folder} changed, rescanning.", mailboxId, folder);
+            cursor.UidValidity = uidValidity;
+            cursor.LastUid = 0;
+            cursor.UpdatedAt = time.GetUtcNow();
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return cursor;
+    }
+
+    private async Task AdvanceAsync(int cursorId, uint uid)
+    {
+        // Not cancellable: a message that was applied must not be applied again because the stop came in between.
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var now = time.GetUtcNow();
+        await db.FolderCursors.Where(c => c.Id == cursorId && c.LastUid < uid)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastUid, (long)uid).SetProperty(c => c.UpdatedAt, now), CancellationToken.None);
+    }
+
+    private async Task QuarantineAsync(int mailboxId, string folder, uint uidValidity, UniqueId uid, byte[] raw, string error, Counters run)
+    {
+        run.Failed++;
+        run.Error(error);
+        var relative = Path.Combine("failed", mailboxId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{uidValidity}-{uid.Id}-{Guid.NewGuid():N}.eml");
+        var path = Path.Combine(_dataDirectory, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path, raw, CancellationToken.None);
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var existing = await db.FailedMessages.SingleOrDefaultAsync(
+            f => f.MailboxId == mailboxId && f.Folder == folder && f.UidValidity == uidValidity && f.Uid == uid.Id, CancellationToken.None);
+        if (existing is null)
+        {
+            existing = new FailedMessage { MailboxId = mailboxId, Folder = folder, UidValidity = uidValidity, Uid = uid.Id };
+            db.FailedMessages.Add(existing);
+        }
+
+        existing.Error = Truncate(error);
+        existing.RawPath = relative;
+        existing.Size = raw.LongLength;
+        existing.FailedAt = time.GetUtcNow();
+        existing.ResolvedAt = null;
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private async Task LockAsync(int mailboxId, string message)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var now = time.GetUtcNow();
+        var error = Truncate(message);
+        await db.Mailboxes.Where(m => m.Id == mailboxId && m.Status != MailboxStatus.Inactive)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailboxStatus.Locked).SetProperty(m => m.LastError, error).SetProperty(m => m.LastErrorAt, now), CancellationToken.None);
+    }
+
+    private async Task UnlockAsync(Mailbox mailbox)
+    {
+        if (mailbox.Status != MailboxStatus.Locked)
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await db.Mailboxes.Where(m => m.Id == mailbox.Id && m.Status == MailboxStatus.Locked)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailboxStatus.Active).SetProperty(m => m.LastError, (string?)null).SetProperty(m => m.LastErrorAt, (DateTimeOffset?)null), CancellationToken.None);
+    }
+
+    private async Task<ScanProgress> FinishAsync(int runId, int mailboxId, Counters run, ScanRunStatus status, Action<ScanProgress>? progress)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var row = await db.ScanRuns.SingleAsync(r => r.Id == runId, CancellationToken.None);
+        row.FinishedAt = time.GetUtcNow();
+        row.Status = status;
+        row.Fetched = run.Fetched;
+        row.Stored = run.Stored;
+        row.Bound = run.Bound;
+        row.TicketsOpened = run.TicketsOpened;
+        row.TicketsCreated = run.TicketsCreated;
+        row.Skipped = run.Skipped;
+        row.Failed = run.Failed;
+        row.FirstError = run.FirstError is null ? null : Truncate(run.FirstError);
+        await db.SaveChangesAsync(CancellationToken.None);
+        var result = run.ToProgress(mailboxId, runId, status);
+        progress?.Invoke(result);
+        return result;
+    }
+
+    private static string Truncate(string text) => text.Length <= 2000 ? text : text[..2000];
+
+    private sealed class Counters
+    {
+        public int Processed { get; set; }
+        public int Fetched { get; set; }
+        public int Stored { get; set; }
+        public int Bound { get; set; }
+        public int TicketsOpened { get; set; }
+        public int TicketsCreated { get; set; }
+        public int Skipped { get; set; }
+        public int Failed { get; set; }
+        public string? FirstError { get; private set; }
+
+        public void Error(string message) => FirstError ??= message;
+
+        public ScanProgress ToProgress(int mailboxId, int runId, ScanRunStatus status) =>
+            new(mailboxId, runId, status, Fetched, Stored, Bound, TicketsOpened, TicketsCreated, Skipped, Failed, FirstError);
+    }
+}

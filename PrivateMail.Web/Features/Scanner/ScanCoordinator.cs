@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+
+namespace PrivateMail.Web.Features.Scanner;
+
+/// <summary>
+/// Runs scans, never two of one mailbox at once (schedule and Scan now share this gate), lets a running scan be stopped,
+/// and tells open pages how scans progress. A singleton: pages subscribe to <see cref="Progress"/> and marshal with InvokeAsync.
+/// </summary>
+public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoordinator> logger)
+{
+    private readonly ConcurrentDictionary<int, Running> _running = new();
+
+    private sealed record Running(CancellationTokenSource Stop, TaskCompletionSource<ScanProgress?> Done)
+    {
+        public ScanProgress? Latest { get; set; }
+    }
+
+    /// <summary>Raised on the scanning thread whenever a scan starts, finishes a batch or ends.</summary>
+    public event Action<ScanProgress>? Progress;
+
+    public bool IsRunning(int mailboxId) => _running.ContainsKey(mailboxId);
+
+    /// <summary>The latest counters of a running scan, or null.</summary>
+    public ScanProgress? Current(int mailboxId) => _running.TryGetValue(mailboxId, out var r) ? r.Latest : null;
+
+    /// <summary>
+    /// Scans the mailbox unless a scan of it is already running; then returns null at once (the running scan stands).
+    /// </summary>
+    public async Task<ScanProgress?> RunAsync(int mailboxId, string? startedById, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new Running(stop, new TaskCompletionSource<ScanProgress?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_running.TryAdd(mailboxId, running))
+        {
+            logger.LogInformation("Mailbox {MailboxId} is being scanned already; this request is dropped.", mailboxId);
+            return null;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var scanner = scope.ServiceProvider.GetRequiredService<MailboxScanner>();
+            var result = await scanner.ScanAsync(mailboxId, startedById, p =>
+            {
+                running.Latest = p;
+                Progress?.Invoke(p);
+            }, stop.Token);
+            running.Done.TrySetResult(result);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            running.Done.TrySetException(ex);
+            throw;
+        }
+        finally
+        {
+            _running.TryRemove(new KeyValuePair<int, Running>(mailboxId, running));
+        }
+    }
+
+    /// <summary>Starts a scan in the background (Scan now); false when one is running already.</summary>
+    public bool TryStart(int mailboxId, string? startedById)
+    {
+        if (IsRunning(mailboxId))
+        {
+            return false;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RunAsync(mailboxId, startedById, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Scan of mailbox {MailboxId} failed.", mailboxId);
+            }
+        });
+        return true;
+    }
+
+    /// <summary>Asks a running scan to stop after the message it is on. False when none is running.</summary>
+    public bool Stop(int mailboxId)
+    {
+        if (!_running.TryGetValue(mailboxId, out var running))
+        {
+            return false;
+        }
+
+        running.Stop.Cancel();
+        return true;
+    }
+
+    /// <summary>Waits for the running scan of the mailbox, if any, to end.</summary>
+    public Task WaitAsync(int mailboxId) =>
+        _running.TryGetValue(mailboxId, out var running) ? running.Done.Task : Task.CompletedTask;
+}

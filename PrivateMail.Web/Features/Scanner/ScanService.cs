@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Security;
+
+namespace PrivateMail.Web.Features.Scanner;
+
+/// <summary>A history row as the Mailbox tab shows it.</summary>
+public sealed record ScanRunRow(
+    int Id, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, ScanRunStatus Status, bool Manual,
+    int Fetched, int Stored, int Bound, int TicketsOpened, int TicketsCreated, int Skipped, int Failed, string? FirstError);
+
+/// <summary>Scan now, Stop and history for the signed-in user's own mailbox; no member takes a mailbox id from the page.</summary>
+public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, ScanCoordinator coordinator)
+{
+    public async Task<int?> OwnMailboxIdAsync(CancellationToken cancellationToken = default)
+    {
+        var userId = await currentUser.GetRequiredIdAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Mailboxes.Where(m => m.OwnerId == userId).Select(m => (int?)m.Id).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ScanRunRow>> HistoryAsync(int take = 10, CancellationToken cancellationToken = default)
+    {
+        if (await OwnMailboxIdAsync(cancellationToken) is not { } mailboxId)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ScanRuns.AsNoTracking().Where(r => r.MailboxId == mailboxId)
+            .OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Take(take)
+            .Select(r => new ScanRunRow(r.Id, r.StartedAt, r.FinishedAt, r.Status, r.StartedById != null,
+                r.Fetched, r.Stored, r.Bound, r.TicketsOpened, r.TicketsCreated, r.Skipped, r.Failed, r.FirstError))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Starts a scan of the own mailbox in the background; false when there is none or one is running.</summary>
+    public async Task<bool> ScanNowAsync(CancellationToken cancellationToken = default)
+    {
+        var userId = await currentUser.GetRequiredIdAsync();
+        return await OwnMailboxIdAsync(cancellationToken) is { } mailboxId && coordinator.TryStart(mailboxId, userId);
+    }
+
+    public async Task<bool> StopAsync(CancellationToken cancellationToken = default) =>
+        await OwnMailboxIdAsync(cancellationToken) is { } mailboxId && coordinator.Stop(mailboxId);
+}

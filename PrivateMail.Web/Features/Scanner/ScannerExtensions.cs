@@ -1,0 +1,31 @@
+using Coravel;
+
+namespace PrivateMail.Web.Features.Scanner;
+
+public static class ScannerExtensions
+{
+    public static IServiceCollection AddScanner(this IServiceCollection services)
+    {
+        services.AddOptions<ScannerOptions>().BindConfiguration(ScannerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<MailboxScanner>();
+        services.AddSingleton<ScanCoordinator>();
+        services.AddScoped<ScanService>();
+        services.AddTransient<ScheduledScan>();
+        services.AddScheduler();
+        return services;
+    }
+
+    /// <summary>Schedules the scan (unless switched off); a run still going when the next is due is not started twice.</summary>
+    public static IServiceProvider UseScannerSchedule(this IServiceProvider services)
+    {
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value;
+        if (options.ScheduleEnabled)
+        {
+            services.UseScheduler(s => s.Schedule<ScheduledScan>()
+                    .Cron(options.IntervalMinutes == 1 ? "* * * * *" : $"*/{options.IntervalMinutes} * * * *")
+                    .PreventOverlapping(nameof(ScheduledScan)));
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PrivateMail.Web.Features.Scanner;
+
+/// <summary>How the mail scanner runs; section <c>Scanner</c>.</summary>
+public sealed class ScannerOptions
+{
+    public const string SectionName = "Scanner";
+
+    /// <summary>Whether the schedule runs at all (tests and maintenance switch it off; Scan now still works).</summary>
+    public bool ScheduleEnabled { get; set; } = true;
+
+    /// <summary>Minutes between scheduled scans (a cron step, so 1–59).</summary>
+    [Range(1, 59)]
+    public int IntervalMinutes { get; set; } = 1;
+
+    /// <summary>Messages fetched with one FETCH command.</summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>At most this many messages per mailbox and run, so one huge mailbox cannot starve the others.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxMessagesPerRun { get; set; } = 2000;
+
+    /// <summary>A run stops taking new messages after this long; the next run continues.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan TimeBudget { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Larger messages are not parsed: they are kept as failed messages for an administrator.</summary>
+    [Range(1024, 1_000_000_000)]
+    public long MaxMessageBytes { get; set; } = 50 * 1024 * 1024;
+}
