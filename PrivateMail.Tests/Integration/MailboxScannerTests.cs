@@ -433,4 +433,19 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         await using var db = await Db();
         Assert.Equal(5, await db.Emails.CountAsync(Ct));
     }
+    [Fact]
+    public async Task A_folder_missing_on_the_server_is_reported_and_the_other_folders_are_still_read()
+    {
+        await StartAsync();
+        var missing = _folder + "-gone";
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password, [missing, _folder]);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Hello", $"miss-{_folder}@somewhere.example"), Ct);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((ScanRunStatus.Done, 1), (run.Status, run.Stored));
+        Assert.Contains(missing, run.FirstError);
+        await using var db = await Db();
+        Assert.Equal(MailboxStatus.Active, await db.Mailboxes.Where(m => m.Id == mailboxId).Select(m => m.Status).SingleAsync(Ct));
+    }
 }

@@ -1,4 +1,5 @@
 using MailKit;
+using MailKit.Net.Imap;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -66,9 +67,15 @@ public sealed class MailboxScanner(
         {
             var message = ConnectionMessages.Describe(result, endpoint);
             logger.LogWarning("Mailbox {MailboxId} locked: {Failure} {Detail}", mailboxId, result.Failure, result.Detail);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped while connecting: says nothing about the server, so no lock.
+                return await FinishAsync(runId, mailboxId, run, ScanRunStatus.Stopped, progress);
+            }
+
             run.Error(message);
             await LockAsync(mailboxId, message);
-            return await FinishAsync(runId, mailboxId, run, cancellationToken.IsCancellationRequested ? ScanRunStatus.Stopped : ScanRunStatus.Error, progress);
+            return await FinishAsync(runId, mailboxId, run, ScanRunStatus.Error, progress);
         }
 
         try
@@ -93,6 +100,11 @@ public sealed class MailboxScanner(
                     {
                         run.Error($"Folder {folderName} does not exist on the server.");
                     }
+                    catch (ImapCommandException ex)
+                    {
+                        // The server refused this folder (e.g. not selectable): the other folders are still read.
+                        run.Error($"Folder {folderName}: {ex.Message}");
+                    }
                 }
 
                 await client.DisconnectAsync(true, CancellationToken.None);
@@ -109,6 +121,13 @@ public sealed class MailboxScanner(
             logger.LogWarning(ex, "Mailbox {MailboxId}: connection lost during the scan.", mailboxId);
             run.Error(message);
             await LockAsync(mailboxId, message);
+            status = ScanRunStatus.Error;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else ends this run with the error in its history row instead of leaving it "running".
+            logger.LogError(ex, "Mailbox {MailboxId}: the scan failed.", mailboxId);
+            run.Error(ex.Message);
             status = ScanRunStatus.Error;
         }
 
@@ -195,7 +214,7 @@ public sealed class MailboxScanner(
                     {
                         await ApplyAsync(mailbox, folderName, state.UidValidity, item.Uid, item.Message!, item.Snapshot!, context, lookup, run, cancellationToken);
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException && ex is DbUpdateException or InvalidOperationException or IOException or FormatException or ArgumentException)
+                    catch (Exception ex) when (ex is not OperationCanceledException)
                     {
                         logger.LogError(ex, "Mailbox {MailboxId}: message {Uid} in {Folder} failed.", mailbox.Id, item.Uid.Id, folderName);
                         await QuarantineAsync(mailbox.Id, folderName, state.UidValidity, item.Uid, item.Raw, "The message could not be processed: " + ex.Message, run);
