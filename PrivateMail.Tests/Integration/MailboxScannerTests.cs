@@ -395,6 +395,41 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         Assert.Equal((active, null, ScanRunStatus.Done, 1), (run.MailboxId, run.StartedById, run.Status, run.Stored));
     }
     [Fact]
+    public async Task The_schedule_retries_a_locked_mailbox_once_the_retry_interval_has_passed_and_the_scan_unlocks_it()
+    {
+        await StartAsync(o => o.LockedRetryInterval = TimeSpan.FromMinutes(15));
+        var longAgo = await MailboxAsync(dovecot.Bob.Password);
+        string otherId;
+        await using (var db = await Db())
+        {
+            var other = new ApplicationUser { UserName = "ewa", NormalizedUserName = "EWA", Email = "ewa@crm.example", SecurityStamp = "x" };
+            db.Users.Add(other);
+            await db.SaveChangesAsync(Ct);
+            otherId = other.Id;
+        }
+
+        var justNow = await MailboxAsync(dovecot.Bob.Password, ownerId: otherId);
+        await using (var db = await Db())
+        {
+            var now = DateTimeOffset.UtcNow;
+            await db.Mailboxes.Where(m => m.Id == longAgo).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, MailboxStatus.Locked).SetProperty(m => m.LastError, "Server down").SetProperty(m => m.LastErrorAt, now.AddMinutes(-20)), Ct);
+            await db.Mailboxes.Where(m => m.Id == justNow).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, MailboxStatus.Locked).SetProperty(m => m.LastError, "Server down").SetProperty(m => m.LastErrorAt, now.AddMinutes(-2)), Ct);
+        }
+
+        await Services.GetRequiredService<PrivateMail.Web.Features.Modules.ModuleService>().SetEnabledAsync(PrivateMail.Domain.Modules.CrmModule.MyMail, true, _owner, Ct);
+        var schedule = ActivatorUtilities.CreateInstance<ScheduledScan>(Services);
+        schedule.CancellationToken = Ct;
+        await schedule.Invoke();
+
+        await using var check = await Db();
+        Assert.Equal([longAgo], await check.ScanRuns.Select(r => r.MailboxId).ToListAsync(Ct));
+        Assert.Equal(MailboxStatus.Active, await check.Mailboxes.Where(m => m.Id == longAgo).Select(m => m.Status).SingleAsync(Ct));
+        Assert.Equal(MailboxStatus.Locked, await check.Mailboxes.Where(m => m.Id == justNow).Select(m => m.Status).SingleAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_message_mime_cannot_read_is_quarantined_with_the_reason_and_the_next_one_is_stored()
     {
         await StartAsync();

@@ -26,6 +26,13 @@ public sealed class ScannerOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan TimeBudget { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A mailbox locked by a connection or login failure is retried by the schedule this long after the failure, so a
+    /// server outage heals by itself (fetching never stops silently) without hammering a server with a wrong password.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan LockedRetryInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Larger messages are not parsed: they are kept as failed messages for an administrator.</summary>
     [Range(1024, 1_000_000_000)]
     public long MaxMessageBytes { get; set; } = 50 * 1024 * 1024;

@@ -1,5 +1,6 @@
 using Coravel.Invocable;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PrivateMail.Domain.Modules;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
@@ -7,8 +8,17 @@ using PrivateMail.Web.Features.Modules;
 
 namespace PrivateMail.Web.Features.Scanner;
 
-/// <summary>The schedule's run: every Active mailbox, one after another, while the module My mail is enabled.</summary>
-public sealed class ScheduledScan(IDbContextFactory<AppDbContext> dbFactory, ModuleService modules, ScanCoordinator coordinator, ILogger<ScheduledScan> logger)
+/// <summary>
+/// The schedule's run, while the module My mail is enabled: every Active mailbox, and every Locked one whose failure is
+/// older than <see cref="ScannerOptions.LockedRetryInterval"/> (a scan that connects unlocks it), one after another.
+/// </summary>
+public sealed class ScheduledScan(
+    IDbContextFactory<AppDbContext> dbFactory,
+    ModuleService modules,
+    ScanCoordinator coordinator,
+    IOptions<ScannerOptions> options,
+    TimeProvider time,
+    ILogger<ScheduledScan> logger)
     : IInvocable, ICancellableInvocable
 {
     public CancellationToken CancellationToken { get; set; }
@@ -23,7 +33,11 @@ public sealed class ScheduledScan(IDbContextFactory<AppDbContext> dbFactory, Mod
         List<int> mailboxes;
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken))
         {
-            mailboxes = await db.Mailboxes.AsNoTracking().Where(m => m.Status == MailboxStatus.Active && m.PasswordProtected != null)
+            var retryLockedBefore = time.GetUtcNow() - options.Value.LockedRetryInterval;
+            mailboxes = await db.Mailboxes.AsNoTracking()
+                .Where(m => m.PasswordProtected != null)
+                .Where(m => m.Status == MailboxStatus.Active
+                    || (m.Status == MailboxStatus.Locked && (m.LastErrorAt == null || m.LastErrorAt <= retryLockedBefore)))
                 .OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(CancellationToken);
         }
 
