@@ -102,7 +102,7 @@ public sealed class RecordFactory(IServiceProvider services)
         string? html = null,
         string text = "Hello",
         string from = "Jan Kowalski <jan@firma.example>",
-        EmailType type = EmailType.Received,
+        MailType type = MailType.Received,
         params NewAttachment[] attachments)
     {
         var stored = await services.GetRequiredService<EmailStore>().StoreAsync(new NewEmail

@@ -2,14 +2,6 @@ using PrivateMail.Domain.Scanning;
 
 namespace PrivateMail.Web.Data;
 
-/// <summary>Received from outside, sent by a CRM user, or internal between users.</summary>
-public enum EmailType
-{
-    Received = 0,
-    Sent = 1,
-    Internal = 2,
-}
-
 /// <summary>
 /// A stored message (the E-mails module). Stored once per mailbox: <see cref="DedupeKey"/> (Message-ID, or a content hash
 /// for mail without one) is unique per mailbox, so a scan that sees the same mail again changes nothing.
@@ -34,7 +26,7 @@ public sealed class Email : ISearchable
     public string? InReplyTo { get; set; }
     /// <summary>The References header: Message-IDs separated by spaces.</summary>
     public string References { get; set; } = "";
-    public EmailType Type { get; set; }
+    public MailType Type { get; set; }
     public int? MailboxId { get; set; }
     public Mailbox? Mailbox { get; set; }
     public string? Folder { get; set; }

@@ -250,7 +250,7 @@ public sealed class MailboxScanner(
         {
             var email = MimeEmailMapper.ToNewEmail(message, snapshot, mailbox.OwnerId, time.GetUtcNow()) with
             {
-                Type = decision.Type switch { MailType.Sent => EmailType.Sent, MailType.Internal => EmailType.Internal, _ => EmailType.Received },
+                Type = decision.Type,
                 MailboxId = mailbox.Id,
                 Folder = folderName,
                 Uid = uid.Id,

@@ -57,7 +57,7 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
         var contact = await _make.ContactAsync(_olga, "Jan", "Kowalski", "jan@firma.example");
         var ticket = await _make.TicketAsync(_olga, "Printer jammed", contactId: contact);
         var reply = await _make.EmailAsync(_olga, "Re: [T1] Printer jammed", date: new DateTimeOffset(2026, 3, 4, 11, 0, 0, TimeSpan.FromHours(1)),
-            text: "We are on it.", from: "Olga <olga@example.test>", type: EmailType.Sent);
+            text: "We are on it.", from: "Olga <olga@example.test>", type: MailType.Sent);
         var question = await _make.EmailAsync(_olga, "Printer jammed", date: new DateTimeOffset(2026, 3, 4, 3, 30, 0, TimeSpan.FromHours(-5)), text: "It shows 13.B2.");
         var followUp = await _make.EmailAsync(_olga, "Re: [T1] Printer jammed", date: new DateTimeOffset(2026, 3, 5, 9, 0, 0, TimeSpan.FromHours(1)), text: "Works now, thanks.");
         foreach (var email in new[] { reply, question, followUp })

@@ -214,7 +214,7 @@ public sealed class DemoDataLoader(
                 MessageId = messageId,
                 InReplyTo = reply ? previousId : null,
                 References = reply && previousId is not null ? [previousId] : [],
-                Type = message.FromCustomer ? EmailType.Received : EmailType.Sent,
+                Type = message.FromCustomer ? MailType.Received : MailType.Sent,
                 Text = text,
                 Html = rich ? RichHtml(message.Text, contact, account, customer.Domain)
                     : message.FromCustomer ? null

@@ -3,7 +3,7 @@ using PrivateMail.Web.Data;
 
 namespace PrivateMail.Web.Features.Records.Emails;
 
-public sealed record EmailRow(int Id, string Subject, string? From, string To, DateTimeOffset Date, EmailType Type, int Attachments);
+public sealed record EmailRow(int Id, string Subject, string? From, string To, DateTimeOffset Date, MailType Type, int Attachments);
 
 public sealed record EmailAttachmentInfo(int Id, string FileName, string ContentType, long Size, bool IsInline, string? ContentId)
 {
@@ -25,7 +25,7 @@ public sealed record EmailDetails(
     string? MessageId,
     string? InReplyTo,
     string References,
-    EmailType Type,
+    MailType Type,
     string? MailboxName,
     string? Folder,
     long? Uid,
@@ -40,7 +40,7 @@ public sealed record EmailDetails(
     bool CanDelete);
 
 /// <summary>One message of a record's mail, or of a ticket's conversation.</summary>
-public sealed record ConversationItem(int Id, string Subject, string? From, string To, DateTimeOffset OriginalDate, EmailType Type, string Text, int Attachments);
+public sealed record ConversationItem(int Id, string Subject, string? From, string To, DateTimeOffset OriginalDate, MailType Type, string Text, int Attachments);
 
 /// <summary>A record to link an e-mail to, found by name.</summary>
 public sealed record LinkTarget(string Id, string Label);

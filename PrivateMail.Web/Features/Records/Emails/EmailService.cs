@@ -16,7 +16,7 @@ public sealed class EmailService(
     TimeProvider time,
     ILogger<EmailService> logger)
 {
-    public async Task<GridResult<EmailRow>> ListAsync(GridRequest request, EmailType? type = null, CancellationToken cancellationToken = default)
+    public async Task<GridResult<EmailRow>> ListAsync(GridRequest request, MailType? type = null, CancellationToken cancellationToken = default)
     {
         var viewer = await access.DemandAsync(CrmModule.Emails);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -27,7 +27,7 @@ public sealed record NewEmail
     public string? MessageId { get; init; }
     public string? InReplyTo { get; init; }
     public IReadOnlyList<string> References { get; init; } = [];
-    public EmailType Type { get; init; } = EmailType.Received;
+    public MailType Type { get; init; } = MailType.Received;
     public int? MailboxId { get; init; }
     public string? Folder { get; init; }
     public long? Uid { get; init; }
