@@ -96,7 +96,8 @@ public sealed class EmailStoreTests : IAsyncLifetime
         Assert.Equal(new DateTimeOffset(2026, 3, 4, 9, 15, 0, TimeSpan.Zero), email.Date);
         Assert.Equal(TimeSpan.FromHours(1), email.OriginalDate.Offset);
         Assert.Equal(10, email.OriginalDate.Hour);
-        Assert.Equal("Abc-1@Firma.example", email.MessageId);
+        // Stored in the lookup form the scanner matches threads with (RFC 5322 ids compare case-insensitively here).
+        Assert.Equal("abc-1@firma.example", email.MessageId);
         Assert.Equal("mid:abc-1@firma.example", email.DedupeKey);
         Assert.Equal("prev@firma.example", email.InReplyTo);
         Assert.Equal("root@firma.example prev@firma.example", email.References);

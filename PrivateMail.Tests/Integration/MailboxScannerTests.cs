@@ -430,6 +430,34 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reply_without_the_ticket_number_answers_the_ticket_of_its_thread_whatever_the_message_id_case()
+    {
+        await StartAsync();
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        var firstId = $"Thread.Start.{_folder}@Customer.EXAMPLE";
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("New Person <new@stranger.example>", "Printer on fire", firstId), Ct);
+        await ScanAsync(mailboxId);
+        int ticketId;
+        await using (var db = await Db())
+        {
+            ticketId = await db.Tickets.Where(t => t.Title == "Printer on fire").Select(t => t.Id).SingleAsync(Ct);
+            var waiting = await db.TicketStatuses.Where(s => s.Name == TicketStatuses.WaitingForResponse).Select(s => s.Id).SingleAsync(Ct);
+            await db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s.SetProperty(t => t.StatusId, waiting), Ct);
+        }
+
+        var reply = Message("New Person <new@stranger.example>", "Re: Printer on fire", $"reply.{_folder}@stranger.example");
+        reply.InReplyTo = firstId;
+        reply.References.Add(firstId);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, reply, Ct);
+        var run = await ScanAsync(mailboxId);
+
+        await using var check = await Db();
+        Assert.Equal((1, 0), (run.TicketsOpened, run.TicketsCreated));
+        Assert.Equal(TicketStatuses.Answered, await check.Tickets.Where(t => t.Id == ticketId).Select(t => t.Status!.Name).SingleAsync(Ct));
+        Assert.Equal(1, await check.Tickets.CountAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_message_mime_cannot_read_is_quarantined_with_the_reason_and_the_next_one_is_stored()
     {
         await StartAsync();

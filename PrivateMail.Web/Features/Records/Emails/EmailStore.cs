@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Domain.Mail;
@@ -76,9 +73,9 @@ public sealed class EmailStore(
             ReplyTo = Join(email.ReplyTo),
             Date = email.Date,
             DateOffsetMinutes = (int)email.Date.Offset.TotalMinutes,
-            MessageId = Clean(email.MessageId),
-            InReplyTo = Clean(email.InReplyTo),
-            References = string.Join(' ', email.References.Select(Clean).OfType<string>()),
+            MessageId = MessageIdentity.NormaliseMessageId(email.MessageId),
+            InReplyTo = MessageIdentity.NormaliseMessageId(email.InReplyTo),
+            References = string.Join(' ', email.References.Select(MessageIdentity.NormaliseMessageId).OfType<string>()),
             Type = email.Type,
             MailboxId = email.MailboxId,
             Folder = email.Folder,
@@ -142,26 +139,17 @@ public sealed class EmailStore(
         }
     }
 
-    /// <summary>
-    /// The key that stores a message once per mailbox: <c>mid:</c> + the Message-ID (case-folded, without brackets), or for
-    /// mail without a usable one <c>sha:</c> + a SHA-256 of sender, date, subject, recipients and text — the same form the
-    /// scanner's domain computes.
-    /// </summary>
-    public static string DedupeKey(string? messageId, EmailAddress? from, DateTimeOffset date, string subject, IEnumerable<EmailAddress> recipients, string text)
-    {
-        if (Clean(messageId) is { } id)
+    /// <summary>The key that stores a message once per mailbox: the scanner's <see cref="MessageIdentity.DedupKey"/>.</summary>
+    public static string DedupeKey(string? messageId, EmailAddress? from, DateTimeOffset date, string subject, IEnumerable<EmailAddress> recipients, string text) =>
+        MessageIdentity.DedupKey(new MessageSnapshot
         {
-            return "mid:" + id.ToLowerInvariant();
-        }
-
-        var content = string.Join('\n',
-            from?.Normalised ?? "",
-            date.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
-            subject,
-            string.Join(',', recipients.Select(r => r.Normalised).Distinct()),
-            text);
-        return "sha:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
-    }
+            MessageId = MessageIdentity.NormaliseMessageId(messageId),
+            From = from,
+            Date = date,
+            Subject = subject,
+            To = recipients.ToList(),
+            TextBody = text,
+        });
 
     private static async Task<int?> FindAsync(AppDbContext db, int? mailboxId, string key, CancellationToken cancellationToken) =>
         await db.Emails.Where(e => e.MailboxId == mailboxId && e.DedupeKey == key).Select(e => (int?)e.Id).FirstOrDefaultAsync(cancellationToken);
@@ -173,16 +161,4 @@ public sealed class EmailStore(
         address is null ? null
         : address.DisplayName is { } name && name.IndexOfAny([',', ';', '<', '>', '"']) >= 0 ? $"\"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\" <{address.Address}>"
         : address.ToString();
-
-    /// <summary>A Message-ID without brackets and space; null when empty or absurd.</summary>
-    private static string? Clean(string? messageId)
-    {
-        if (string.IsNullOrWhiteSpace(messageId))
-        {
-            return null;
-        }
-
-        var value = messageId.Trim().TrimStart('<').TrimEnd('>').Trim();
-        return value.Length is 0 or > 900 || value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? null : value;
-    }
 }
