@@ -10,6 +10,7 @@ public static class ScannerExtensions
         services.AddScoped<MailboxScanner>();
         services.AddSingleton<ScanCoordinator>();
         services.AddScoped<ScanService>();
+        services.AddScoped<ScanHistoryAdminService>();
         services.AddTransient<ScheduledScan>();
         services.AddScheduler();
         return services;
