@@ -152,6 +152,29 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sender_in_the_global_exceptions_is_skipped_and_one_in_a_global_domain_too()
+    {
+        await StartAsync();
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        await using (var db = await Db())
+        {
+            db.GlobalExceptionSettings.Add(new GlobalExceptionSettings { EmailExceptions = ["noreply@shop.example"], DomainExceptions = ["spam.example"] });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Shop <NoReply@Shop.example>", "Your order"), Ct);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Spam <any@spam.example>", "Win"), Ct);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Offer"), Ct);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((3, 1, 2), (run.Fetched, run.Stored, run.Skipped));
+        await using var check = await Db();
+        Assert.Equal("Offer", (await check.Emails.SingleAsync(Ct)).Subject);
+        Assert.Equal(1, await check.Tickets.CountAsync(Ct));
+    }
+
+    [Fact]
     public async Task The_same_message_in_two_folders_is_stored_once_with_one_ticket()
     {
         await StartAsync();

@@ -134,7 +134,7 @@ public sealed class MailboxScanner(
         return await FinishAsync(runId, mailboxId, run, status, progress);
     }
 
-    private sealed record ScanContext(ScannerSettings Settings, TicketStatusMapping Statuses, IReadOnlySet<string> Closing, Dictionary<string, int> StatusIds);
+    private sealed record ScanContext(ScannerSettings Settings, GlobalExceptions Global, TicketStatusMapping Statuses, IReadOnlySet<string> Closing, Dictionary<string, int> StatusIds);
 
     private async Task<ScanContext> LoadContextAsync(Mailbox mailbox, CancellationToken cancellationToken)
     {
@@ -147,7 +147,8 @@ public sealed class MailboxScanner(
             mailbox.SearchFields,
             mailbox.EmailExceptions.Select(EmailAddress.Normalise).OfType<string>().ToList(),
             mailbox.DomainExceptions.Select(AddressRules.NormaliseDomain).OfType<string>().ToList());
-        return new ScanContext(settings, new TicketStatusMapping(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket), names.Closing, ids);
+        var global = await GlobalExceptionsService.LoadAsync(db, cancellationToken);
+        return new ScanContext(settings, global, new TicketStatusMapping(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket), names.Closing, ids);
     }
 
     private async Task ScanFolderAsync(
@@ -237,7 +238,7 @@ public sealed class MailboxScanner(
         Mailbox mailbox, string folderName, uint uidValidity, UniqueId uid, MimeMessage message, MessageSnapshot snapshot,
         ScanContext context, BatchRecordLookup lookup, Counters run, CancellationToken cancellationToken)
     {
-        var decision = MailScanner.Decide(snapshot, context.Settings, GlobalExceptions.None, context.Statuses, lookup);
+        var decision = MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup);
         if (decision.Skipped is not null)
         {
             run.Skipped++;

@@ -11,6 +11,7 @@ public static class ScannerExtensions
         services.AddSingleton<ScanCoordinator>();
         services.AddScoped<ScanService>();
         services.AddScoped<ScanHistoryAdminService>();
+        services.AddScoped<GlobalExceptionsService>();
         services.AddTransient<ScheduledScan>();
         services.AddScheduler();
         return services;
