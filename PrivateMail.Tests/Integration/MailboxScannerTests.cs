@@ -258,6 +258,40 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_quarantined_message_whose_cause_is_fixed_reprocesses_into_one_email_and_twice_stores_it_once()
+    {
+        await StartAsync(o => o.MaxMessageBytes = 4096);
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Huge", "huge2@somewhere.example", new string('x', 20_000)), Ct);
+        Assert.Equal(1, (await ScanAsync(mailboxId)).Failed);
+        int failedId;
+        await using (var db = await Db())
+        {
+            failedId = (await db.FailedMessages.SingleAsync(Ct)).Id;
+        }
+
+        var scanner = Services.GetRequiredService<MailboxScanner>();
+        var stillTooLarge = await scanner.ReprocessAsync(failedId, Ct);
+        Assert.Contains("larger than 4096", stillTooLarge);
+        await using (var db = await Db())
+        {
+            Assert.Null((await db.FailedMessages.SingleAsync(Ct)).ResolvedAt);
+            Assert.Equal(0, await db.Emails.CountAsync(Ct));
+        }
+
+        Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value.MaxMessageBytes = 1_000_000;
+        Assert.Null(await scanner.ReprocessAsync(failedId, Ct));
+        Assert.Null(await scanner.ReprocessAsync(failedId, Ct));
+
+        await using var check = await Db();
+        var email = await check.Emails.SingleAsync(Ct);
+        Assert.Equal("huge2@somewhere.example", email.MessageId);
+        Assert.Equal(_folder, email.Folder);
+        Assert.Equal(1, await check.Tickets.CountAsync(Ct));
+        Assert.NotNull((await check.FailedMessages.SingleAsync(Ct)).ResolvedAt);
+    }
+
+    [Fact]
     public async Task A_wrong_password_locks_the_mailbox_and_a_scan_that_connects_unlocks_it()
     {
         await StartAsync();

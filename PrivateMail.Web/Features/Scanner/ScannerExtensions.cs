@@ -12,6 +12,7 @@ public static class ScannerExtensions
         services.AddScoped<ScanService>();
         services.AddScoped<ScanHistoryAdminService>();
         services.AddScoped<GlobalExceptionsService>();
+        services.AddScoped<FailedMessageService>();
         services.AddTransient<ScheduledScan>();
         services.AddScheduler();
         return services;
