@@ -152,6 +152,29 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sender_in_the_global_exceptions_is_skipped_and_one_in_a_global_domain_too()
+    {
+        await StartAsync();
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        await using (var db = await Db())
+        {
+            db.GlobalExceptionSettings.Add(new GlobalExceptionSettings { EmailExceptions = ["noreply@shop.example"], DomainExceptions = ["spam.example"] });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Shop <NoReply@Shop.example>", "Your order"), Ct);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Spam <any@spam.example>", "Win"), Ct);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Offer"), Ct);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((3, 1, 2), (run.Fetched, run.Stored, run.Skipped));
+        await using var check = await Db();
+        Assert.Equal("Offer", (await check.Emails.SingleAsync(Ct)).Subject);
+        Assert.Equal(1, await check.Tickets.CountAsync(Ct));
+    }
+
+    [Fact]
     public async Task The_same_message_in_two_folders_is_stored_once_with_one_ticket()
     {
         await StartAsync();
@@ -232,6 +255,40 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
 
         var again = await ScanAsync(mailboxId);
         Assert.Equal(0, again.Fetched);
+    }
+
+    [Fact]
+    public async Task A_quarantined_message_whose_cause_is_fixed_reprocesses_into_one_email_and_twice_stores_it_once()
+    {
+        await StartAsync(o => o.MaxMessageBytes = 4096);
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Huge", "huge2@somewhere.example", new string('x', 20_000)), Ct);
+        Assert.Equal(1, (await ScanAsync(mailboxId)).Failed);
+        int failedId;
+        await using (var db = await Db())
+        {
+            failedId = (await db.FailedMessages.SingleAsync(Ct)).Id;
+        }
+
+        var scanner = Services.GetRequiredService<MailboxScanner>();
+        var stillTooLarge = await scanner.ReprocessAsync(failedId, Ct);
+        Assert.Contains("larger than 4096", stillTooLarge);
+        await using (var db = await Db())
+        {
+            Assert.Null((await db.FailedMessages.SingleAsync(Ct)).ResolvedAt);
+            Assert.Equal(0, await db.Emails.CountAsync(Ct));
+        }
+
+        Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value.MaxMessageBytes = 1_000_000;
+        Assert.Null(await scanner.ReprocessAsync(failedId, Ct));
+        Assert.Null(await scanner.ReprocessAsync(failedId, Ct));
+
+        await using var check = await Db();
+        var email = await check.Emails.SingleAsync(Ct);
+        Assert.Equal("huge2@somewhere.example", email.MessageId);
+        Assert.Equal(_folder, email.Folder);
+        Assert.Equal(1, await check.Tickets.CountAsync(Ct));
+        Assert.NotNull((await check.FailedMessages.SingleAsync(Ct)).ResolvedAt);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed partial class SystemConfigurationAuthorizationTests(SystemConfigur
     private const string UserName = "jan";
     private const string Password = "Test-password-1";
 
-    public static TheoryData<string> AdminPaths => ["/admin", "/admin/modules", "/admin/mail-servers", "/admin/users", "/admin/tickets", "/admin/demo-data"];
+    public static TheoryData<string> AdminPaths => ["/admin", "/admin/modules", "/admin/mail-servers", "/admin/users", "/admin/tickets", "/admin/demo-data", "/admin/scan-history", "/admin/global-exceptions"];
 
     /// <summary>Page title and a marker only the rendered page contains, per administration page.</summary>
     public static TheoryData<string, string, string> AdminPages => new()
@@ -25,6 +25,8 @@ public sealed partial class SystemConfigurationAuthorizationTests(SystemConfigur
         { "/admin/users", "Users – PrivateMail", "id=\"users-table\"" },
         { "/admin/tickets", "Tickets – PrivateMail", "id=\"statuses-table\"" },
         { "/admin/demo-data", "Demo data – PrivateMail", "id=\"demo-data\"" },
+        { "/admin/scan-history", "Scan history – PrivateMail", "id=\"scan-history-admin-empty\"" },
+        { "/admin/global-exceptions", "Global exceptions – PrivateMail", "id=\"global-exceptions\"" },
     };
 
     [Theory]
@@ -144,7 +146,7 @@ public sealed partial class SystemConfigurationAuthorizationTests(SystemConfigur
 
     private static void AssertNoAdminContent(string html)
     {
-        foreach (var marker in new[] { "modules-table", "mail-servers-empty", "users-table", "statuses-table", "demo-data-load", "admin-menu", "Modules - installation" })
+        foreach (var marker in new[] { "modules-table", "mail-servers-empty", "users-table", "statuses-table", "demo-data-load", "scan-history-admin", "global-exceptions", "admin-menu", "Modules - installation" })
         {
             Assert.DoesNotContain(marker, html, StringComparison.Ordinal);
         }

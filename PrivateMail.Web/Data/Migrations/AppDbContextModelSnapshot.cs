@@ -634,6 +634,27 @@ namespace PrivateMail.Web.Data.Migrations
                     b.ToTable("FolderCursors");
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.GlobalExceptionSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("DomainExceptions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("EmailExceptions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("GlobalExceptionSettings");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.Lead", b =>
                 {
                     b.Property<int>("Id")

@@ -134,7 +134,95 @@ public sealed class MailboxScanner(
         return await FinishAsync(runId, mailboxId, run, status, progress);
     }
 
-    private sealed record ScanContext(ScannerSettings Settings, TicketStatusMapping Statuses, IReadOnlySet<string> Closing, Dictionary<string, int> StatusIds);
+    /// <summary>
+    /// Processes a quarantined message again from its saved raw file, through the same decide-and-apply path as a
+    /// scan: on success it is marked resolved, on failure it keeps the new error. Re-doing a resolved one changes
+    /// nothing; the apply step is idempotent anyway. Null when it succeeded, else the error.
+    /// </summary>
+    public async Task<string?> ReprocessAsync(int failedMessageId, CancellationToken cancellationToken)
+    {
+        FailedMessage failed;
+        Mailbox mailbox;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            failed = await db.FailedMessages.AsNoTracking().SingleAsync(f => f.Id == failedMessageId, cancellationToken);
+            if (failed.ResolvedAt is not null)
+            {
+                return null;
+            }
+
+            mailbox = await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == failed.MailboxId, cancellationToken);
+        }
+
+        string? error;
+        try
+        {
+            error = await ReprocessRawAsync(mailbox, failed, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Mailbox {MailboxId}: reprocessing failed message {FailedId} failed.", mailbox.Id, failed.Id);
+            error = "The message could not be processed: " + ex.Message;
+        }
+
+        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
+        {
+            var row = await db.FailedMessages.SingleAsync(f => f.Id == failedMessageId, CancellationToken.None);
+            if (error is null)
+            {
+                row.ResolvedAt = time.GetUtcNow();
+            }
+            else
+            {
+                row.Error = Truncate(error);
+                row.FailedAt = time.GetUtcNow();
+            }
+
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+
+        return error;
+    }
+
+    private async Task<string?> ReprocessRawAsync(Mailbox mailbox, FailedMessage failed, CancellationToken cancellationToken)
+    {
+        if (failed.RawPath is null || !File.Exists(Path.Combine(_dataDirectory, failed.RawPath)))
+        {
+            return "The saved message is missing.";
+        }
+
+        var raw = await File.ReadAllBytesAsync(Path.Combine(_dataDirectory, failed.RawPath), cancellationToken);
+        var maxBytes = options.Value.MaxMessageBytes;
+        if (raw.LongLength > maxBytes)
+        {
+            return $"The message is larger than {maxBytes} bytes ({raw.LongLength}).";
+        }
+
+        MimeMessage message;
+        MessageSnapshot snapshot;
+        try
+        {
+            using var input = new MemoryStream(raw, writable: false);
+            message = await MimeMessage.LoadAsync(input, cancellationToken);
+            snapshot = MimeSnapshotMapper.ToSnapshot(message);
+        }
+        catch (Exception ex) when (ex is FormatException or ParseException)
+        {
+            return $"The message could not be read: {ex.Message}";
+        }
+
+        var context = await LoadContextAsync(mailbox, cancellationToken);
+        BatchRecordLookup lookup;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            lookup = await BatchRecordLookup.LoadAsync(db, [snapshot], context.Closing, cancellationToken);
+        }
+
+        await ApplyAsync(mailbox, failed.Folder, (uint)failed.UidValidity, new UniqueId((uint)failed.Uid), message, snapshot, context, lookup, new Counters(), cancellationToken);
+        return null;
+    }
+
+    private sealed record ScanContext(ScannerSettings Settings, GlobalExceptions Global, TicketStatusMapping Statuses, IReadOnlySet<string> Closing, Dictionary<string, int> StatusIds);
 
     private async Task<ScanContext> LoadContextAsync(Mailbox mailbox, CancellationToken cancellationToken)
     {
@@ -147,7 +235,8 @@ public sealed class MailboxScanner(
             mailbox.SearchFields,
             mailbox.EmailExceptions.Select(EmailAddress.Normalise).OfType<string>().ToList(),
             mailbox.DomainExceptions.Select(AddressRules.NormaliseDomain).OfType<string>().ToList());
-        return new ScanContext(settings, new TicketStatusMapping(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket), names.Closing, ids);
+        var global = await GlobalExceptionsService.LoadAsync(db, cancellationToken);
+        return new ScanContext(settings, global, new TicketStatusMapping(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket), names.Closing, ids);
     }
 
     private async Task ScanFolderAsync(
@@ -237,7 +326,7 @@ public sealed class MailboxScanner(
         Mailbox mailbox, string folderName, uint uidValidity, UniqueId uid, MimeMessage message, MessageSnapshot snapshot,
         ScanContext context, BatchRecordLookup lookup, Counters run, CancellationToken cancellationToken)
     {
-        var decision = MailScanner.Decide(snapshot, context.Settings, GlobalExceptions.None, context.Statuses, lookup);
+        var decision = MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup);
         if (decision.Skipped is not null)
         {
             run.Skipped++;

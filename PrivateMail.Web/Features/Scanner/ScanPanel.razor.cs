@@ -10,12 +10,17 @@ public sealed partial class ScanPanel
     private int? _mailboxId;
     private ScanProgress? _running;
     private IReadOnlyList<ScanRunRow> _history = [];
+    private IReadOnlyList<FailedMessageRow> _failed = [];
+    private int? _reprocessing;
 
     [Inject]
     public required ScanService Scans { get; init; }
 
     [Inject]
     public required ScanCoordinator Coordinator { get; init; }
+
+    [Inject]
+    public required FailedMessageService FailedMessages { get; init; }
 
     [Inject]
     public required ISnackbar Snackbar { get; init; }
@@ -37,6 +42,7 @@ public sealed partial class ScanPanel
         {
             _running = Coordinator.Current(id) ?? (Coordinator.IsRunning(id) ? new ScanProgress(id, 0, ScanRunStatus.Running, 0, 0, 0, 0, 0, 0, 0, null) : null);
             _history = await Scans.HistoryAsync();
+            _failed = await FailedMessages.OwnUnresolvedAsync();
         }
     }
 
@@ -51,6 +57,7 @@ public sealed partial class ScanPanel
         {
             _running = progress.Status == ScanRunStatus.Running ? progress : null;
             _history = await Scans.HistoryAsync();
+            _failed = await FailedMessages.OwnUnresolvedAsync();
             StateHasChanged();
             if (progress.Status != ScanRunStatus.Running)
             {
@@ -74,6 +81,29 @@ public sealed partial class ScanPanel
 
     private async Task StopAsync() => await Scans.StopAsync();
 
+    private async Task ReprocessAsync(int failedId)
+    {
+        _reprocessing = failedId;
+        try
+        {
+            var error = await FailedMessages.ReprocessAsync(failedId);
+            if (error is null)
+            {
+                Snackbar.Add(MailboxStrings.FailedReprocessed, Severity.Success);
+            }
+            else
+            {
+                Snackbar.Add(string.Format(System.Globalization.CultureInfo.CurrentCulture, MailboxStrings.FailedStillFailing, error), Severity.Error);
+            }
+
+            _failed = await FailedMessages.OwnUnresolvedAsync();
+        }
+        finally
+        {
+            _reprocessing = null;
+        }
+    }
+
     private static string StatusText(ScanRunStatus status) => status switch
     {
         ScanRunStatus.Running => MailboxStrings.ScanRunRunning,
@@ -81,6 +111,10 @@ public sealed partial class ScanPanel
         ScanRunStatus.Error => MailboxStrings.ScanRunError,
         _ => MailboxStrings.ScanRunDone,
     };
+
+    private static string FormatSize(long bytes) => bytes >= 1024 * 1024
+        ? (bytes / 1024d / 1024d).ToString("0.0", System.Globalization.CultureInfo.CurrentCulture) + " MB"
+        : Math.Max(1, (bytes + 1023) / 1024).ToString(System.Globalization.CultureInfo.CurrentCulture) + " KB";
 
     public void Dispose() => Coordinator.Progress -= OnProgress;
 }

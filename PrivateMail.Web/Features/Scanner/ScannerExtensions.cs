@@ -10,6 +10,9 @@ public static class ScannerExtensions
         services.AddScoped<MailboxScanner>();
         services.AddSingleton<ScanCoordinator>();
         services.AddScoped<ScanService>();
+        services.AddScoped<ScanHistoryAdminService>();
+        services.AddScoped<GlobalExceptionsService>();
+        services.AddScoped<FailedMessageService>();
         services.AddTransient<ScheduledScan>();
         services.AddScheduler();
         return services;

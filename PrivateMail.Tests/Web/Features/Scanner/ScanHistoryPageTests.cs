@@ -1,0 +1,75 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PrivateMail.Tests.Web.Features.MailServers;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Scanner;
+
+namespace PrivateMail.Tests.Web.Features.Scanner;
+
+/// <summary>Mail tools → Scan history: every mailbox's runs, newest first, for administrators only.</summary>
+public sealed class ScanHistoryPageTests : MailServerTestContext
+{
+    private IRenderedComponent<MailServersHost> RenderPage() =>
+        Render<MailServersHost>(p => p.AddChildContent<ScanHistoryPage>());
+
+    private async Task<int> MailboxOfAsync(string owner)
+    {
+        await AddMailboxAsync(await SaveServerAsync(NewServer("Server " + owner)), owner);
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        return await db.Mailboxes.Where(m => m.Owner!.UserName == owner).Select(m => m.Id).SingleAsync();
+    }
+
+    private async Task AddRunAsync(ScanRun run)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        db.ScanRuns.Add(run);
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public void Without_runs_the_page_says_so()
+    {
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.Contains("No scans yet", page.Find("#scan-history-admin-empty").TextContent));
+    }
+
+    [Fact]
+    public async Task All_mailboxes_runs_show_newest_first_with_owner_counters_error_and_who_started_them()
+    {
+        var jan = await MailboxOfAsync("jan");
+        var ola = await MailboxOfAsync("ola");
+        var t0 = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
+        await AddRunAsync(new ScanRun { MailboxId = jan, StartedAt = t0, FinishedAt = t0.AddSeconds(5), Status = ScanRunStatus.Done, Fetched = 3, Stored = 2, Bound = 1, Skipped = 1 });
+        await AddRunAsync(new ScanRun
+        {
+            MailboxId = ola, StartedAt = t0.AddMinutes(1), FinishedAt = t0.AddMinutes(2), Status = ScanRunStatus.Error, StartedById = AdminId,
+            Fetched = 4, Failed = 1, TicketsCreated = 2, FirstError = "Authentication failed.",
+        });
+
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("#scan-history-admin tbody tr").Count));
+        var rows = page.FindAll("#scan-history-admin tbody tr");
+        Assert.Equal(nameof(ScanRunStatus.Error), rows[0].GetAttribute("data-status"));
+        Assert.Contains("ola's mail", rows[0].TextContent);
+        Assert.Contains("Ola Tester", rows[0].TextContent);
+        Assert.Contains("Authentication failed.", rows[0].TextContent);
+        Assert.Contains("0 / 2", rows[0].TextContent);
+        Assert.Equal("user", rows[0].QuerySelector("[data-started-by]")!.GetAttribute("data-started-by"));
+        Assert.Contains("Admin Tester", rows[0].QuerySelector("[data-started-by]")!.TextContent);
+        Assert.Contains("jan's mail", rows[1].TextContent);
+        Assert.Contains("3 / 2 / 1", rows[1].TextContent);
+        Assert.Equal("Schedule", rows[1].QuerySelector("[data-started-by]")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task A_non_administrator_cannot_read_the_history()
+    {
+        var userId = await CreateUserAsync("jan");
+        SignIn("jan", userId);
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Services.GetRequiredService<ScanHistoryAdminService>().LatestAsync());
+    }
+}
