@@ -1,3 +1,4 @@
+using PrivateMail.Web.Components.Forms;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
@@ -14,7 +15,7 @@ public sealed partial class MailboxTab
     private MailboxModel? _model;
     private IReadOnlyList<SelectableServer> _servers = [];
     private EditContext? _editContext;
-    private ValidationMessageStore? _serverErrors;
+    private ServerErrors? _serverErrors;
     private ChipListInput? _emailChips;
     private ChipListInput? _domainChips;
     private MailboxConnectionCheck? _testResult;
@@ -65,9 +66,7 @@ public sealed partial class MailboxTab
         _servers = await Mailboxes.GetSelectableServersAsync(_lifetime.Token);
         _model = await Mailboxes.GetAsync(_lifetime.Token) ?? await Mailboxes.CreateDefaultAsync(_lifetime.Token);
         _editContext = new EditContext(_model);
-        _serverErrors = new ValidationMessageStore(_editContext);
-        // A server-side error on a field clears as soon as the user edits that field.
-        _editContext.OnFieldChanged += (_, e) => _serverErrors.Clear(e.FieldIdentifier);
+        _serverErrors = new ServerErrors(_editContext);
     }
 
     private static string ServerLabel(SelectableServer server) =>
@@ -168,12 +167,7 @@ public sealed partial class MailboxTab
             var result = await Mailboxes.SaveAsync(_model, _lifetime.Token);
             if (!result.Succeeded)
             {
-                foreach (var (field, message) in result.FieldErrors)
-                {
-                    _serverErrors.Add(_editContext.Field(field), message);
-                }
-
-                _editContext.NotifyValidationStateChanged();
+                _serverErrors.Show(result.FieldErrors);
                 Snackbar.Add(Strings.FixErrors, Severity.Error);
                 return;
             }
