@@ -24,9 +24,14 @@ public static class ScannerExtensions
         var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value;
         if (options.ScheduleEnabled)
         {
-            services.UseScheduler(s => s.Schedule<ScheduledScan>()
-                    .Cron(options.IntervalMinutes == 1 ? "* * * * *" : $"*/{options.IntervalMinutes} * * * *")
-                    .PreventOverlapping(nameof(ScheduledScan)));
+            services.UseScheduler(s =>
+            {
+                var scan = s.Schedule<ScheduledScan>();
+                var every = options.IntervalSeconds is { } seconds
+                    ? scan.EverySeconds(seconds)
+                    : scan.Cron(options.IntervalMinutes == 1 ? "* * * * *" : $"*/{options.IntervalMinutes} * * * *");
+                every.PreventOverlapping(nameof(ScheduledScan));
+            });
         }
 
         return services;

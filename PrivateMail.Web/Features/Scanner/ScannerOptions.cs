@@ -14,6 +14,13 @@ public sealed class ScannerOptions
     [Range(1, 59)]
     public int IntervalMinutes { get; set; } = 1;
 
+    /// <summary>
+    /// Seconds between scheduled scans (1–59); when set it replaces <see cref="IntervalMinutes"/>. A cron step cannot go
+    /// below a minute; this is for mailboxes that must feel immediate and for the latency benchmark.
+    /// </summary>
+    [Range(1, 59)]
+    public int? IntervalSeconds { get; set; }
+
     /// <summary>Messages fetched with one FETCH command.</summary>
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 100;

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace PrivateMail.Benchmarks;
+
+/// <summary>
+/// The results as markdown: machine, date, commit, then throughput against the limit, the targets with PASS/FAIL,
+/// bind cost, latency and every single run. Written to bench/RESULTS.md and between the README's bench markers
+/// (full runs; a --quick run only writes its copy under bench/results/ so a smoke run never replaces the real table).
+/// </summary>
+internal sealed class Report(
+    BenchSettings settings, DateTimeOffset started, string loadBefore, string loadAfter, string dovecotVersion, bool mailOnTmpfs,
+    Dictionary<int, double> appendRates, Dictionary<int, long> corpusBytes, List<Point> points, Dictionary<int, List<WorkerResult>> bind,
+    WorkerResult? latency, List<string> failures)
+{
+    public const string StartMarker = "<!-- bench:start -->";
+    public const string EndMarker = "<!-- bench:end -->";
+    private const int TargetSize = 10_000;
+    private static readonly CultureInfo En = CultureInfo.InvariantCulture;
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        var small = settings.Contacts.Min();
+        var large = settings.Contacts.Max();
+        text.AppendLine(En, $"### Benchmark results{(settings.Quick ? " (quick smoke run)" : "")}");
+        text.AppendLine();
+        text.AppendLine(En, $"`bench/run.sh{(settings.Quick ? " --quick" : "")}` on {Machine()}, {started:yyyy-MM-dd HH:mm} UTC, commit `{Commit()}`.");
+        text.AppendLine(En, $"{dovecotVersion.Split(' ')[0]} with its mail on {(mailOnTmpfs ? "tmpfs" : "disk")}; SQLite on {FileSystem(settings.WorkDirectory)} ({settings.WorkDirectory}); batch {settings.BatchSize}; " +
+            $"median of {settings.Repeat} runs; each run in its own process. Load average before/after: {loadBefore} / {loadAfter} — the 2 cores are shared with other builds, so expect noise.");
+        text.AppendLine();
+
+        text.AppendLine("| Messages | Contacts | Limit: bare MailKit fetch + MimeKit parse | Scanner end to end | Ratio (≥ 0.5) | Scanner time | Peak working set | Database | Attachment files |");
+        text.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|");
+        foreach (var point in points)
+        {
+            var limit = MedianRate(point.Bare);
+            var scan = MedianRate(point.Scan);
+            var ratio = scan / limit;
+            text.AppendLine(En, $"| {point.Messages:N0} | {point.Contacts:N0} | {limit:N0} msg/s | {scan:N0} msg/s | {ratio:F2} {Verdict(ratio >= 0.5)} | " +
+                $"{Median(point.Scan, r => r.Seconds):F2} s | {Median(point.Scan, r => r.PeakWorkingSet) / 1048576:F0} MB | {Median(point.Scan, r => r.DatabaseBytes) / 1048576:F1} MB | {Median(point.Scan, r => r.AttachmentBytes) / 1048576:F1} MB |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("| Target | Measured | |");
+        text.AppendLine("|---|---:|---|");
+        var target = points.FirstOrDefault(p => p.Messages == TargetSize && p.Contacts == small);
+        if (target is not null)
+        {
+            var ratio = MedianRate(target.Scan) / MedianRate(target.Bare);
+            var seconds = Median(target.Scan, r => r.Seconds);
+            var peak = Median(target.Scan, r => r.PeakWorkingSet) / 1048576;
+            text.AppendLine(En, $"| Scanner ÷ limit ≥ 0.5 ({TargetSize:N0} messages) | {ratio:F2} | {Verdict(ratio >= 0.5)} |");
+            text.AppendLine(En, $"| {TargetSize:N0} messages in under 15 s | {seconds:F1} s | {Verdict(seconds < 15)} |");
+            text.AppendLine(En, $"| Peak working set under 400 MB ({TargetSize:N0} messages) | {peak:F0} MB | {Verdict(peak < 400)} |");
+        }
+        else
+        {
+            var largest = points.Where(p => p.Contacts == small).MaxBy(p => p.Messages)!;
+            var ratio = MedianRate(largest.Scan) / MedianRate(largest.Bare);
+            text.AppendLine(En, $"| Scanner ÷ limit ≥ 0.5 ({largest.Messages:N0} messages) | {ratio:F2} | {Verdict(ratio >= 0.5)} |");
+            text.AppendLine(En, $"| {TargetSize:N0} messages in under 15 s (extrapolated from {largest.Messages:N0}) | {TargetSize / MedianRate(largest.Scan):F1} s | {Verdict(TargetSize / MedianRate(largest.Scan) < 15)} |");
+            text.AppendLine(En, $"| Peak working set under 400 MB ({largest.Messages:N0} messages) | {Median(largest.Scan, r => r.PeakWorkingSet) / 1048576:F0} MB | {Verdict(Median(largest.Scan, r => r.PeakWorkingSet) / 1048576 < 400)} |");
+        }
+
+        if (small != large)
+        {
+            var bindRatio = Median(bind[large], r => r.Seconds) / Median(bind[small], r => r.Seconds);
+            text.AppendLine(En, $"| Bind cost with {large:N0} contacts ≤ 1.2× that with {small:N0} | {bindRatio:F2}× | {Verdict(bindRatio <= 1.2)} |");
+        }
+
+        if (latency is { Latencies.Count: > 0 })
+        {
+            text.AppendLine(En, $"| Latency append → in the database ({latency.Latencies.Count} messages, schedule every {settings.IntervalSeconds} s) | median {Stats.Median(latency.Latencies):F2} s, p95 {Stats.Percentile(latency.Latencies, 0.95):F2} s | (no target) |");
+        }
+
+        text.AppendLine();
+        text.AppendLine(En, $"Bind cost ({settings.BindSize:N0} messages, batches of {settings.BatchSize}: the scanner's record lookup for each batch plus the domain's decision for each message, no IMAP, no writes):");
+        text.AppendLine();
+        text.AppendLine("| Contacts | Time | Per message | Messages/s | × the smallest |");
+        text.AppendLine("|---:|---:|---:|---:|---:|");
+        var baseline = Median(bind[small], r => r.Seconds);
+        foreach (var contacts in settings.Contacts)
+        {
+            var seconds = Median(bind[contacts], r => r.Seconds);
+            text.AppendLine(En, $"| {contacts:N0} | {seconds:F3} s | {seconds / settings.BindSize * 1e6:F0} µs | {settings.BindSize / seconds:N0} | {seconds / baseline:F2} |");
+        }
+
+        if (small != large)
+        {
+            text.AppendLine();
+            text.Append("End to end, the scanner's time with ").Append(large.ToString("N0", En)).Append(" contacts ÷ with ").Append(small.ToString("N0", En)).Append(": ");
+            text.AppendLine(string.Join(", ", settings.Sizes.Select(size =>
+            {
+                var s = points.Single(p => p.Messages == size && p.Contacts == small);
+                var l = points.Single(p => p.Messages == size && p.Contacts == large);
+                return string.Create(En, $"{size:N0} messages {Median(l.Scan, r => r.Seconds) / Median(s.Scan, r => r.Seconds):F2}×");
+            })) + ".");
+        }
+
+        if (latency is { Latencies.Count: > 0 })
+        {
+            text.AppendLine();
+            text.AppendLine(En, $"Latency: the app's own schedule (Coravel, `Scanner:IntervalSeconds={settings.IntervalSeconds}`) in a running host; each message is appended at a random moment " +
+                $"and timed until its row is in the database: median {Stats.Median(latency.Latencies) * 1000:F0} ms, p95 {Stats.Percentile(latency.Latencies, 0.95) * 1000:F0} ms, " +
+                $"max {latency.Latencies.Max() * 1000:F0} ms over {latency.Latencies.Count} messages. Polling makes half an interval the floor.");
+        }
+
+        var shown = points.Where(p => p.Contacts == small).MaxBy(p => p.Messages);
+        if (shown?.Scan.FirstOrDefault(r => r.Error is null) is { } sample)
+        {
+            var c = sample.Counters;
+            text.AppendLine();
+            text.AppendLine(En, $"What the scanner did with {shown.Messages:N0} messages: {c.GetValueOrDefault("stored"):N0} e-mails stored, {c.GetValueOrDefault("bound"):N0} bound " +
+                $"({c.GetValueOrDefault("links"):N0} links), {c.GetValueOrDefault("ticketsOpened"):N0} ticket status changes, {c.GetValueOrDefault("ticketsCreated"):N0} tickets created, " +
+                $"{c.GetValueOrDefault("skipped"):N0} skipped, {c.GetValueOrDefault("failed"):N0} failed. The corpus: sizes 2–50 KB " +
+                $"({corpusBytes.GetValueOrDefault(shown.Messages) / 1048576.0:F0} MB), 10 % with an attachment; loaded with MULTIAPPEND at {appendRates.GetValueOrDefault(shown.Messages):N0} msg/s.");
+        }
+
+        text.AppendLine();
+        text.AppendLine("<details><summary>Every run (seconds)</summary>");
+        text.AppendLine();
+        foreach (var point in points)
+        {
+            text.AppendLine(En, $"- {point.Messages:N0} messages, {point.Contacts:N0} contacts — limit: {Runs(point.Bare)}; scanner: {Runs(point.Scan)}");
+        }
+
+        foreach (var contacts in settings.Contacts)
+        {
+            text.AppendLine(En, $"- bind, {contacts:N0} contacts: {Runs(bind[contacts])}");
+        }
+
+        text.AppendLine();
+        text.AppendLine("</details>");
+        if (failures.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("**Failures:**");
+            foreach (var failure in failures)
+            {
+                text.AppendLine(En, $"- {failure.ReplaceLineEndings(" ")}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public void Write(string markdown)
+    {
+        var bench = Path.Combine(settings.RepositoryRoot, "bench");
+        var history = Directory.CreateDirectory(Path.Combine(bench, "results")).FullName;
+        var name = $"{started:yyyyMMdd-HHmm}-{Commit().Replace("+", "-", StringComparison.Ordinal)}{(settings.Quick ? "-quick" : "")}.md";
+        File.WriteAllText(Path.Combine(history, name), markdown);
+        Orchestrator.Log($"Wrote bench/results/{name}");
+        if (settings.Quick || !settings.WriteReadme)
+        {
+            return;
+        }
+
+        File.WriteAllText(Path.Combine(bench, "RESULTS.md"), "# PrivateMail benchmark results\n\nRegenerated by `bench/run.sh`; earlier runs are under `bench/results/`.\n\n" + markdown);
+        var readme = Path.Combine(settings.RepositoryRoot, "README.md");
+        var content = File.ReadAllText(readme);
+        var start = content.IndexOf(StartMarker, StringComparison.Ordinal);
+        var end = content.IndexOf(EndMarker, StringComparison.Ordinal);
+        if (start < 0 || end < start)
+        {
+            Orchestrator.Log("README.md has no bench markers; only bench/RESULTS.md was written.");
+            return;
+        }
+
+        File.WriteAllText(readme, content[..(start + StartMarker.Length)] + "\n" + markdown + content[end..]);
+        Orchestrator.Log("Wrote bench/RESULTS.md and the README's results section");
+    }
+
+    private static string Verdict(bool pass) => pass ? "**PASS**" : "**FAIL**";
+
+    private static double MedianRate(List<WorkerResult> runs) => Median(runs, r => r.PerSecond);
+
+    private static double Median(List<WorkerResult> runs, Func<WorkerResult, double> value) =>
+        Stats.Median(runs.Where(r => r.Error is null && r.Messages > 0).Select(value));
+
+    private static string Runs(List<WorkerResult> runs) => string.Join(" / ", runs.Select(r => r.Error is null ? r.Seconds.ToString("F2", En) : "error"));
+
+    private string Commit()
+    {
+        var sha = Git("rev-parse --short HEAD") ?? "unknown";
+        return string.IsNullOrWhiteSpace(Git("status --porcelain --untracked-files=no")) ? sha : sha + "+dirty";
+    }
+
+    private string? Git(string arguments)
+    {
+        try
+        {
+            var info = new ProcessStartInfo("git", $"-C \"{settings.RepositoryRoot}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            using var process = Process.Start(info)!;
+            var output = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    private static string Machine()
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        var os = File.Exists("/etc/os-release")
+            ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?[12..].Trim('"') ?? "Linux"
+            : RuntimeInformation.OSDescription;
+        return string.Create(En, $"{os}, {cpu}, {Environment.ProcessorCount} cores, {long.Parse(memory, En) / 1024 / 1024.0:F0} GB RAM, {RuntimeInformation.FrameworkDescription}");
+    }
+
+    private static string FileSystem(string path)
+    {
+        var mounts = File.ReadLines("/proc/mounts").Select(l => l.Split(' ')).Where(f => f.Length > 2).ToList();
+        var best = mounts.Where(m => path.StartsWith(m[1], StringComparison.Ordinal)).MaxBy(m => m[1].Length);
+        return best is null ? "disk" : $"{best[2]}";
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Records;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Records;
+using PrivateMail.Web.Features.Records.Tickets;
+
+namespace PrivateMail.Benchmarks;
+
+/// <summary>
+/// Builds a template database once per contact count — migrated, the owner user, accounts, contacts, leads and 200
+/// tickets in every status — filled the way the app fills records (normalised addresses, search text). Each measured
+/// run starts from a fresh copy, so seeding never counts and every run sees the same database.
+/// </summary>
+internal static class Seeder
+{
+    public static async Task<string> CreateTemplateAsync(CrmPlan plan, int contacts, string directory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        await using (var services = await BenchApp.StartAsync(directory, new Dictionary<string, string?> { ["Scanner:ScheduleEnabled"] = "false" }))
+        {
+            var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+            var now = new DateTimeOffset(2026, 10, 1, 9, 0, 0, TimeSpan.Zero);
+            string owner;
+            await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+            {
+                var user = new ApplicationUser
+                {
+                    UserName = "olga", NormalizedUserName = "OLGA", Email = CrmPlan.OwnerEmail, NormalizedEmail = CrmPlan.OwnerEmail.ToUpperInvariant(),
+                    FirstName = "Olga", LastName = "Owner", SecurityStamp = Guid.NewGuid().ToString(), CreatedAt = now,
+                };
+                db.Users.Add(user);
+                await db.SaveChangesAsync(cancellationToken);
+                owner = user.Id;
+            }
+
+            // The small database holds only the accounts its contacts work for; the big one all of them.
+            var accountIndexes = contacts <= CrmPlan.KnownContacts ? plan.KnownAccounts.ToList() : Enumerable.Range(0, plan.Set.Accounts.Count).ToList();
+            var accountIds = new Dictionary<int, int>();
+            await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+            {
+                var rows = accountIndexes.Select(i =>
+                {
+                    var a = plan.Set.Accounts[i];
+                    var email = EmailAddress.Parse(a.Email);
+                    var domain = WebsiteDomain.FromWebsite(a.Website);
+                    return (Index: i, Row: new Account
+                    {
+                        Name = a.Name, Email = email?.Address, EmailNormalised = email?.Normalised, Website = a.Website, Domain = domain, Phone = a.Phone,
+                        OwnerId = owner, CreatedAt = now, ModifiedAt = now, SearchText = SearchText.Build(a.Name, a.Email, email?.Normalised, a.Website, domain, a.Phone),
+                    });
+                }).ToList();
+                db.Accounts.AddRange(rows.Select(r => r.Row));
+                db.Leads.AddRange(plan.Set.Leads.Select(l =>
+                {
+                    var email = EmailAddress.Parse(l.Email);
+                    return new Lead
+                    {
+                        Company = l.Company, FirstName = l.FirstName, LastName = l.LastName, Email = email?.Address, EmailNormalised = email?.Normalised,
+                        Status = l.Status, OwnerId = owner, CreatedAt = now, ModifiedAt = now,
+                        SearchText = SearchText.Build(l.Company, l.FirstName, l.LastName, email?.Address, email?.Normalised),
+                    };
+                }));
+                await db.SaveChangesAsync(cancellationToken);
+                foreach (var (index, row) in rows)
+                {
+                    accountIds[index] = row.Id;
+                }
+            }
+
+            var contactIds = new List<int>(contacts);
+            foreach (var chunk in plan.Set.Contacts.Take(contacts).Chunk(5000))
+            {
+                await using var db = await factory.CreateDbContextAsync(cancellationToken);
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                var rows = chunk.Select(c =>
+                {
+                    var email = EmailAddress.Parse(c.Email);
+                    var secondary = EmailAddress.Parse(c.SecondaryEmail);
+                    return new Contact
+                    {
+                        FirstName = c.FirstName, LastName = c.LastName, Email = email?.Address, EmailNormalised = email?.Normalised,
+                        SecondaryEmail = secondary?.Address, SecondaryEmailNormalised = secondary?.Normalised, Phone = c.Phone,
+                        AccountId = c.Account is { } a && accountIds.TryGetValue(a, out var id) ? id : null, OwnerId = owner,
+                        CreatedAt = now, ModifiedAt = now,
+                        SearchText = SearchText.Build(c.FirstName, c.LastName, email?.Address, email?.Normalised, secondary?.Address, secondary?.Normalised, c.Phone),
+                    };
+                }).ToList();
+                db.Contacts.AddRange(rows);
+                await db.SaveChangesAsync(cancellationToken);
+                contactIds.AddRange(rows.Select(r => r.Id));
+            }
+
+            // T1…T200 in every status, so [T<n>] answers find waiting tickets to answer and closed ones to reopen.
+            await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+            {
+                var statuses = await db.TicketStatuses.ToDictionaryAsync(s => s.Name, s => s.Id, cancellationToken);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var (prefix, first) = await TicketStore.AllocateAsync(db, RecordSequence.Tickets, CrmPlan.ExistingTickets, cancellationToken);
+                for (var i = 0; i < CrmPlan.ExistingTickets; i++)
+                {
+                    var status = TicketStatuses.Defaults[i % TicketStatuses.Defaults.Count].Name;
+                    db.Tickets.Add(TicketStore.Build(
+                        new NewTicket($"Existing ticket {i + 1}", "Seeded for the benchmark.", statuses[status], TicketPriority.Normal, contactIds[i % Math.Min(contactIds.Count, CrmPlan.KnownContacts)], null, owner),
+                        prefix, first + i, now));
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+
+        var path = Path.Combine(directory, "privatemail.db");
+        BenchApp.DatabaseBytes(path);
+        return path;
+    }
+}

@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Globalization;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Modules;
+using PrivateMail.Domain.Scanning;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Modules;
+using PrivateMail.Web.Features.Records.Tickets;
+using PrivateMail.Web.Features.Scanner;
+using PrivateMail.Web.Hosting;
+using PrivateMail.Web.Mail;
+
+namespace PrivateMail.Benchmarks;
+
+/// <summary>What one measured run reports to the orchestrator (one JSON line on stdout).</summary>
+internal sealed record WorkerResult
+{
+    public required string Kind { get; init; }
+    public int Messages { get; init; }
+    public double Seconds { get; init; }
+    public long PeakWorkingSet { get; init; }
+    public long DatabaseBytes { get; init; }
+    public long AttachmentBytes { get; init; }
+    public Dictionary<string, long> Counters { get; init; } = [];
+    public List<double> Latencies { get; init; } = [];
+    public string? Error { get; init; }
+
+    public double PerSecond => Seconds > 0 ? Messages / Seconds : 0;
+}
+
+/// <summary>Where a worker finds the server, the folder and the template database.</summary>
+internal sealed record WorkerArgs(string Host, int Port, string Folder, int BatchSize, string? Template, string? RunDirectory, int Count, int IntervalSeconds);
+
+/// <summary>
+/// The measurements. Each runs in a child process of its own, so peak working set is that of one run and nothing else
+/// (no seeding, no corpus generation, no earlier run's heap).
+/// </summary>
+internal static class Workers
+{
+    /// <summary>
+    /// The limit: log in, EXAMINE, SEARCH, then one UID FETCH BODY.PEEK[] per batch of the scanner's size and a MimeKit
+    /// parse of each body straight from MailKit's stream. Nothing is kept, decided or stored.
+    /// </summary>
+    public static async Task<WorkerResult> BareAsync(WorkerArgs args, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var client = new ImapClient();
+        await client.ConnectAsync(args.Host, args.Port, MailKit.Security.SecureSocketOptions.None, cancellationToken);
+        await client.AuthenticateAsync(new MailKit.Security.SaslMechanismPlain(BenchDovecot.Login, BenchDovecot.Password), cancellationToken);
+        var folder = (ImapFolder)await client.GetFolderAsync(args.Folder, cancellationToken);
+        await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+        var uids = await folder.SearchAsync(SearchQuery.All, cancellationToken);
+        var parsed = 0;
+        long bytes = 0;
+        foreach (var batch in uids.Chunk(args.BatchSize))
+        {
+            await folder.GetStreamsAsync(batch, async (_, _, _, stream, ct) =>
+            {
+                bytes += stream.Length;
+                var message = await MimeMessage.LoadAsync(stream, ct);
+                GC.KeepAlive(message);
+                parsed++;
+            }, cancellationToken);
+        }
+
+        await client.DisconnectAsync(true, cancellationToken);
+        stopwatch.Stop();
+        return new WorkerResult
+        {
+            Kind = "bare", Messages = parsed, Seconds = stopwatch.Elapsed.TotalSeconds, PeakWorkingSet = Memory.PeakWorkingSet(),
+            Counters = new() { ["bytes"] = bytes },
+        };
+    }
+
+    /// <summary>
+    /// The product: a fresh copy of the template database, the app's services, a mailbox with all four actions, and one
+    /// scan through <see cref="ScanCoordinator"/> — connect, fetch, parse, exceptions, bind, store, tickets, cursor.
+    /// </summary>
+    public static async Task<WorkerResult> ScanAsync(WorkerArgs args, CancellationToken cancellationToken)
+    {
+        var directory = PrepareRunDirectory(args);
+        var settings = ScannerSettingsFor(args);
+        settings["Scanner:ScheduleEnabled"] = "false";
+        int mailboxId;
+        ScanProgress progress;
+        Dictionary<string, long> counters;
+        double seconds;
+        await using (var services = await BenchApp.StartAsync(directory, settings))
+        {
+            mailboxId = await BenchApp.CreateMailboxAsync(services, args.Host, args.Port, args.Folder, cancellationToken);
+            var coordinator = services.GetRequiredService<ScanCoordinator>();
+            GC.Collect();
+            var stopwatch = Stopwatch.StartNew();
+            progress = await coordinator.RunAsync(mailboxId, null, cancellationToken) ?? throw new InvalidOperationException("The scan did not run.");
+            stopwatch.Stop();
+            seconds = stopwatch.Elapsed.TotalSeconds;
+
+            await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken);
+            counters = new Dictionary<string, long>
+            {
+                ["fetched"] = progress.Fetched, ["stored"] = progress.Stored, ["bound"] = progress.Bound, ["ticketsOpened"] = progress.TicketsOpened,
+                ["ticketsCreated"] = progress.TicketsCreated, ["skipped"] = progress.Skipped, ["failed"] = progress.Failed,
+                ["emails"] = await db.Emails.CountAsync(cancellationToken), ["links"] = await db.EmailLinks.CountAsync(cancellationToken),
+                ["tickets"] = await db.Tickets.CountAsync(cancellationToken),
+            };
+        }
+
+        var peak = Memory.PeakWorkingSet();
+        var error = progress.Status != ScanRunStatus.Done ? $"scan ended {progress.Status}: {progress.FirstError}"
+            : progress.Fetched != args.Count ? $"fetched {progress.Fetched} of {args.Count}"
+            : progress.Failed > 0 ? $"{progress.Failed} messages failed: {progress.FirstError}"
+            : null;
+        return new WorkerResult
+        {
+            Kind = "scan", Messages = progress.Fetched, Seconds = seconds, PeakWorkingSet = peak,
+            DatabaseBytes = BenchApp.DatabaseBytes(Path.Combine(directory, "privatemail.db")),
+            AttachmentBytes = BenchApp.FolderBytes(Path.Combine(directory, "attachments")),
+            Counters = counters, Error = error,
+        };
+    }
+
+    /// <summary>
+    /// What binding costs, apart from IMAP and storage: per batch, the scanner's record lookup (one indexed query per
+    /// record kind for the batch's addresses, domains, ticket numbers and threads) and the domain's decision for each
+    /// message. Run over the same messages against 100 and 100,000 contacts, the ratio shows whether it grows with the CRM.
+    /// </summary>
+    public static async Task<WorkerResult> BindAsync(WorkerArgs args, CancellationToken cancellationToken)
+    {
+        var directory = PrepareRunDirectory(args);
+        var snapshots = new List<MessageSnapshot>();
+        using (var client = new ImapClient())
+        {
+            await client.ConnectAsync(args.Host, args.Port, MailKit.Security.SecureSocketOptions.None, cancellationToken);
+            await client.AuthenticateAsync(new MailKit.Security.SaslMechanismPlain(BenchDovecot.Login, BenchDovecot.Password), cancellationToken);
+            var folder = (ImapFolder)await client.GetFolderAsync(args.Folder, cancellationToken);
+            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+            var uids = await folder.SearchAsync(SearchQuery.All, cancellationToken);
+            foreach (var batch in uids.Chunk(args.BatchSize))
+            {
+                await folder.GetStreamsAsync(batch, async (_, _, _, stream, ct) => snapshots.Add(MimeSnapshotMapper.ToSnapshot(await MimeMessage.LoadAsync(stream, ct))), cancellationToken);
+            }
+        }
+
+        await using var services = await BenchApp.StartAsync(directory, new Dictionary<string, string?> { ["Scanner:ScheduleEnabled"] = "false" });
+        var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var names = await services.GetRequiredService<TicketStore>().GetStatusNamesAsync(cancellationToken);
+        string owner;
+        GlobalExceptions global;
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            owner = await db.Users.Where(u => u.Email == CrmPlan.OwnerEmail).Select(u => u.Id).SingleAsync(cancellationToken);
+            global = await GlobalExceptionsService.LoadAsync(db, cancellationToken);
+        }
+
+        var settings = new ScannerSettings(owner, ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.OpenTicket | ScannerActions.CreateTicket, SearchFields.DefaultKeys, [], []);
+        var statuses = new TicketStatusMapping(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket);
+        long bindings = 0;
+        GC.Collect();
+        var stopwatch = Stopwatch.StartNew();
+        foreach (var batch in snapshots.Chunk(args.BatchSize))
+        {
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            var lookup = await BatchRecordLookup.LoadAsync(db, batch, names.Closing, cancellationToken);
+            foreach (var snapshot in batch)
+            {
+                bindings += MailScanner.Decide(snapshot, settings, global, statuses, lookup).Bindings.Count;
+            }
+        }
+
+        stopwatch.Stop();
+        return new WorkerResult
+        {
+            Kind = "bind", Messages = snapshots.Count, Seconds = stopwatch.Elapsed.TotalSeconds, PeakWorkingSet = Memory.PeakWorkingSet(),
+            Counters = new() { ["bindings"] = bindings },
+        };
+    }
+
+    /// <summary>
+    /// Latency as a user sees it: the app's own schedule (Coravel, <c>Scanner:IntervalSeconds</c>) scanning in a running
+    /// host; a message is appended at a random moment and the clock runs until its row is in the database.
+    /// </summary>
+    public static async Task<WorkerResult> LatencyAsync(WorkerArgs args, CancellationToken cancellationToken)
+    {
+        var directory = PrepareRunDirectory(args);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddLogging();
+        var settings = ScannerSettingsFor(args);
+        settings["Scanner:ScheduleEnabled"] = "true";
+        settings["Scanner:IntervalSeconds"] = args.IntervalSeconds.ToString(CultureInfo.InvariantCulture);
+        BenchApp.AddServices(builder.Services, builder.Configuration, directory, settings);
+        using var host = builder.Build();
+        await DatabaseInitializer.InitializeAsync(host.Services);
+        await host.Services.GetRequiredService<ModuleService>().SetEnabledAsync(CrmModule.MyMail, true, "bench", cancellationToken);
+        await BenchApp.CreateMailboxAsync(host.Services, args.Host, args.Port, args.Folder, cancellationToken);
+        host.Services.UseScannerSchedule();
+        await host.StartAsync(cancellationToken);
+
+        using var client = new ImapClient();
+        await client.ConnectAsync(args.Host, args.Port, MailKit.Security.SecureSocketOptions.None, cancellationToken);
+        await client.AuthenticateAsync(new MailKit.Security.SaslMechanismPlain(BenchDovecot.Login, BenchDovecot.Password), cancellationToken);
+        var folder = await BenchDovecot.FolderAsync(client, args.Folder, cancellationToken);
+        await using var probe = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "privatemail.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await probe.OpenAsync(cancellationToken);
+
+        var random = new Random(CrmPlan.Seed);
+        var latencies = new List<double>();
+        // One unmeasured message first: the first scan pays for connection pools, JIT and the folder's first cursor.
+        for (var i = -1; i < args.Count; i++)
+        {
+            // A random moment within the interval: appending right after the last find would lock onto the schedule's phase.
+            await Task.Delay(random.Next(args.IntervalSeconds * 1000), cancellationToken);
+            var message = new MimeMessage { MessageId = $"latency-{i}-{Guid.NewGuid():N}@bench.example", Subject = $"Latency probe {i}", Date = DateTimeOffset.UtcNow };
+            message.From.Add(new MailboxAddress("Stranger", "someone@stranger.example"));
+            message.To.Add(new MailboxAddress("Support", CrmPlan.MailboxAddress));
+            message.Body = new TextPart("plain") { Text = "Is anybody there?" };
+            var id = MessageIdentity.NormaliseMessageId(message.MessageId);
+            var started = Stopwatch.GetTimestamp();
+            await folder.AppendAsync(message, MessageFlags.None, cancellationToken);
+            while (!await ExistsAsync(probe, id!, cancellationToken))
+            {
+                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(60))
+                {
+                    throw new TimeoutException($"Message {i} did not arrive within 60 s.");
+                }
+
+                await Task.Delay(5, cancellationToken);
+            }
+
+            if (i >= 0)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
+        }
+
+        await host.StopAsync(CancellationToken.None);
+        return new WorkerResult { Kind = "latency", Messages = latencies.Count, Latencies = latencies, PeakWorkingSet = Memory.PeakWorkingSet() };
+    }
+
+    private static async Task<bool> ExistsAsync(SqliteConnection connection, string messageId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS(SELECT 1 FROM Emails WHERE MessageId = $id)";
+        command.Parameters.AddWithValue("$id", messageId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+    }
+
+    private static Dictionary<string, string?> ScannerSettingsFor(WorkerArgs args) => new()
+    {
+        ["Scanner:BatchSize"] = args.BatchSize.ToString(CultureInfo.InvariantCulture),
+        // One run takes the whole corpus: the per-run cap and budget protect other mailboxes, not what is measured here.
+        ["Scanner:MaxMessagesPerRun"] = "1000000",
+        ["Scanner:TimeBudget"] = "01:00:00",
+    };
+
+    private static string PrepareRunDirectory(WorkerArgs args)
+    {
+        var directory = args.RunDirectory ?? throw new InvalidOperationException("--run-dir is required.");
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        Directory.CreateDirectory(directory);
+        File.Copy(args.Template ?? throw new InvalidOperationException("--template is required."), Path.Combine(directory, "privatemail.db"));
+        return directory;
+    }
+}
+
+internal static class Memory
+{
+    /// <summary>The process's peak resident set (VmHWM) — what the kernel saw, managed heap and native together.</summary>
+    public static long PeakWorkingSet()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64;
+    }
+}
