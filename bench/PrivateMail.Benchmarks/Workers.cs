@@ -24,6 +24,8 @@ internal sealed record WorkerResult
     public required string Kind { get; init; }
     public int Messages { get; init; }
     public double Seconds { get; init; }
+    /// <summary>CPU time of this process (user + system) over the measured part: steadier than wall time on a shared machine.</summary>
+    public double CpuSeconds { get; init; }
     public long PeakWorkingSet { get; init; }
     public long DatabaseBytes { get; init; }
     public long AttachmentBytes { get; init; }
@@ -49,6 +51,7 @@ internal static class Workers
     /// </summary>
     public static async Task<WorkerResult> BareAsync(WorkerArgs args, CancellationToken cancellationToken)
     {
+        var cpu = Memory.CpuTime();
         var stopwatch = Stopwatch.StartNew();
         using var client = new ImapClient();
         await client.ConnectAsync(args.Host, args.Port, MailKit.Security.SecureSocketOptions.None, cancellationToken);
@@ -73,7 +76,7 @@ internal static class Workers
         stopwatch.Stop();
         return new WorkerResult
         {
-            Kind = "bare", Messages = parsed, Seconds = stopwatch.Elapsed.TotalSeconds, PeakWorkingSet = Memory.PeakWorkingSet(),
+            Kind = "bare", Messages = parsed, Seconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = (Memory.CpuTime() - cpu).TotalSeconds, PeakWorkingSet = Memory.PeakWorkingSet(),
             Counters = new() { ["bytes"] = bytes },
         };
     }
@@ -91,15 +94,18 @@ internal static class Workers
         ScanProgress progress;
         Dictionary<string, long> counters;
         double seconds;
+        double cpu;
         await using (var services = await BenchApp.StartAsync(directory, settings))
         {
             mailboxId = await BenchApp.CreateMailboxAsync(services, args.Host, args.Port, args.Folder, cancellationToken);
             var coordinator = services.GetRequiredService<ScanCoordinator>();
             GC.Collect();
+            var cpuStart = Memory.CpuTime();
             var stopwatch = Stopwatch.StartNew();
             progress = await coordinator.RunAsync(mailboxId, null, cancellationToken) ?? throw new InvalidOperationException("The scan did not run.");
             stopwatch.Stop();
             seconds = stopwatch.Elapsed.TotalSeconds;
+            cpu = (Memory.CpuTime() - cpuStart).TotalSeconds;
 
             await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken);
             counters = new Dictionary<string, long>
@@ -118,7 +124,7 @@ internal static class Workers
             : null;
         return new WorkerResult
         {
-            Kind = "scan", Messages = progress.Fetched, Seconds = seconds, PeakWorkingSet = peak,
+            Kind = "scan", Messages = progress.Fetched, Seconds = seconds, CpuSeconds = cpu, PeakWorkingSet = peak,
             DatabaseBytes = BenchApp.DatabaseBytes(Path.Combine(directory, "privatemail.db")),
             AttachmentBytes = BenchApp.FolderBytes(Path.Combine(directory, "attachments")),
             Counters = counters, Error = error,
@@ -162,6 +168,7 @@ internal static class Workers
         var statuses = new TicketStatusMapping(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket);
         long bindings = 0;
         GC.Collect();
+        var cpu = Memory.CpuTime();
         var stopwatch = Stopwatch.StartNew();
         foreach (var batch in snapshots.Chunk(args.BatchSize))
         {
@@ -176,7 +183,7 @@ internal static class Workers
         stopwatch.Stop();
         return new WorkerResult
         {
-            Kind = "bind", Messages = snapshots.Count, Seconds = stopwatch.Elapsed.TotalSeconds, PeakWorkingSet = Memory.PeakWorkingSet(),
+            Kind = "bind", Messages = snapshots.Count, Seconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = (Memory.CpuTime() - cpu).TotalSeconds, PeakWorkingSet = Memory.PeakWorkingSet(),
             Counters = new() { ["bindings"] = bindings },
         };
     }
@@ -274,6 +281,12 @@ internal static class Workers
 
 internal static class Memory
 {
+    public static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
     /// <summary>The process's peak resident set (VmHWM) — what the kernel saw, managed heap and native together.</summary>
     public static long PeakWorkingSet()
     {
