@@ -74,8 +74,11 @@ internal sealed class BatchRecordLookup : IRecordLookup
         var threadIds = messages.SelectMany(m => m.References.Append(m.InReplyTo)).OfType<string>().Where(i => i.Length > 0).Distinct().ToList();
         if (threadIds.Count > 0)
         {
+            // From the thread's e-mails (Message-ID index) to their links (primary key): joined the other way round,
+            // SQLite walked every ticket link of the database for each batch, so a scan slowed down as mail accumulated.
+            var threadEmails = db.Emails.Where(e => threadIds.Contains(e.MessageId!)).Select(e => e.Id);
             var links = await db.EmailLinks.AsNoTracking()
-                .Where(l => l.RecordKind == RecordKind.Ticket && threadIds.Contains(l.Email!.MessageId!))
+                .Where(l => l.RecordKind == RecordKind.Ticket && threadEmails.Contains(l.EmailId))
                 .Select(l => new { MessageId = l.Email!.MessageId!, l.RecordId, l.Email.Date })
                 .ToListAsync(cancellationToken);
             var ids = links.Select(l => int.TryParse(l.RecordId, CultureInfo.InvariantCulture, out var id) ? id : 0).Distinct().ToList();

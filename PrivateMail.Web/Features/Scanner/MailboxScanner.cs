@@ -299,6 +299,7 @@ public sealed class MailboxScanner(
                 await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
                 var opened = time.GetTimestamp();
                 var committed = new List<Outcome>();
+                var last = 0u;
                 do
                 {
                     var item = parsed[next++];
@@ -307,9 +308,14 @@ public sealed class MailboxScanner(
                         : await QuarantineAsync(db, mailbox.Id, folderName, state.UidValidity, item.Uid, item.Raw, item.Error);
                     committed.Add(outcome);
                     outcome.Remember?.Invoke(lookup);
-                    await AdvanceAsync(db, cursor.Id, item.Uid.Id);
+                    last = item.Uid.Id;
+                    // Nothing tracked is needed again: without this every SaveChanges re-scans the batch's earlier e-mails.
+                    db.ChangeTracker.Clear();
                 }
                 while (next < parsed.Count && !cancellationToken.IsCancellationRequested && time.GetElapsedTime(opened) < MaxTransactionTime);
+
+                // Once per transaction, in it: the cursor still moves exactly with the messages it passes (UIDs ascend).
+                await AdvanceAsync(db, cursor.Id, last);
 
                 // Not cancellable: messages that were applied must not be applied again because the stop came in between.
                 await transaction.CommitAsync(CancellationToken.None);
@@ -374,6 +380,7 @@ public sealed class MailboxScanner(
         var changes = new List<RecordChange>();
         var remember = new List<Action<BatchRecordLookup>>();
         int? emailId = null;
+        var links = new List<(RecordKind Kind, string Id)>();
         bool stored = false, bound = false, opened = false, created = false;
         var emailHasTicket = false;
         if (decision.Store)
@@ -394,7 +401,7 @@ public sealed class MailboxScanner(
                 changes.Add(new RecordChange(RecordChangeKind.Email, Key(result.Id)));
             }
 
-            var links = decision.Bindings.Select(b => (b.Kind, b.Id)).ToList();
+            links.AddRange(decision.Bindings.Select(b => (b.Kind, b.Id)));
             if (decision.Ticket is { } named)
             {
                 links.Add((RecordKind.Ticket, named.Id));
@@ -402,12 +409,14 @@ public sealed class MailboxScanner(
 
             if (links.Count > 0)
             {
-                await emails.LinkAsync(db, result.Id, links, cancellationToken);
                 bound = stored;
                 changes.AddRange(links.Select(l => new RecordChange(l.Kind, l.Id)));
             }
 
-            emailHasTicket = await db.EmailLinks.AnyAsync(l => l.EmailId == result.Id && l.RecordKind == RecordKind.Ticket, cancellationToken);
+            // A just-stored e-mail has no ticket link but the ones above; only a re-done one must be asked.
+            emailHasTicket = stored
+                ? links.Exists(l => l.Kind == RecordKind.Ticket)
+                : await db.EmailLinks.AnyAsync(l => l.EmailId == result.Id && l.RecordKind == RecordKind.Ticket, cancellationToken);
         }
 
         if (decision.Ticket is { } ticket && snapshot.MessageId is { } ownId)
@@ -440,9 +449,9 @@ public sealed class MailboxScanner(
                 changes.Add(new RecordChange(RecordKind.Contact, contactId));
             }
 
-            if (emailId is { } id)
+            if (emailId is not null)
             {
-                await emails.LinkAsync(db, id, [(RecordKind.Ticket, createdKey)], cancellationToken);
+                links.Add((RecordKind.Ticket, createdKey));
             }
 
             if (snapshot.MessageId is { } messageId)
@@ -450,6 +459,12 @@ public sealed class MailboxScanner(
                 var createdRef = new TicketRef(createdKey, createdTicket.Number, draft.Status, context.Closing.Contains(draft.Status));
                 remember.Add(l => l.RememberThread(messageId, createdRef));
             }
+        }
+
+        // Every link of the message in one statement, bindings and the ticket it opened alike (same savepoint as the rest).
+        if (emailId is { } linkedId && links.Count > 0)
+        {
+            await emails.LinkAsync(db, linkedId, links, cancellationToken);
         }
 
         return new Outcome(stored, bound, opened, created)

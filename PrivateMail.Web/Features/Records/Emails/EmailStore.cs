@@ -142,16 +142,29 @@ public sealed class EmailStore(
         await LinkAsync(db, emailId, records, cancellationToken);
     }
 
-    /// <summary>Binds the e-mail to records through the caller's context (and transaction).</summary>
+    /// <summary>
+    /// Binds the e-mail to records through the caller's context (and transaction), all links in one statement: the
+    /// scanner binds a few records per message, and one command per link was a third of its database round trips.
+    /// </summary>
     public async Task LinkAsync(AppDbContext db, int emailId, IEnumerable<(RecordKind Kind, string Id)> records, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
-        foreach (var (kind, id) in records.Distinct())
+        var distinct = records.Distinct().ToList();
+        if (distinct.Count == 0)
         {
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT OR IGNORE INTO EmailLinks (EmailId, RecordKind, RecordId, LinkedAt) VALUES ({emailId}, {kind.ToString()}, {id}, {now.UtcTicks})",
-                cancellationToken);
+            return;
         }
+
+        var now = time.GetUtcNow().UtcTicks;
+        var sql = new System.Text.StringBuilder("INSERT OR IGNORE INTO EmailLinks (EmailId, RecordKind, RecordId, LinkedAt) VALUES ");
+        var parameters = new List<object> { emailId, now };
+        for (var i = 0; i < distinct.Count; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture, $"({{0}}, {{{parameters.Count}}}, {{{parameters.Count + 1}}}, {{1}})");
+            parameters.Add(distinct[i].Kind.ToString());
+            parameters.Add(distinct[i].Id);
+        }
+
+        await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
     }
 
     private static string Text(NewEmail email) => email.Text ?? (email.Html is null ? "" : EmailHtmlSanitizer.ToPlainText(email.Html));
