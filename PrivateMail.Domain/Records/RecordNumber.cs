@@ -51,6 +51,13 @@ public readonly partial record struct RecordNumber(string Prefix, long Sequence)
     /// Every number with the prefix found in a subject, bracketed ones first, in order of appearance, without
     /// duplicates. A bare number counts only as a whole word, so "ST42" or "T42b" are not ticket T42.
     /// </summary>
+    // Both patterns are linear; the timeout is only a backstop. It is wall-clock time, and at 100 ms a busy machine that
+    // descheduled the scan mid-match (the benchmark saw it at load 25 on 2 cores) quarantined a perfectly good message.
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
+
+    // Built once per prefix: the scanner looks at every subject twice, and parsing two patterns each time cost more than matching.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Regex Bracketed, Regex Bare)> SubjectPatterns = new(StringComparer.Ordinal);
+
     public static IReadOnlyList<RecordNumber> FindInSubject(string? subject, string prefix)
     {
         if (string.IsNullOrEmpty(subject))
@@ -58,9 +65,13 @@ public readonly partial record struct RecordNumber(string Prefix, long Sequence)
             return [];
         }
 
-        var escaped = Regex.Escape(prefix);
-        var bracketed = new Regex(@"\[\s*" + escaped + @"([1-9][0-9]{0,17})\s*\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-        var bare = new Regex(@"(?<![\p{L}\p{N}_\-/])" + escaped + @"([1-9][0-9]{0,17})(?![\p{L}\p{N}_])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        var (bracketed, bare) = SubjectPatterns.GetOrAdd(prefix, static p =>
+        {
+            var escaped = Regex.Escape(p);
+            return (
+                new Regex(@"\[\s*" + escaped + @"([1-9][0-9]{0,17})\s*\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, MatchTimeout),
+                new Regex(@"(?<![\p{L}\p{N}_\-/])" + escaped + @"([1-9][0-9]{0,17})(?![\p{L}\p{N}_])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, MatchTimeout));
+        });
 
         var found = new List<RecordNumber>();
         foreach (var regex in new[] { bracketed, bare })

@@ -11,6 +11,13 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
+// SIGTERM (a CI timeout, kill) cancels like Ctrl+C, so the orchestrator still kills its Dovecot on the way out.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancel.Cancel();
+});
+
 try
 {
     if (args.Length > 0 && args[0] == "worker")

@@ -184,8 +184,13 @@ public sealed class EmailStore(
             TextBody = text,
         });
 
-    private static async Task<int?> FindAsync(AppDbContext db, int? mailboxId, string key, CancellationToken cancellationToken) =>
-        await db.Emails.Where(e => e.MailboxId == mailboxId && e.DedupeKey == key).Select(e => (int?)e.Id).FirstOrDefaultAsync(cancellationToken);
+    // Compiled once: the scanner asks once per message, and EF's per-call expression-tree lookup cost more than SQLite's.
+    private static readonly Func<AppDbContext, int?, string, CancellationToken, Task<int?>> FindByKey = EF.CompileAsyncQuery(
+        (AppDbContext db, int? mailboxId, string key, CancellationToken _) =>
+            db.Emails.Where(e => e.MailboxId == mailboxId && e.DedupeKey == key).Select(e => (int?)e.Id).FirstOrDefault());
+
+    private static Task<int?> FindAsync(AppDbContext db, int? mailboxId, string key, CancellationToken cancellationToken) =>
+        FindByKey(db, mailboxId, key, cancellationToken);
 
     private static string Join(IEnumerable<EmailAddress> addresses) => string.Join(", ", addresses.Select(Display));
 
