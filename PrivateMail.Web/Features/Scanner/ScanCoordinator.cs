@@ -59,6 +59,30 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
         }
     }
 
+    /// <summary>
+    /// Runs other work on a mailbox's mail (reprocessing a failed message) behind the same gate as its scans, so the two
+    /// never apply the same message at once. Ran is false, at once, while a scan or other such work holds the mailbox.
+    /// </summary>
+    public async Task<(bool Ran, T? Result)> TryExclusiveAsync<T>(int mailboxId, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new Running(stop, new TaskCompletionSource<ScanProgress?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_running.TryAdd(mailboxId, running))
+        {
+            return (false, default);
+        }
+
+        try
+        {
+            return (true, await work(stop.Token));
+        }
+        finally
+        {
+            running.Done.TrySetResult(null);
+            _running.TryRemove(new KeyValuePair<int, Running>(mailboxId, running));
+        }
+    }
+
     /// <summary>Starts a scan in the background (Scan now); false when one is running already.</summary>
     public bool TryStart(int mailboxId, string? startedById)
     {
