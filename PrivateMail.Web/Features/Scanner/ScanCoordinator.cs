@@ -1,3 +1,4 @@
+using PrivateMail.Web.Data;
 using System.Collections.Concurrent;
 
 namespace PrivateMail.Web.Features.Scanner;
@@ -36,6 +37,7 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
             return null;
         }
 
+        ScanProgress? final = null;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -43,7 +45,14 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
             var result = await scanner.ScanAsync(mailboxId, startedById, p =>
             {
                 running.Latest = p;
-                Progress?.Invoke(p);
+                if (p.Status == ScanRunStatus.Running)
+                {
+                    Progress?.Invoke(p);
+                }
+                else
+                {
+                    final = p;
+                }
             }, stop.Token);
             running.Done.TrySetResult(result);
             return result;
@@ -56,6 +65,11 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
         finally
         {
             _running.TryRemove(new KeyValuePair<int, Running>(mailboxId, running));
+            // The end is announced once the mailbox is free, so a page reacting to it can offer Scan now again.
+            if (final is not null)
+            {
+                Progress?.Invoke(final);
+            }
         }
     }
 
