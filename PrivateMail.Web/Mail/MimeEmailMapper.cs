@@ -36,10 +36,23 @@ public static class MimeEmailMapper
             References = snapshot.References,
             Html = message.HtmlBody,
             Text = message.TextBody ?? snapshot.TextBody,
-            RawHeaders = System.Text.Encoding.UTF8.GetString(headers.ToArray()),
+            RawHeaders = HeaderText(message, headers.ToArray()),
             Attachments = attachments,
             DedupeKey = MessageIdentity.DedupKey(snapshot),
         };
+    }
+
+    /// <summary>The raw headers as text: UTF-8 when they are, else the legacy charset the body declares (as the subject is read).</summary>
+    private static string HeaderText(MimeMessage message, byte[] raw)
+    {
+        try
+        {
+            return MimeSnapshotMapper.StrictUtf8.GetString(raw);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return (MimeSnapshotMapper.LegacyHeaderCharset(message) ?? System.Text.Encoding.Latin1).GetString(raw);
+        }
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ public static class MimeSnapshotMapper
     /// <summary>Text bodies longer than this are cut: the snapshot feeds rules and ticket descriptions, not archives.</summary>
     public const int MaxTextBodyLength = 1_000_000;
 
-    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    internal static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static MessageSnapshot ToSnapshot(MimeMessage message)
     {
@@ -43,7 +43,7 @@ public static class MimeSnapshotMapper
     /// windows-1250 or ISO-8859-2 without encoded words; MimeKit then guesses Latin-1. The body's declared charset is
     /// the best evidence of what the sender used. Null when the body is UTF-8/ASCII or declares nothing usable.
     /// </summary>
-    private static Encoding? LegacyHeaderCharset(MimeMessage message)
+    internal static Encoding? LegacyHeaderCharset(MimeMessage message)
     {
         var charset = message.BodyParts.OfType<TextPart>().Select(p => p.ContentType.Charset).FirstOrDefault(c => !string.IsNullOrWhiteSpace(c))?.Trim();
         if (charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase))

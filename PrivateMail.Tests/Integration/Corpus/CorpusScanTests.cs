@@ -288,6 +288,9 @@ public sealed class CorpusScanTests(DovecotFixture dovecot) : IAsyncLifetime
         Assert.Contains("żółte ściereczki", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
 
+        // Raw 8-bit headers are kept readable too, in the charset the body declares.
+        Assert.Contains("Subject: Pilne: źle naliczona opłata za łącze", byFile["06-interia-windows-1250-raw-8bit-headers.eml"].RawHeaders, StringComparison.Ordinal);
+
         // Every header of the 1,000-header message is kept.
         var raw = byFile["38-many-headers.eml"].RawHeaders;
         Assert.Equal(600, raw.Split('\n').Count(l => l.StartsWith("Received:", StringComparison.Ordinal)));
