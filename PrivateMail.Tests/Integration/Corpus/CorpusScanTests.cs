@@ -134,6 +134,8 @@ public sealed class CorpusScanTests(DovecotFixture dovecot) : IAsyncLifetime
             [Katarzyna, T("Harmonogram prac na marzec")], "Harmonogram prac na marzec | - | -"),
         Stored("31-sent-with-bcc-contact.eml", "Oferta na serwis", "Pan Paweł w ukrytej kopii.",
             [Olga, "Contact Paweł Kamiński"], type: "Sent"),
+        // Sent mail is checked against its recipients: a user writing to an excepted domain is not archived.
+        Skipped("31b-sent-to-excepted-recipient.eml", SkipReason.RecipientExcepted),
         Stored("32-group-address.eml", "Spotkanie projektowe w czwartek", "Zapraszam zespół na spotkanie",
             [Jan, Katarzyna, Klient, T("Spotkanie projektowe w czwartek")], "Spotkanie projektowe w czwartek | - | -"),
         Stored("33-polish-display-names-with-commas.eml", "Wspólne spotkanie – piątek", "Żaneta Łukasiewicz",
@@ -161,7 +163,7 @@ public sealed class CorpusScanTests(DovecotFixture dovecot) : IAsyncLifetime
     {
         var crm = await SeedAsync();
         var files = CorpusMessages.Load();
-        Assert.True(files.Count >= 39, $"The corpus files were not copied to {CorpusMessages.Directory}.");
+        Assert.True(files.Count >= 40, $"The corpus files were not copied to {CorpusMessages.Directory}.");
         Assert.Equal(Table.Select(e => e.File).Order(StringComparer.Ordinal), files.Select(f => f.File).Append(CorpusMessages.TwentyMegabytesFile).Order(StringComparer.Ordinal));
         var big = CorpusMessages.TwentyMegabyteContent();
         var uids = new Dictionary<long, string>();
@@ -221,7 +223,7 @@ public sealed class CorpusScanTests(DovecotFixture dovecot) : IAsyncLifetime
 
         var newTickets = Table.Count(e => e.NewTicket != "-");
         var stored = Table.Count(e => !e.Outcome.StartsWith("skipped", StringComparison.Ordinal));
-        Assert.Equal((ScanRunStatus.Done, Table.Length, stored, 2, 0, newTickets, 2), (run.Status, run.Fetched, run.Stored, run.Skipped, run.Failed, run.TicketsCreated, run.TicketsOpened));
+        Assert.Equal((ScanRunStatus.Done, Table.Length, stored, Table.Length - stored, 0, newTickets, 2), (run.Status, run.Fetched, run.Stored, run.Skipped, run.Failed, run.TicketsCreated, run.TicketsOpened));
         Assert.Equal(stored, emails.Count);
         Assert.Equal(crm.LastSeededTicketId + newTickets, tickets.Max(t => t.Id));
 
