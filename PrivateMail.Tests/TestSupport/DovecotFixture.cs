@@ -134,11 +134,12 @@ public sealed class DovecotFixture : IAsyncLifetime
         && string.Equals(presented.GetCertHashString(HashAlgorithmName.SHA256), certificateHash, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Appends a message to a user's folder (creating the folder if missing) and returns its UID.</summary>
-    public async Task<UniqueId> AppendAsync(DovecotUser user, string folder, MimeMessage message, CancellationToken cancellationToken = default)
+    /// <param name="arrived">The message's INTERNALDATE (when the server received it); now when null.</param>
+    public async Task<UniqueId> AppendAsync(DovecotUser user, string folder, MimeMessage message, CancellationToken cancellationToken = default, DateTimeOffset? arrived = null)
     {
         using var client = await ConnectAsync(user, SecureSocketOptions.None, cancellationToken);
         var target = await GetOrCreateFolderAsync(client, folder, cancellationToken);
-        var uid = await target.AppendAsync(message, MessageFlags.None, cancellationToken)
+        var uid = await target.AppendAsync(new AppendRequest(message, MessageFlags.None) { InternalDate = arrived }, cancellationToken)
             ?? throw new InvalidOperationException("Dovecot did not return an APPENDUID.");
         await client.DisconnectAsync(quit: true, cancellationToken);
         return uid;

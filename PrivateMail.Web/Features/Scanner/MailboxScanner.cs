@@ -244,7 +244,10 @@ public sealed class MailboxScanner(
         var cursor = await LoadCursorAsync(mailbox.Id, folderName, state.UidValidity, cancellationToken);
         var since = mailbox.ImportSince == default ? (DateOnly?)null : mailbox.ImportSince;
         var uids = await ImapFolderReader.FindNewAsync(folder, (uint)cursor.LastUid, since, cancellationToken);
-        foreach (var batch in uids.Chunk(settings.BatchSize))
+        // Sizes first: a batch is cut by bytes too, so large mail never piles up in memory.
+        var described = await ImapFolderReader.DescribeAsync(folder, uids.Take(settings.MaxMessagesPerRun - run.Processed).ToList(), cancellationToken);
+        var sizeOf = (UniqueId uid) => described.TryGetValue(uid.Id, out var d) ? d.Size : 0;
+        foreach (var batch in ImapFolderReader.Batches(uids, sizeOf, settings.BatchSize, settings.BatchBytes))
         {
             var room = settings.MaxMessagesPerRun - run.Processed;
             if (room <= 0 || time.GetUtcNow() >= deadline)
@@ -303,7 +306,8 @@ public sealed class MailboxScanner(
                 {
                     var item = parsed[next++];
                     var outcome = item.Error is null
-                        ? await ApplyInSavepointAsync(db, transaction, mailbox, folderName, state.UidValidity, item.Uid, item.Raw, item.Message!, item.Snapshot!, context, lookup)
+                        ? await ApplyInSavepointAsync(db, transaction, mailbox, folderName, state.UidValidity, item.Uid, item.Raw, item.Message!, item.Snapshot!, context, lookup,
+                            described.TryGetValue(item.Uid.Id, out var about) ? about.Arrived : null)
                         : await QuarantineAsync(db, mailbox.Id, folderName, state.UidValidity, item.Uid, item.Raw, item.Error);
                     committed.Add(outcome);
                     outcome.Remember?.Invoke(lookup);
@@ -342,12 +346,12 @@ public sealed class MailboxScanner(
 
     private async Task<Outcome> ApplyInSavepointAsync(
         AppDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, Mailbox mailbox, string folderName, uint uidValidity, UniqueId uid,
-        byte[] raw, MimeMessage message, MessageSnapshot snapshot, ScanContext context, BatchRecordLookup lookup)
+        byte[] raw, MimeMessage message, MessageSnapshot snapshot, ScanContext context, BatchRecordLookup lookup, DateTimeOffset? arrived)
     {
         await transaction.CreateSavepointAsync("message", CancellationToken.None);
         try
         {
-            var outcome = await ApplyAsync(db, mailbox, folderName, uidValidity, uid, message, snapshot, context, lookup, CancellationToken.None);
+            var outcome = await ApplyAsync(db, mailbox, folderName, uidValidity, uid, message, snapshot, context, lookup, CancellationToken.None, arrived);
             await transaction.ReleaseSavepointAsync("message", CancellationToken.None);
             return outcome;
         }
@@ -363,7 +367,7 @@ public sealed class MailboxScanner(
 
     private async Task<Outcome> ApplyAsync(
         AppDbContext db, Mailbox mailbox, string folderName, uint uidValidity, UniqueId uid, MimeMessage message, MessageSnapshot snapshot,
-        ScanContext context, BatchRecordLookup lookup, CancellationToken cancellationToken)
+        ScanContext context, BatchRecordLookup lookup, CancellationToken cancellationToken, DateTimeOffset? arrived = null)
     {
         var decision = MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup);
         if (decision.Skipped is not null)
@@ -378,7 +382,7 @@ public sealed class MailboxScanner(
         var emailHasTicket = false;
         if (decision.Store)
         {
-            var email = MimeEmailMapper.ToNewEmail(message, snapshot, mailbox.OwnerId, time.GetUtcNow()) with
+            var email = MimeEmailMapper.ToNewEmail(message, snapshot, mailbox.OwnerId, arrived ?? time.GetUtcNow()) with
             {
                 Type = decision.Type,
                 MailboxId = mailbox.Id,
