@@ -60,6 +60,15 @@ public sealed class MailboxModel
     /// <summary>The owner's time zone (IANA id), for showing times.</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>Whether OAuth 2.0 tokens are stored (never the tokens themselves).</summary>
+    public bool OAuthSignedIn { get; set; }
+
+    /// <summary>The account of the last OAuth 2.0 sign-in; kept after the provider refused renewal, to say whose sign-in ended.</summary>
+    public string? OAuthAccount { get; set; }
+
+    /// <summary>When the stored access token expires, in the owner's time zone.</summary>
+    public DateTimeOffset? OAuthExpiresAt { get; set; }
+
     /// <summary>Takes over every value of <paramref name="saved"/>, so a form bound to this instance shows what was stored.</summary>
     public void CopyFrom(MailboxModel saved)
     {
@@ -81,6 +90,9 @@ public sealed class MailboxModel
         LastError = saved.LastError;
         LastErrorAt = saved.LastErrorAt;
         TimeZone = saved.TimeZone;
+        OAuthSignedIn = saved.OAuthSignedIn;
+        OAuthAccount = saved.OAuthAccount;
+        OAuthExpiresAt = saved.OAuthExpiresAt;
     }
 }
 
