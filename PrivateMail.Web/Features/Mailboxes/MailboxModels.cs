@@ -60,6 +60,9 @@ public sealed class MailboxModel
     /// <summary>The owner's time zone (IANA id), for showing times.</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>The server the stored OAuth 2.0 sign-in belongs to (the saved server), or null.</summary>
+    public int? OAuthServerId { get; set; }
+
     /// <summary>Whether OAuth 2.0 tokens are stored (never the tokens themselves).</summary>
     public bool OAuthSignedIn { get; set; }
 
@@ -90,6 +93,7 @@ public sealed class MailboxModel
         LastError = saved.LastError;
         LastErrorAt = saved.LastErrorAt;
         TimeZone = saved.TimeZone;
+        OAuthServerId = saved.OAuthServerId;
         OAuthSignedIn = saved.OAuthSignedIn;
         OAuthAccount = saved.OAuthAccount;
         OAuthExpiresAt = saved.OAuthExpiresAt;

@@ -59,6 +59,7 @@ public sealed class MailboxService(
             EmailExceptions = [.. mailbox.EmailExceptions],
             DomainExceptions = [.. mailbox.DomainExceptions],
             ImportSince = mailbox.ImportSince.ToDateTime(TimeOnly.MinValue),
+            OAuthServerId = mailbox.MailServerId,
             OAuthSignedIn = mailbox.OAuthRefreshTokenProtected is not null || mailbox.OAuthAccessTokenProtected is not null,
             OAuthAccount = mailbox.OAuthAccount,
             OAuthExpiresAt = mailbox.OAuthExpiresAt is { } expires ? TimeZoneInfo.ConvertTime(expires, zone) : null,
