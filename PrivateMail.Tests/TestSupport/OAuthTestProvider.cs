@@ -152,7 +152,7 @@ public sealed class OAuthTestProvider : IAsyncDisposable
             .Select(k => $"<input type=\"hidden\" name=\"{k}\" value=\"{WebUtility.HtmlEncode(q[k].ToString())}\" />"));
         context.Response.ContentType = "text/html; charset=utf-8";
         await context.Response.WriteAsync($"""
-            <!DOCTYPE html><html><head><title>Test provider</title></head><body>
+            <!DOCTYPE html><html><head><title>Test provider</title><link rel="icon" href="data:," /></head><body>
             <h1 id="provider-title">Test provider: allow PrivateMail to read your mail?</h1>
             <form method="post" action="/authorize/approve">{hidden}
             <label>Account <input id="provider-user" name="user" value="{WebUtility.HtmlEncode(user)}" /></label>
