@@ -164,6 +164,17 @@ public sealed class OAuthSignIn(
     /// <summary>The outcome as it appears in the return address (a fixed word, never text from the provider).</summary>
     public static string OutcomeValue(OAuthSignInOutcome outcome) => outcome.ToString().ToLowerInvariant();
 
-    public static OAuthSignInOutcome? ParseOutcome(string? value) =>
-        Enum.GetValues<OAuthSignInOutcome>().FirstOrDefault(o => OutcomeValue(o) == value) is var o && OutcomeValue(o) == value ? o : null;
+    /// <summary>The outcome a return address names, or null for anything else (the address is not trusted).</summary>
+    public static OAuthSignInOutcome? ParseOutcome(string? value)
+    {
+        foreach (var outcome in Enum.GetValues<OAuthSignInOutcome>())
+        {
+            if (OutcomeValue(outcome) == value)
+            {
+                return outcome;
+            }
+        }
+
+        return null;
+    }
 }
