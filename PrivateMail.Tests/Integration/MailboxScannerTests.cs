@@ -40,9 +40,13 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         _database.Dispose();
     }
 
-    private async Task StartAsync(Action<ScannerOptions>? options = null)
+    private async Task StartAsync(Action<ScannerOptions>? options = null, Action<IServiceCollection>? services = null)
     {
-        _app = await AppServices.StartAsync(_database, configure: s => s.Configure<ScannerOptions>(o => options?.Invoke(o)));
+        _app = await AppServices.StartAsync(_database, configure: s =>
+        {
+            s.Configure<ScannerOptions>(o => options?.Invoke(o));
+            services?.Invoke(s);
+        });
         await using var db = await Db();
         var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", SecurityStamp = "x" };
         db.Users.Add(user);
@@ -52,7 +56,7 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
 
     private Task<AppDbContext> Db() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct);
 
-    private async Task<int> MailboxAsync(string password, string[]? folders = null, int? port = null, string? ownerId = null)
+    private async Task<int> MailboxAsync(string password, string[]? folders = null, int? port = null, string? ownerId = null, ScannerActions? actions = null)
     {
         await using var db = await Db();
         var server = new MailServer { Name = "Dovecot " + Guid.NewGuid().ToString("N")[..6], ImapHost = dovecot.Host, ImapPort = port ?? dovecot.ImapPort, ImapSecurity = MailSecurity.None, ValidateCertificate = false };
@@ -63,7 +67,7 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
             OwnerId = ownerId ?? _owner, Name = "Bob", MailServerId = server.Id, Login = dovecot.Bob.Login,
             PasswordProtected = Services.GetRequiredService<SecretProtector>().Protect(password),
             Folders = [.. folders ?? [_folder]],
-            Actions = ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.OpenTicket | ScannerActions.CreateTicket,
+            Actions = actions ?? ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.OpenTicket | ScannerActions.CreateTicket,
             SearchFields = [.. SearchFields.DefaultKeys],
         };
         db.Mailboxes.Add(mailbox);
@@ -567,5 +571,222 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         Assert.Contains(missing, run.FirstError);
         await using var db = await Db();
         Assert.Equal(MailboxStatus.Active, await db.Mailboxes.Where(m => m.Id == mailboxId).Select(m => m.Status).SingleAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_crash_between_creating_a_ticket_and_moving_the_cursor_creates_the_ticket_once()
+    {
+        // Create ticket without Create e-mail: no stored e-mail remembers the ticket, only the shared transaction does.
+        var crash = new FailingCommand(c => c.CommandText.Contains("UPDATE \"FolderCursors\"", StringComparison.Ordinal));
+        await StartAsync(services: s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(crash)));
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password, actions: ScannerActions.CreateTicket);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "First problem"), Ct);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Piotr <piotr@elsewhere.example>", "Second problem"), Ct);
+
+        var crashed = await ScanAsync(mailboxId);
+
+        Assert.Equal(ScanRunStatus.Error, crashed.Status);
+        Assert.Equal(1, crash.Failures);
+        await using (var db = await Db())
+        {
+            Assert.Equal(0, await db.Tickets.CountAsync(Ct));
+            Assert.Equal(0, await db.FolderCursors.Where(c => c.MailboxId == mailboxId).Select(c => c.LastUid).SingleAsync(Ct));
+        }
+
+        var recovered = await ScanAsync(mailboxId);
+        var again = await ScanAsync(mailboxId);
+
+        Assert.Equal((ScanRunStatus.Done, 2, 2), (recovered.Status, recovered.Fetched, recovered.TicketsCreated));
+        Assert.Equal((0, 0), (again.Fetched, again.TicketsCreated));
+        await using var check = await Db();
+        Assert.Equal(["First problem", "Second problem"], await check.Tickets.OrderBy(t => t.Sequence).Select(t => t.Title).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_message_that_fails_half_way_is_quarantined_whole_and_the_rest_of_its_batch_stands()
+    {
+        var boom = new FailingCommand(c => c.CommandText.Contains("INSERT INTO \"Tickets\"", StringComparison.Ordinal)
+            && c.Parameters.Cast<System.Data.Common.DbParameter>().Any(p => p.Value is "Boom"));
+        await StartAsync(services: s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(boom)));
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        foreach (var subject in new[] { "Fine 1", "Boom", "Fine 2" })
+        {
+            await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", subject), Ct);
+        }
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((ScanRunStatus.Done, 3, 2, 2, 1), (run.Status, run.Fetched, run.Stored, run.TicketsCreated, run.Failed));
+        int failedId;
+        await using (var db = await Db())
+        {
+            // The e-mail stored before the ticket failed was rolled back with it: no e-mail without its ticket.
+            Assert.Equal(["Fine 1", "Fine 2"], await db.Emails.OrderBy(e => e.Id).Select(e => e.Subject).ToListAsync(Ct));
+            Assert.Equal(2, await db.Tickets.CountAsync(Ct));
+            var failed = await db.FailedMessages.SingleAsync(Ct);
+            Assert.Contains("could not be processed", failed.Error, StringComparison.Ordinal);
+            failedId = failed.Id;
+        }
+
+        Assert.Equal(0, (await ScanAsync(mailboxId)).Fetched);
+        Assert.Null(await Services.GetRequiredService<MailboxScanner>().ReprocessAsync(failedId, Ct));
+        await using var check = await Db();
+        Assert.Equal(3, await check.Emails.CountAsync(Ct));
+        Assert.Equal(1, await check.Tickets.CountAsync(t => t.Title == "Boom", Ct));
+        Assert.NotNull((await check.FailedMessages.SingleAsync(Ct)).ResolvedAt);
+    }
+
+    [Fact]
+    public async Task The_time_budget_ends_a_run_after_the_batch_in_which_it_ran_out_and_the_next_run_continues()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await StartAsync(o => { o.BatchSize = 2; o.TimeBudget = TimeSpan.FromMinutes(1); }, s => s.AddSingleton<TimeProvider>(clock));
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        for (var i = 1; i <= 5; i++)
+        {
+            await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", $"Budget {i}"), Ct);
+        }
+
+        using var scope = Services.CreateScope();
+        var scanner = scope.ServiceProvider.GetRequiredService<MailboxScanner>();
+        // The first batch takes "two minutes": the budget is spent, so the run stops before the next batch.
+        var first = await scanner.ScanAsync(mailboxId, null, p =>
+        {
+            if (p.Status == ScanRunStatus.Running && p.Fetched > 0)
+            {
+                clock.Advance(TimeSpan.FromMinutes(2));
+            }
+        }, Ct);
+        var second = await scanner.ScanAsync(mailboxId, null, null, Ct);
+
+        Assert.Equal((ScanRunStatus.Done, 2), (first.Status, first.Stored));
+        Assert.Equal((ScanRunStatus.Done, 3), (second.Status, second.Stored));
+        await using var db = await Db();
+        Assert.Equal(5, await db.Emails.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Binding_costs_the_same_database_commands_with_two_thousand_contacts_as_with_five()
+    {
+        var few = await CountScanCommandsAsync(extraContacts: 0);
+        var many = await CountScanCommandsAsync(extraContacts: 2000);
+
+        Assert.Equal(few.Stored, many.Stored);
+        Assert.Equal(few.Commands, many.Commands);
+    }
+
+    private async Task<(int Commands, int Stored)> CountScanCommandsAsync(int extraContacts)
+    {
+        using var database = new TestDatabase();
+        var counter = new FailingCommand(_ => false);
+        await using var app = await AppServices.StartAsync(database, configure: s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(counter)));
+        var dbFactory = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        string owner;
+        await using (var db = await dbFactory.CreateDbContextAsync(Ct))
+        {
+            var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", SecurityStamp = "x" };
+            db.Users.Add(user);
+            await db.SaveChangesAsync(Ct);
+            owner = user.Id;
+        }
+
+        var records = new RecordFactory(app.Services);
+        for (var i = 0; i < 5; i++)
+        {
+            await records.ContactAsync(owner, "Known", $"Person {i}", $"known{i}@customer.example");
+        }
+
+        await using (var db = await dbFactory.CreateDbContextAsync(Ct))
+        {
+            db.Contacts.AddRange(Enumerable.Range(0, extraContacts).Select(i => new Contact
+            {
+                FirstName = "Other", LastName = $"Person {i}", Email = $"other{i}@bulk.example", EmailNormalised = $"other{i}@bulk.example",
+                OwnerId = owner, SearchText = $"other person {i}",
+            }));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var folder = "Count-" + Guid.NewGuid().ToString("N")[..8];
+        int mailboxId;
+        await using (var db = await dbFactory.CreateDbContextAsync(Ct))
+        {
+            var server = new MailServer { Name = "Dovecot", ImapHost = dovecot.Host, ImapPort = dovecot.ImapPort, ImapSecurity = MailSecurity.None, ValidateCertificate = false };
+            db.MailServers.Add(server);
+            await db.SaveChangesAsync(Ct);
+            var mailbox = new Mailbox
+            {
+                OwnerId = owner, Name = "Bob", MailServerId = server.Id, Login = dovecot.Bob.Login,
+                PasswordProtected = app.Services.GetRequiredService<SecretProtector>().Protect(dovecot.Bob.Password),
+                Folders = [folder], Actions = ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.OpenTicket | ScannerActions.CreateTicket,
+                SearchFields = [.. SearchFields.DefaultKeys],
+            };
+            db.Mailboxes.Add(mailbox);
+            await db.SaveChangesAsync(Ct);
+            mailboxId = mailbox.Id;
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            var from = i % 2 == 0 ? $"Known <known{i % 5}@customer.example>" : $"Stranger <stranger{i}@nowhere.example>";
+            await dovecot.AppendAsync(dovecot.Bob, folder, Message(from, $"Question {i}", $"count-{i}@example.test"), Ct);
+        }
+
+        counter.Commands = 0;
+        var run = await app.Services.GetRequiredService<ScanCoordinator>().RunAsync(mailboxId, null, Ct) ?? throw new InvalidOperationException("The scan did not run.");
+        Assert.Equal(ScanRunStatus.Done, run.Status);
+        return (counter.Commands, run.Stored);
+    }
+
+    /// <summary>Counts the database commands and fails each one matching <c>fail</c>, once.</summary>
+    private sealed class FailingCommand(Func<System.Data.Common.DbCommand, bool> fail) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private int _failures;
+
+        public int Commands;
+
+        public int Failures => _failures;
+
+        private void Check(System.Data.Common.DbCommand command)
+        {
+            Interlocked.Increment(ref Commands);
+            if (fail(command) && Interlocked.CompareExchange(ref _failures, 1, 0) == 0)
+            {
+                throw new InvalidOperationException("Simulated crash.");
+            }
+        }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Check(command);
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Check(command);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<object>> ScalarExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<object> result, CancellationToken cancellationToken = default)
+        {
+            Check(command);
+            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
+
+    /// <summary>A clock the test moves by hand; timestamps (elapsed time) still come from the system.</summary>
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public void Advance(TimeSpan by) => _now += by;
+
+        public override DateTimeOffset GetUtcNow() => _now;
     }
 }

@@ -26,6 +26,7 @@ internal static class RecordsExtensions
 
         // Usable without a signed-in user: the scanner and the demo loader.
         services.AddSingleton<TicketStore>();
+        services.AddSingleton<RecordChangeNotifier>();
         services.AddSingleton<EmailStore>();
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<EmailHtmlSanitizer>();

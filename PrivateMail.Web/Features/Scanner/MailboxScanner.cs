@@ -7,6 +7,7 @@ using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Records;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Records.Emails;
 using PrivateMail.Web.Features.Records.Tickets;
 using PrivateMail.Web.Features.Secrets;
@@ -34,6 +35,7 @@ public sealed class MailboxScanner(
     TimeProvider time,
     IOptions<ScannerOptions> options,
     IOptions<PrivateMailOptions> appOptions,
+    RecordChangeNotifier notifier,
     ILogger<MailboxScanner> logger,
     IHostEnvironment? environment = null)
 {
@@ -165,25 +167,19 @@ public sealed class MailboxScanner(
             error = "The message could not be processed: " + ex.Message;
         }
 
-        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
+        if (error is not null)
         {
-            var row = await db.FailedMessages.SingleAsync(f => f.Id == failedMessageId, CancellationToken.None);
-            if (error is null)
-            {
-                row.ResolvedAt = time.GetUtcNow();
-            }
-            else
-            {
-                row.Error = Truncate(error);
-                row.FailedAt = time.GetUtcNow();
-            }
-
-            await db.SaveChangesAsync(CancellationToken.None);
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            var now = time.GetUtcNow();
+            var text = Truncate(error);
+            await db.FailedMessages.Where(f => f.Id == failedMessageId)
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.Error, text).SetProperty(f => f.FailedAt, now), CancellationToken.None);
         }
 
         return error;
     }
 
+    /// <summary>Parses the saved file and applies it; the records and the "resolved" mark commit together.</summary>
     private async Task<string?> ReprocessRawAsync(Mailbox mailbox, FailedMessage failed, CancellationToken cancellationToken)
     {
         if (failed.RawPath is null || !File.Exists(Path.Combine(_dataDirectory, failed.RawPath)))
@@ -212,13 +208,14 @@ public sealed class MailboxScanner(
         }
 
         var context = await LoadContextAsync(mailbox, cancellationToken);
-        BatchRecordLookup lookup;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            lookup = await BatchRecordLookup.LoadAsync(db, [snapshot], context.Closing, cancellationToken);
-        }
-
-        await ApplyAsync(mailbox, failed.Folder, (uint)failed.UidValidity, new UniqueId((uint)failed.Uid), message, snapshot, context, lookup, new Counters(), cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var lookup = await BatchRecordLookup.LoadAsync(db, [snapshot], context.Closing, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var outcome = await ApplyAsync(db, mailbox, failed.Folder, (uint)failed.UidValidity, new UniqueId((uint)failed.Uid), message, snapshot, context, lookup, CancellationToken.None);
+        var now = time.GetUtcNow();
+        await db.FailedMessages.Where(f => f.Id == failed.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.ResolvedAt, now), CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        notifier.Publish(outcome.Changes);
         return null;
     }
 
@@ -293,47 +290,91 @@ public sealed class MailboxScanner(
                 lookup = await BatchRecordLookup.LoadAsync(db, parsed.Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList(), context.Closing, cancellationToken);
             }
 
-            foreach (var item in parsed)
+            // One transaction per batch (cut short after MaxTransactionTime so others' writes never wait long): a message's
+            // records and the cursor past it commit together, so a crash or a stop redoes whole messages or none.
+            var next = 0;
+            while (next < parsed.Count && !cancellationToken.IsCancellationRequested)
             {
-                // Cancellation and the budget are honoured between messages; the cursor stands after the last one done.
-                cancellationToken.ThrowIfCancellationRequested();
-                if (item.Error is null)
+                await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+                await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+                var opened = time.GetTimestamp();
+                var committed = new List<Outcome>();
+                do
                 {
-                    try
-                    {
-                        await ApplyAsync(mailbox, folderName, state.UidValidity, item.Uid, item.Message!, item.Snapshot!, context, lookup, run, cancellationToken);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        logger.LogError(ex, "Mailbox {MailboxId}: message {Uid} in {Folder} failed.", mailbox.Id, item.Uid.Id, folderName);
-                        await QuarantineAsync(mailbox.Id, folderName, state.UidValidity, item.Uid, item.Raw, "The message could not be processed: " + ex.Message, run);
-                    }
+                    var item = parsed[next++];
+                    var outcome = item.Error is null
+                        ? await ApplyInSavepointAsync(db, transaction, mailbox, folderName, state.UidValidity, item.Uid, item.Raw, item.Message!, item.Snapshot!, context, lookup)
+                        : await QuarantineAsync(db, mailbox.Id, folderName, state.UidValidity, item.Uid, item.Raw, item.Error);
+                    committed.Add(outcome);
+                    outcome.Remember?.Invoke(lookup);
+                    await AdvanceAsync(db, cursor.Id, item.Uid.Id);
                 }
-                else
+                while (next < parsed.Count && !cancellationToken.IsCancellationRequested && time.GetElapsedTime(opened) < MaxTransactionTime);
+
+                // Not cancellable: messages that were applied must not be applied again because the stop came in between.
+                await transaction.CommitAsync(CancellationToken.None);
+                foreach (var outcome in committed)
                 {
-                    await QuarantineAsync(mailbox.Id, folderName, state.UidValidity, item.Uid, item.Raw, item.Error, run);
+                    run.Add(outcome);
                 }
 
-                run.Processed++;
-                await AdvanceAsync(cursor.Id, item.Uid.Id);
+                notifier.Publish(committed.SelectMany(o => o.Changes).ToList());
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             report();
         }
     }
 
-    private async Task ApplyAsync(
-        Mailbox mailbox, string folderName, uint uidValidity, UniqueId uid, MimeMessage message, MessageSnapshot snapshot,
-        ScanContext context, BatchRecordLookup lookup, Counters run, CancellationToken cancellationToken)
+    /// <summary>The longest a scan holds the database's write lock before it commits and lets other writers in.</summary>
+    internal static readonly TimeSpan MaxTransactionTime = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// What applying one message did, counted and made visible only once its transaction committed; Remember carries
+    /// what later messages of the batch must see (a ticket created or moved by this one).
+    /// </summary>
+    private sealed record Outcome(bool Stored = false, bool Bound = false, bool TicketOpened = false, bool TicketCreated = false, bool Skipped = false, string? Failure = null)
+    {
+        public Action<BatchRecordLookup>? Remember { get; init; }
+
+        public IReadOnlyList<RecordChange> Changes { get; init; } = [];
+    }
+
+    private async Task<Outcome> ApplyInSavepointAsync(
+        AppDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, Mailbox mailbox, string folderName, uint uidValidity, UniqueId uid,
+        byte[] raw, MimeMessage message, MessageSnapshot snapshot, ScanContext context, BatchRecordLookup lookup)
+    {
+        await transaction.CreateSavepointAsync("message", CancellationToken.None);
+        try
+        {
+            var outcome = await ApplyAsync(db, mailbox, folderName, uidValidity, uid, message, snapshot, context, lookup, CancellationToken.None);
+            await transaction.ReleaseSavepointAsync("message", CancellationToken.None);
+            return outcome;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Undo this message's half-done writes only; the batch's earlier messages stand.
+            logger.LogError(ex, "Mailbox {MailboxId}: message {Uid} in {Folder} failed.", mailbox.Id, uid.Id, folderName);
+            await transaction.RollbackToSavepointAsync("message", CancellationToken.None);
+            db.ChangeTracker.Clear();
+            return await QuarantineAsync(db, mailbox.Id, folderName, uidValidity, uid, raw, "The message could not be processed: " + ex.Message);
+        }
+    }
+
+    private async Task<Outcome> ApplyAsync(
+        AppDbContext db, Mailbox mailbox, string folderName, uint uidValidity, UniqueId uid, MimeMessage message, MessageSnapshot snapshot,
+        ScanContext context, BatchRecordLookup lookup, CancellationToken cancellationToken)
     {
         var decision = MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup);
         if (decision.Skipped is not null)
         {
-            run.Skipped++;
-            return;
+            return new Outcome(Skipped: true);
         }
 
+        var changes = new List<RecordChange>();
+        var remember = new List<Action<BatchRecordLookup>>();
         int? emailId = null;
+        bool stored = false, bound = false, opened = false, created = false;
         var emailHasTicket = false;
         if (decision.Store)
         {
@@ -345,11 +386,12 @@ public sealed class MailboxScanner(
                 Uid = uid.Id,
                 UidValidity = uidValidity,
             };
-            var stored = await emails.StoreAsync(email, cancellationToken);
-            emailId = stored.Id;
-            if (stored.Created)
+            var result = await emails.StoreAsync(db, email, cancellationToken);
+            emailId = result.Id;
+            stored = result.Created;
+            if (stored)
             {
-                run.Stored++;
+                changes.Add(new RecordChange(RecordChangeKind.Email, Key(result.Id)));
             }
 
             var links = decision.Bindings.Select(b => (b.Kind, b.Id)).ToList();
@@ -360,27 +402,25 @@ public sealed class MailboxScanner(
 
             if (links.Count > 0)
             {
-                await emails.LinkAsync(stored.Id, links, cancellationToken);
-                if (stored.Created)
-                {
-                    run.Bound++;
-                }
+                await emails.LinkAsync(db, result.Id, links, cancellationToken);
+                bound = stored;
+                changes.AddRange(links.Select(l => new RecordChange(l.Kind, l.Id)));
             }
 
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            emailHasTicket = await db.EmailLinks.AnyAsync(l => l.EmailId == stored.Id && l.RecordKind == RecordKind.Ticket, cancellationToken);
+            emailHasTicket = await db.EmailLinks.AnyAsync(l => l.EmailId == result.Id && l.RecordKind == RecordKind.Ticket, cancellationToken);
         }
 
         if (decision.Ticket is { } ticket && snapshot.MessageId is { } ownId)
         {
-            lookup.RememberThread(ownId, ticket);
+            remember.Add(l => l.RememberThread(ownId, ticket));
         }
 
         if (decision.TicketChange is { } change && context.StatusIds.TryGetValue(change.To, out var toId))
         {
-            await tickets.SetStatusAsync(int.Parse(change.TicketId, System.Globalization.CultureInfo.InvariantCulture), toId, cancellationToken);
-            lookup.StatusChanged(change.TicketId, change.To, context.Closing.Contains(change.To));
-            run.TicketsOpened++;
+            await tickets.SetStatusAsync(db, int.Parse(change.TicketId, System.Globalization.CultureInfo.InvariantCulture), toId, cancellationToken);
+            remember.Add(l => l.StatusChanged(change.TicketId, change.To, context.Closing.Contains(change.To)));
+            changes.Add(new RecordChange(RecordKind.Ticket, change.TicketId));
+            opened = true;
         }
 
         // A stored e-mail already linked to a ticket was handled before (another folder, or a crash before the cursor moved).
@@ -389,22 +429,37 @@ public sealed class MailboxScanner(
             var description = draft.OtherContacts.Count == 0
                 ? draft.Description
                 : draft.Description + "\n\n— Other contacts with this address: " + string.Join(", ", draft.OtherContacts.Select(c => c.DisplayName));
-            var created = await tickets.CreateAsync(new NewTicket(
+            var createdTicket = await tickets.CreateAsync(db, new NewTicket(
                 draft.Title.Length == 0 ? "(no subject)" : draft.Title, description, statusId, TicketPriority.Normal,
                 ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId), cancellationToken);
-            run.TicketsCreated++;
-            var createdKey = created.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            created = true;
+            var createdKey = Key(createdTicket.Id);
+            changes.Add(new RecordChange(RecordKind.Ticket, createdKey));
+            if (draft.ContactId is { } contactId)
+            {
+                changes.Add(new RecordChange(RecordKind.Contact, contactId));
+            }
+
             if (emailId is { } id)
             {
-                await emails.LinkAsync(id, [(RecordKind.Ticket, createdKey)], cancellationToken);
+                await emails.LinkAsync(db, id, [(RecordKind.Ticket, createdKey)], cancellationToken);
             }
 
             if (snapshot.MessageId is { } messageId)
             {
-                lookup.RememberThread(messageId, new TicketRef(createdKey, created.Number, draft.Status, context.Closing.Contains(draft.Status)));
+                var createdRef = new TicketRef(createdKey, createdTicket.Number, draft.Status, context.Closing.Contains(draft.Status));
+                remember.Add(l => l.RememberThread(messageId, createdRef));
             }
         }
+
+        return new Outcome(stored, bound, opened, created)
+        {
+            Remember = remember.Count == 0 ? null : l => remember.ForEach(r => r(l)),
+            Changes = changes,
+        };
     }
+
+    private static string Key(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static int? ToId(string? id) => int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 
@@ -430,24 +485,20 @@ public sealed class MailboxScanner(
         return cursor;
     }
 
-    private async Task AdvanceAsync(int cursorId, uint uid)
+    private async Task AdvanceAsync(AppDbContext db, int cursorId, uint uid)
     {
-        // Not cancellable: a message that was applied must not be applied again because the stop came in between.
-        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var now = time.GetUtcNow();
         await db.FolderCursors.Where(c => c.Id == cursorId && c.LastUid < uid)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastUid, (long)uid).SetProperty(c => c.UpdatedAt, now), CancellationToken.None);
     }
 
-    private async Task QuarantineAsync(int mailboxId, string folder, uint uidValidity, UniqueId uid, byte[] raw, string error, Counters run)
+    /// <summary>Keeps the raw message as a file and records why it failed, through the caller's context (and transaction).</summary>
+    private async Task<Outcome> QuarantineAsync(AppDbContext db, int mailboxId, string folder, uint uidValidity, UniqueId uid, byte[] raw, string error)
     {
-        run.Failed++;
-        run.Error(error);
         var relative = Path.Combine("failed", mailboxId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{uidValidity}-{uid.Id}-{Guid.NewGuid():N}.eml");
         var path = Path.Combine(_dataDirectory, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, raw, CancellationToken.None);
-        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var existing = await db.FailedMessages.SingleOrDefaultAsync(
             f => f.MailboxId == mailboxId && f.Folder == folder && f.UidValidity == uidValidity && f.Uid == uid.Id, CancellationToken.None);
         if (existing is null)
@@ -462,6 +513,7 @@ public sealed class MailboxScanner(
         existing.FailedAt = time.GetUtcNow();
         existing.ResolvedAt = null;
         await db.SaveChangesAsync(CancellationToken.None);
+        return new Outcome(Failure: error);
     }
 
     private async Task LockAsync(int mailboxId, string message)
@@ -520,6 +572,21 @@ public sealed class MailboxScanner(
         public string? FirstError { get; private set; }
 
         public void Error(string message) => FirstError ??= message;
+
+        public void Add(Outcome outcome)
+        {
+            Processed++;
+            Stored += outcome.Stored ? 1 : 0;
+            Bound += outcome.Bound ? 1 : 0;
+            TicketsOpened += outcome.TicketOpened ? 1 : 0;
+            TicketsCreated += outcome.TicketCreated ? 1 : 0;
+            Skipped += outcome.Skipped ? 1 : 0;
+            if (outcome.Failure is { } failure)
+            {
+                Failed++;
+                Error(failure);
+            }
+        }
 
         public ScanProgress ToProgress(int mailboxId, int runId, ScanRunStatus status) =>
             new(mailboxId, runId, status, Fetched, Stored, Bound, TicketsOpened, TicketsCreated, Skipped, Failed, FirstError);

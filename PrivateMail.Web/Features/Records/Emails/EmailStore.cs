@@ -54,9 +54,32 @@ public sealed class EmailStore(
 {
     public async Task<StoredEmail> StoreAsync(NewEmail email, CancellationToken cancellationToken = default)
     {
-        var text = email.Text ?? (email.Html is null ? "" : EmailHtmlSanitizer.ToPlainText(email.Html));
-        var key = email.DedupeKey ?? DedupeKey(email.MessageId, email.From, email.Date, email.Subject, [.. email.To, .. email.Cc, .. email.Bcc], text);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        try
+        {
+            return await StoreAsync(db, email, cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            // Another writer stored the same message a moment earlier: theirs stands.
+            await using var again = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (await FindAsync(again, email.MailboxId, Key(email, Text(email)), cancellationToken) is { } raced)
+            {
+                return new StoredEmail(raced, false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stores the e-mail through the caller's context, inside the caller's transaction when one is open (the scanner
+    /// applies a batch in one transaction; its write lock makes find-then-insert atomic).
+    /// </summary>
+    public async Task<StoredEmail> StoreAsync(AppDbContext db, NewEmail email, CancellationToken cancellationToken = default)
+    {
+        var text = Text(email);
+        var key = Key(email, text);
         if (await FindAsync(db, email.MailboxId, key, cancellationToken) is { } existing)
         {
             return new StoredEmail(existing, false);
@@ -106,21 +129,7 @@ public sealed class EmailStore(
         }
 
         db.Emails.Add(entity);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
-        {
-            // Another scan stored the same message a moment earlier: theirs stands.
-            await using var again = await dbFactory.CreateDbContextAsync(cancellationToken);
-            if (await FindAsync(again, email.MailboxId, key, cancellationToken) is { } raced)
-            {
-                return new StoredEmail(raced, false);
-            }
-
-            throw;
-        }
+        await db.SaveChangesAsync(cancellationToken);
 
         logger.LogInformation("E-mail {EmailId} stored for {OwnerId} ({Attachments} attachments).", entity.Id, email.OwnerId, entity.Attachments.Count);
         return new StoredEmail(entity.Id, true);
@@ -130,6 +139,12 @@ public sealed class EmailStore(
     public async Task LinkAsync(int emailId, IEnumerable<(RecordKind Kind, string Id)> records, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await LinkAsync(db, emailId, records, cancellationToken);
+    }
+
+    /// <summary>Binds the e-mail to records through the caller's context (and transaction).</summary>
+    public async Task LinkAsync(AppDbContext db, int emailId, IEnumerable<(RecordKind Kind, string Id)> records, CancellationToken cancellationToken = default)
+    {
         var now = time.GetUtcNow();
         foreach (var (kind, id) in records.Distinct())
         {
@@ -138,6 +153,11 @@ public sealed class EmailStore(
                 cancellationToken);
         }
     }
+
+    private static string Text(NewEmail email) => email.Text ?? (email.Html is null ? "" : EmailHtmlSanitizer.ToPlainText(email.Html));
+
+    private static string Key(NewEmail email, string text) =>
+        email.DedupeKey ?? DedupeKey(email.MessageId, email.From, email.Date, email.Subject, [.. email.To, .. email.Cc, .. email.Bcc], text);
 
     /// <summary>The key that stores a message once per mailbox: the scanner's <see cref="MessageIdentity.DedupKey"/>.</summary>
     public static string DedupeKey(string? messageId, EmailAddress? from, DateTimeOffset date, string subject, IEnumerable<EmailAddress> recipients, string text) =>

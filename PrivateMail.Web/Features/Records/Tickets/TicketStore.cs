@@ -30,11 +30,18 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken up front and a second writer waits for it.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var created = await CreateAsync(db, ticket, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return created;
+    }
+
+    /// <summary>Creates the ticket through the caller's context, inside the transaction the caller holds open.</summary>
+    public async Task<CreatedTicket> CreateAsync(AppDbContext db, NewTicket ticket, CancellationToken cancellationToken = default)
+    {
         var (prefix, sequence) = await AllocateAsync(db, RecordSequence.Tickets, 1, cancellationToken);
         var entity = Build(ticket, prefix, sequence, time.GetUtcNow());
         db.Tickets.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return new CreatedTicket(entity.Id, new RecordNumber(prefix, sequence));
     }
 
@@ -42,6 +49,12 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
     public async Task<bool> SetStatusAsync(int ticketId, int statusId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await SetStatusAsync(db, ticketId, statusId, cancellationToken);
+    }
+
+    /// <summary>Moves a ticket to a status through the caller's context (and transaction).</summary>
+    public async Task<bool> SetStatusAsync(AppDbContext db, int ticketId, int statusId, CancellationToken cancellationToken = default)
+    {
         var now = time.GetUtcNow();
         return await db.Tickets.Where(t => t.Id == ticketId)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.StatusId, statusId).SetProperty(t => t.ModifiedAt, now), cancellationToken) > 0;
