@@ -7,6 +7,7 @@ using MimeKit;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
 using static Microsoft.Playwright.Assertions;
+using static PrivateMail.Tests.EndToEnd.JourneySteps;
 
 namespace PrivateMail.Tests.EndToEnd;
 
@@ -190,37 +191,5 @@ public sealed class OAuthJourneyTests(BrowserFixture browser) : IAsyncLifetime
         await page.Locator("#server-save").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/admin/mail-servers$"));
         await Expect(page.GetByText("Mail server saved.")).ToBeVisibleAsync();
-    }
-
-    private static async Task SignInAsync(IPage page, string userName, string password)
-    {
-        await page.GotoAsync("/Account/Login");
-        await page.Locator("#login-username").FillAsync(userName);
-        await page.Locator("#login-password").FillAsync(password);
-        await page.Locator("#login-submit").ClickAsync();
-        await Expect(page.Locator("#user-menu-button")).ToBeVisibleAsync();
-        await page.WaitForBlazorAsync();
-    }
-
-    private static async Task EnableMyMailAsync(IPage page)
-    {
-        await page.GotoAsync("/admin/modules");
-        await page.WaitForBlazorAsync();
-        var myMail = page.Locator("input#module-MyMail, #module-MyMail input[type=checkbox]");
-        await myMail.ClickAsync();
-        await Expect(myMail).ToBeCheckedAsync();
-        await Expect(page.Locator("#nav-MyMail")).ToBeVisibleAsync();
-    }
-
-    private static ILocator Combobox(IPage page, string selectId) => page.Locator($".mud-select:has(#{selectId}) [role=combobox]");
-
-    private static async Task PickAsync(IPage page, string selectId, string optionText)
-    {
-        var box = Combobox(page, selectId);
-        await box.ClickAsync();
-        var option = page.Locator(".mud-popover-open [role=option]").Filter(new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(optionText)}\\s*$") });
-        await option.ClickAsync();
-        await Expect(box).ToHaveTextAsync(optionText);
-        await Expect(page.Locator(".mud-popover-open [role=option]")).ToHaveCountAsync(0);
     }
 }
