@@ -70,6 +70,28 @@ public sealed class DovecotFixture : IAsyncLifetime
 
     public bool IsRunning => master is { HasExited: false };
 
+    /// <summary>
+    /// Set (by <see cref="StartWithOAuthAsync"/>) for an instance that also accepts SASL XOAUTH2 and OAUTHBEARER,
+    /// checking each token at this RFC 7662 introspection endpoint; passwords keep working with PLAIN and LOGIN.
+    /// </summary>
+    public string? OAuthIntrospectionUrl { get; private init; }
+
+    /// <summary>Starts a private instance whose oauth2 passdb asks <paramref name="introspectionUrl"/> about tokens.</summary>
+    public static async Task<DovecotFixture> StartWithOAuthAsync(string introspectionUrl, CancellationToken cancellationToken = default)
+    {
+        var fixture = new DovecotFixture { OAuthIntrospectionUrl = introspectionUrl };
+        try
+        {
+            await fixture.InitializeAsync(cancellationToken);
+            return fixture;
+        }
+        catch
+        {
+            await fixture.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Starts a private instance; dispose it to kill the server and delete its folder.</summary>
     public static async Task<DovecotFixture> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -213,6 +235,18 @@ public sealed class DovecotFixture : IAsyncLifetime
         {
             (ImapPort, ImapsPort) = PickFreePorts();
             await File.WriteAllTextAsync(ConfigPath, BuildConfig(), cancellationToken);
+            if (OAuthIntrospectionUrl is { } introspection)
+            {
+                await File.WriteAllTextAsync(Path.Combine(Directory, "dovecot-oauth2.conf.ext"), $"""
+                    introspection_mode = post
+                    introspection_url = {introspection}
+                    username_attribute = username
+                    active_attribute = active
+                    active_value = true
+
+                    """, cancellationToken);
+            }
+
             StartMaster();
             try
             {
@@ -227,6 +261,18 @@ public sealed class DovecotFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>With OAuth, passwords only through PLAIN and LOGIN: the token mechanisms go to the oauth2 passdb.</summary>
+    private string PasswordMechanisms => OAuthIntrospectionUrl is null ? "" : "\n  mechanisms = plain login";
+
+    private string OAuthPassdb => OAuthIntrospectionUrl is null ? "" : $$"""
+
+        passdb {
+          driver = oauth2
+          mechanisms = xoauth2 oauthbearer
+          args = {{Directory}}/dovecot-oauth2.conf.ext
+        }
+        """;
+
     private string BuildConfig() => $$"""
         base_dir = {{Directory}}/run
         state_dir = {{Directory}}/state
@@ -239,7 +285,7 @@ public sealed class DovecotFixture : IAsyncLifetime
         first_valid_uid = 1
         mail_location = maildir:{{Directory}}/mail/%u/Maildir
         mail_fsync = never
-        auth_mechanisms = plain login
+        auth_mechanisms = plain login{{(OAuthIntrospectionUrl is null ? "" : " xoauth2 oauthbearer")}}
         disable_plaintext_auth = no
         auth_verbose = yes
         # Without these two, failed logins take 2-15 s.
@@ -251,8 +297,8 @@ public sealed class DovecotFixture : IAsyncLifetime
         }
         passdb {
           driver = passwd-file
-          args = scheme=PLAIN username_format=%u {{Directory}}/users
-        }
+          args = scheme=PLAIN username_format=%u {{Directory}}/users{{PasswordMechanisms}}
+        }{{OAuthPassdb}}
         userdb {
           driver = passwd-file
           args = username_format=%u {{Directory}}/users

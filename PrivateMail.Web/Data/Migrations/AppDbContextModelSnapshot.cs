@@ -848,6 +848,19 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OAuthAccessTokenProtected")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OAuthAccount")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OAuthExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OAuthRefreshTokenProtected")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasColumnType("TEXT");

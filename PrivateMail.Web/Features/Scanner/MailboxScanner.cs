@@ -29,7 +29,7 @@ public sealed record ScanProgress(int MailboxId, int RunId, ScanRunStatus Status
 public sealed class MailboxScanner(
     IDbContextFactory<AppDbContext> dbFactory,
     ImapConnector connector,
-    SecretProtector secrets,
+    Features.OAuth.MailboxCredentials mailboxCredentials,
     EmailStore emails,
     TicketStore tickets,
     TimeProvider time,
@@ -62,7 +62,7 @@ public sealed class MailboxScanner(
 
         var server = mailbox.MailServer!;
         var endpoint = new ImapEndpoint(server.ImapHost, server.ImapPort, server.ImapSecurity, server.ValidateCertificate);
-        var credentials = new ImapCredentials(mailbox.Login, secrets.Unprotect(mailbox.PasswordProtected) ?? "");
+        var credentials = await mailboxCredentials.GetAsync(mailbox, cancellationToken);
         var status = ScanRunStatus.Done;
         var (client, result) = await connector.OpenAsync(endpoint, credentials, cancellationToken);
         if (client is null)
