@@ -809,6 +809,40 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         Assert.Equal(ScanRunStatus.Done, (await ScanAsync(mailboxId)).Status);
     }
 
+    [Fact]
+    public async Task With_create_e_mail_off_the_same_message_in_two_folders_still_creates_one_ticket_and_a_later_e_mail_joins_it()
+    {
+        await StartAsync();
+        var other = _folder + "-b";
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password, [_folder, other], actions: ScannerActions.CreateTicket);
+        var message = Message("Anna <anna@somewhere.example>", "Only a ticket", "ticket-only@somewhere.example");
+        await dovecot.AppendAsync(dovecot.Bob, _folder, message, Ct);
+        await dovecot.AppendAsync(dovecot.Bob, other, message, Ct);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((2, 0, 1), (run.Fetched, run.Stored, run.TicketsCreated));
+        int ticketId;
+        await using (var db = await Db())
+        {
+            ticketId = (await db.Tickets.SingleAsync(Ct)).Id;
+            Assert.Equal(0, await db.Emails.CountAsync(Ct));
+
+            // The owner switches Create e-mail on and the folder is read again: the e-mail is stored and joins that ticket.
+            await db.Mailboxes.Where(m => m.Id == mailboxId).ExecuteUpdateAsync(
+                m => m.SetProperty(x => x.Actions, ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.CreateTicket), Ct);
+            await db.FolderCursors.Where(c => c.MailboxId == mailboxId).ExecuteUpdateAsync(c => c.SetProperty(x => x.LastUid, 0L), Ct);
+        }
+
+        var again = await ScanAsync(mailboxId);
+
+        Assert.Equal((2, 1, 0), (again.Fetched, again.Stored, again.TicketsCreated));
+        await using var check = await Db();
+        Assert.Equal(1, await check.Tickets.CountAsync(Ct));
+        var email = await check.Emails.Include(e => e.Links).SingleAsync(Ct);
+        Assert.Contains(email.Links, l => l.RecordKind == RecordKind.Ticket && l.RecordId == ticketId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Counts the database commands and fails each one matching <c>fail</c>, once.</summary>
     private sealed class FailingCommand(Func<System.Data.Common.DbCommand, bool> fail) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
     {

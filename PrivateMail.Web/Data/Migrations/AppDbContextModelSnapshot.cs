@@ -1030,6 +1030,13 @@ namespace PrivateMail.Web.Data.Migrations
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SourceKey")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SourceMailboxId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("StatusId")
                         .HasColumnType("INTEGER");
 
@@ -1053,6 +1060,10 @@ namespace PrivateMail.Web.Data.Migrations
                     b.HasIndex("StatusId");
 
                     b.HasIndex("OwnerId", "ModifiedAt");
+
+                    b.HasIndex("SourceMailboxId", "SourceKey")
+                        .IsUnique()
+                        .HasFilter("\"SourceKey\" IS NOT NULL");
 
                     b.ToTable("Tickets");
                 });

@@ -427,15 +427,24 @@ public sealed class MailboxScanner(
             opened = true;
         }
 
-        // A stored e-mail already linked to a ticket was handled before (another folder, or a crash before the cursor moved).
-        if (decision.NewTicket is { } draft && !emailHasTicket && context.StatusIds.TryGetValue(draft.Status, out var statusId))
+        // A stored e-mail already linked to a ticket was handled before (another folder, or a crash before the cursor moved);
+        // so was a message a ticket was created from, even when no e-mail of it was stored (Create e-mail off).
+        var source = (mailbox.Id, MessageIdentity.DedupKey(snapshot));
+        int? earlierTicket = decision.NewTicket is null || emailHasTicket ? null
+            : await db.Tickets.Where(t => t.SourceMailboxId == source.Item1 && t.SourceKey == source.Item2).Select(t => (int?)t.Id).FirstOrDefaultAsync(cancellationToken);
+        if (earlierTicket is { } earlier && emailId is { } unlinked)
+        {
+            await emails.LinkAsync(db, unlinked, [(RecordKind.Ticket, Key(earlier))], cancellationToken);
+        }
+
+        if (decision.NewTicket is { } draft && !emailHasTicket && earlierTicket is null && context.StatusIds.TryGetValue(draft.Status, out var statusId))
         {
             var description = draft.OtherContacts.Count == 0
                 ? draft.Description
                 : draft.Description + "\n\n— Other contacts with this address: " + string.Join(", ", draft.OtherContacts.Select(c => c.DisplayName));
             var createdTicket = await tickets.CreateAsync(db, new NewTicket(
                 draft.Title.Length == 0 ? "(no subject)" : draft.Title, description, statusId, TicketPriority.Normal,
-                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId), cancellationToken);
+                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source }, cancellationToken);
             created = true;
             var createdKey = Key(createdTicket.Id);
             changes.Add(new RecordChange(RecordKind.Ticket, createdKey));
