@@ -44,7 +44,8 @@ public static class MailScanner
             Store = store,
             Bindings = store && actions.HasFlag(ScannerActions.BindEmail) ? Bind(message, settings, records, ticket) : [],
             Ticket = ticket,
-            TicketChange = actions.HasFlag(ScannerActions.OpenTicket) && type == MailType.Received && ticket is not null
+            // An out-of-office or a bounce naming a ticket is filed with it but answers nothing and reopens nothing.
+            TicketChange = actions.HasFlag(ScannerActions.OpenTicket) && type == MailType.Received && ticket is not null && !message.IsAutoSubmitted
                 ? Transition(ticket, statuses)
                 : null,
             NewTicket = actions.HasFlag(ScannerActions.CreateTicket) && type == MailType.Received && ticket is null

@@ -737,6 +737,112 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         return (counter.Commands, run.Stored);
     }
 
+    [Fact]
+    public async Task Batches_are_cut_by_bytes_so_large_mail_never_piles_up_and_everything_is_still_stored()
+    {
+        await StartAsync(o => { o.BatchSize = 100; o.BatchBytes = 4096; });
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        for (var i = 1; i <= 3; i++)
+        {
+            await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", $"Large {i}", body: new string('x', 3000)), Ct);
+        }
+
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Small 4"), Ct);
+        await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Small 5"), Ct);
+
+        using var scope = Services.CreateScope();
+        var batches = new List<int>();
+        var run = await scope.ServiceProvider.GetRequiredService<MailboxScanner>().ScanAsync(mailboxId, null, p =>
+        {
+            if (p.Status == ScanRunStatus.Running && p.Fetched > 0)
+            {
+                batches.Add(p.Fetched);
+            }
+        }, Ct);
+
+        // 3 KB each: the large ones go one per batch; the last large one and the two small ones share one.
+        Assert.Equal([1, 2, 5], batches);
+        Assert.Equal((ScanRunStatus.Done, 5), (run.Status, run.Stored));
+    }
+
+    [Theory]
+    [InlineData(new long[] { 10, 10, 10 }, 2, 100, new[] { 2, 1 })]
+    [InlineData(new long[] { 60, 60, 10, 10 }, 10, 100, new[] { 1, 3 })]
+    [InlineData(new long[] { 500, 10 }, 10, 100, new[] { 1, 1 })]
+    [InlineData(new long[] { 10, 500, 10 }, 10, 100, new[] { 1, 1, 1 })]
+    [InlineData(new long[] { }, 10, 100, new int[] { })]
+    public void Batches_respect_count_and_bytes_and_a_single_oversized_message_goes_alone(long[] sizes, int maxCount, long maxBytes, int[] expected)
+    {
+        var uids = sizes.Select((_, i) => new UniqueId((uint)i + 1)).ToList();
+
+        var batches = PrivateMail.Web.Mail.ImapFolderReader.Batches(uids, u => sizes[u.Id - 1], maxCount, maxBytes).ToList();
+
+        Assert.Equal(expected, batches.Select(b => b.Count));
+        Assert.Equal(uids, batches.SelectMany(b => b));
+    }
+
+    [Fact]
+    public async Task Mail_without_any_date_is_dated_by_its_arrival_on_the_server_not_by_the_scan()
+    {
+        await StartAsync();
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        var message = Message("Anna <anna@somewhere.example>", "No date at all");
+        message.Headers.Remove(HeaderId.Date);
+        var arrived = new DateTimeOffset(2026, 11, 20, 7, 15, 0, TimeSpan.FromHours(1));
+        await dovecot.AppendAsync(dovecot.Bob, _folder, message, Ct, arrived);
+
+        await StartScanIgnoringImportDateAsync(mailboxId);
+
+        await using var db = await Db();
+        var stored = await db.Emails.SingleAsync(Ct);
+        Assert.Equal(arrived, stored.Date);
+    }
+
+    private async Task StartScanIgnoringImportDateAsync(int mailboxId)
+    {
+        // The import date would leave out mail that "arrived" before it; the cursor is what matters here.
+        await using (var db = await Db())
+        {
+            await db.Mailboxes.Where(m => m.Id == mailboxId).ExecuteUpdateAsync(m => m.SetProperty(x => x.ImportSince, new DateOnly(2020, 1, 1)), Ct);
+        }
+
+        Assert.Equal(ScanRunStatus.Done, (await ScanAsync(mailboxId)).Status);
+    }
+
+    [Fact]
+    public async Task With_create_e_mail_off_the_same_message_in_two_folders_still_creates_one_ticket_and_a_later_e_mail_joins_it()
+    {
+        await StartAsync();
+        var other = _folder + "-b";
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password, [_folder, other], actions: ScannerActions.CreateTicket);
+        var message = Message("Anna <anna@somewhere.example>", "Only a ticket", "ticket-only@somewhere.example");
+        await dovecot.AppendAsync(dovecot.Bob, _folder, message, Ct);
+        await dovecot.AppendAsync(dovecot.Bob, other, message, Ct);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((2, 0, 1), (run.Fetched, run.Stored, run.TicketsCreated));
+        int ticketId;
+        await using (var db = await Db())
+        {
+            ticketId = (await db.Tickets.SingleAsync(Ct)).Id;
+            Assert.Equal(0, await db.Emails.CountAsync(Ct));
+
+            // The owner switches Create e-mail on and the folder is read again: the e-mail is stored and joins that ticket.
+            await db.Mailboxes.Where(m => m.Id == mailboxId).ExecuteUpdateAsync(
+                m => m.SetProperty(x => x.Actions, ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.CreateTicket), Ct);
+            await db.FolderCursors.Where(c => c.MailboxId == mailboxId).ExecuteUpdateAsync(c => c.SetProperty(x => x.LastUid, 0L), Ct);
+        }
+
+        var again = await ScanAsync(mailboxId);
+
+        Assert.Equal((2, 1, 0), (again.Fetched, again.Stored, again.TicketsCreated));
+        await using var check = await Db();
+        Assert.Equal(1, await check.Tickets.CountAsync(Ct));
+        var email = await check.Emails.Include(e => e.Links).SingleAsync(Ct);
+        Assert.Contains(email.Links, l => l.RecordKind == RecordKind.Ticket && l.RecordId == ticketId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Counts the database commands and fails each one matching <c>fail</c>, once.</summary>
     private sealed class FailingCommand(Func<System.Data.Common.DbCommand, bool> fail) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
     {

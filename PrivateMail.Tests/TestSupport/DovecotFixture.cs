@@ -70,6 +70,28 @@ public sealed class DovecotFixture : IAsyncLifetime
 
     public bool IsRunning => master is { HasExited: false };
 
+    /// <summary>
+    /// Set (by <see cref="StartWithOAuthAsync"/>) for an instance that also accepts SASL XOAUTH2 and OAUTHBEARER,
+    /// checking each token at this RFC 7662 introspection endpoint; passwords keep working with PLAIN and LOGIN.
+    /// </summary>
+    public string? OAuthIntrospectionUrl { get; private init; }
+
+    /// <summary>Starts a private instance whose oauth2 passdb asks <paramref name="introspectionUrl"/> about tokens.</summary>
+    public static async Task<DovecotFixture> StartWithOAuthAsync(string introspectionUrl, CancellationToken cancellationToken = default)
+    {
+        var fixture = new DovecotFixture { OAuthIntrospectionUrl = introspectionUrl };
+        try
+        {
+            await fixture.InitializeAsync(cancellationToken);
+            return fixture;
+        }
+        catch
+        {
+            await fixture.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Starts a private instance; dispose it to kill the server and delete its folder.</summary>
     public static async Task<DovecotFixture> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -134,11 +156,12 @@ public sealed class DovecotFixture : IAsyncLifetime
         && string.Equals(presented.GetCertHashString(HashAlgorithmName.SHA256), certificateHash, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Appends a message to a user's folder (creating the folder if missing) and returns its UID.</summary>
-    public async Task<UniqueId> AppendAsync(DovecotUser user, string folder, MimeMessage message, CancellationToken cancellationToken = default)
+    /// <param name="arrived">The message's INTERNALDATE (when the server received it); now when null.</param>
+    public async Task<UniqueId> AppendAsync(DovecotUser user, string folder, MimeMessage message, CancellationToken cancellationToken = default, DateTimeOffset? arrived = null)
     {
         using var client = await ConnectAsync(user, SecureSocketOptions.None, cancellationToken);
         var target = await GetOrCreateFolderAsync(client, folder, cancellationToken);
-        var uid = await target.AppendAsync(message, MessageFlags.None, cancellationToken)
+        var uid = await target.AppendAsync(new AppendRequest(message, MessageFlags.None) { InternalDate = arrived }, cancellationToken)
             ?? throw new InvalidOperationException("Dovecot did not return an APPENDUID.");
         await client.DisconnectAsync(quit: true, cancellationToken);
         return uid;
@@ -212,6 +235,18 @@ public sealed class DovecotFixture : IAsyncLifetime
         {
             (ImapPort, ImapsPort) = PickFreePorts();
             await File.WriteAllTextAsync(ConfigPath, BuildConfig(), cancellationToken);
+            if (OAuthIntrospectionUrl is { } introspection)
+            {
+                await File.WriteAllTextAsync(Path.Combine(Directory, "dovecot-oauth2.conf.ext"), $"""
+                    introspection_mode = post
+                    introspection_url = {introspection}
+                    username_attribute = username
+                    active_attribute = active
+                    active_value = true
+
+                    """, cancellationToken);
+            }
+
             StartMaster();
             try
             {
@@ -226,6 +261,18 @@ public sealed class DovecotFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>With OAuth, passwords only through PLAIN and LOGIN: the token mechanisms go to the oauth2 passdb.</summary>
+    private string PasswordMechanisms => OAuthIntrospectionUrl is null ? "" : "\n  mechanisms = plain login";
+
+    private string OAuthPassdb => OAuthIntrospectionUrl is null ? "" : $$"""
+
+        passdb {
+          driver = oauth2
+          mechanisms = xoauth2 oauthbearer
+          args = {{Directory}}/dovecot-oauth2.conf.ext
+        }
+        """;
+
     private string BuildConfig() => $$"""
         base_dir = {{Directory}}/run
         state_dir = {{Directory}}/state
@@ -238,7 +285,7 @@ public sealed class DovecotFixture : IAsyncLifetime
         first_valid_uid = 1
         mail_location = maildir:{{Directory}}/mail/%u/Maildir
         mail_fsync = never
-        auth_mechanisms = plain login
+        auth_mechanisms = plain login{{(OAuthIntrospectionUrl is null ? "" : " xoauth2 oauthbearer")}}
         disable_plaintext_auth = no
         auth_verbose = yes
         # Without these two, failed logins take 2-15 s.
@@ -250,8 +297,8 @@ public sealed class DovecotFixture : IAsyncLifetime
         }
         passdb {
           driver = passwd-file
-          args = scheme=PLAIN username_format=%u {{Directory}}/users
-        }
+          args = scheme=PLAIN username_format=%u {{Directory}}/users{{PasswordMechanisms}}
+        }{{OAuthPassdb}}
         userdb {
           driver = passwd-file
           args = username_format=%u {{Directory}}/users

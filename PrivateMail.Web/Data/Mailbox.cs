@@ -16,6 +16,15 @@ public sealed class Mailbox
     /// <summary>Encrypted with Data Protection; never shown back or logged.</summary>
     public string? PasswordProtected { get; set; }
 
+    /// <summary>OAuth 2.0 access token from the provider, encrypted with Data Protection; never shown or logged.</summary>
+    public string? OAuthAccessTokenProtected { get; set; }
+    /// <summary>OAuth 2.0 refresh token, encrypted; null once the provider refused it (the owner must sign in again).</summary>
+    public string? OAuthRefreshTokenProtected { get; set; }
+    /// <summary>When the access token stops working, as the provider said at issue time.</summary>
+    public DateTimeOffset? OAuthExpiresAt { get; set; }
+    /// <summary>The account the owner signed in as (from the provider's ID token, else the login); shown, not secret.</summary>
+    public string? OAuthAccount { get; set; }
+
     public MailboxStatus Status { get; set; } = MailboxStatus.Active;
     public string? LastError { get; set; }
     public DateTimeOffset? LastErrorAt { get; set; }

@@ -24,4 +24,8 @@ public sealed class Ticket : IOwnedRecord, ISearchable
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ModifiedAt { get; set; }
     public string SearchText { get; set; } = "";
+    /// <summary>For a ticket the scanner created: the mailbox and the message's dedupe key, unique together, so the same
+    /// message seen again (another folder, a renumbered folder) never creates a second ticket — even with Create e-mail off.</summary>
+    public int? SourceMailboxId { get; set; }
+    public string? SourceKey { get; set; }
 }

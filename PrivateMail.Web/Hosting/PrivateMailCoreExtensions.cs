@@ -6,6 +6,7 @@ using PrivateMail.Web.Features.Mailboxes;
 using PrivateMail.Web.Features.MailServers;
 using PrivateMail.Web.Features.Modules;
 using PrivateMail.Web.Features.MySettings;
+using PrivateMail.Web.Features.OAuth;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Features.Setup;
@@ -51,6 +52,7 @@ public static class PrivateMailCoreExtensions
         services.AddUserAdministration();
         services.AddMailServers();
         services.AddMailboxes();
+        services.AddOAuth();
         services.AddRecords();
         services.AddScanner();
         return services;

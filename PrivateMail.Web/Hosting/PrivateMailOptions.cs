@@ -11,6 +11,13 @@ public sealed class PrivateMailOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>
+    /// The address users reach the app at, e.g. <c>https://crm.example.com</c>: OAuth redirect URIs are built from it.
+    /// Empty means the address of the request (fine when no proxy rewrites it).
+    /// </summary>
+    [Url]
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>The data folder as an absolute path.</summary>
     public string ResolveDataDirectory(string contentRoot) =>
         Path.GetFullPath(Path.IsPathRooted(DataDirectory) ? DataDirectory : Path.Combine(contentRoot, DataDirectory));

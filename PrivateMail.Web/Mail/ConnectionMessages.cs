@@ -20,6 +20,7 @@ public static class ConnectionMessages
                 : $"{Strings.ConnectionFailedTls} {string.Format(culture, Strings.ConnectionFailedCertificate, result.CertificateSubject, result.CertificateProblem ?? "?")}",
             ConnectionFailure.AuthenticationFailed => Strings.ConnectionFailedAuthentication,
             ConnectionFailure.Protocol => Strings.ConnectionFailedProtocol,
+            ConnectionFailure.CredentialsUnavailable => result.Detail ?? Strings.ConnectionFailedAuthentication,
             _ => string.Format(culture, Strings.ConnectionFailedNetwork, result.Detail),
         };
     }

@@ -82,6 +82,11 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
     public async Task<(ImapClient? Client, ConnectionResult Result)> OpenAsync(
         ImapEndpoint endpoint, ImapCredentials? credentials, CancellationToken cancellationToken = default)
     {
+        if (credentials?.Unavailable is { } reason)
+        {
+            return (null, new ConnectionResult { Failure = ConnectionFailure.CredentialsUnavailable, Detail = reason });
+        }
+
         var certificate = new CertificateCheck(endpoint.ValidateCertificate);
         var client = new ImapClient
         {
@@ -92,7 +97,11 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
         {
             using var timeout = CreateTimeout(cancellationToken);
             await client.ConnectAsync(endpoint.Host, endpoint.Port, ToSocketOptions(endpoint.Security), timeout.Token);
-            if (credentials is not null)
+            if (credentials is { IsOAuth: true })
+            {
+                await client.AuthenticateAsync(OAuthMechanism(client, credentials), timeout.Token);
+            }
+            else if (credentials is not null)
             {
                 // Only mechanisms that do not need a second round trip to fail: a wrong password costs one delay.
                 client.AuthenticationMechanisms.Remove("NTLM");
@@ -114,6 +123,15 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
             return (null, result);
         }
     }
+
+    /// <summary>
+    /// XOAUTH2 where offered (Gmail, Outlook, Dovecot) — and when the server lists neither, as the widely understood
+    /// one — else the standard OAUTHBEARER (RFC 7628).
+    /// </summary>
+    private static SaslMechanism OAuthMechanism(ImapClient client, ImapCredentials credentials) =>
+        client.AuthenticationMechanisms.Contains("XOAUTH2") || !client.AuthenticationMechanisms.Contains("OAUTHBEARER")
+            ? new SaslMechanismOAuth2(credentials.Login, credentials.Password)
+            : new SaslMechanismOAuthBearer(credentials.Login, credentials.Password);
 
     private CancellationTokenSource CreateTimeout(CancellationToken cancellationToken)
     {

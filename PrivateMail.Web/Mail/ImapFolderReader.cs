@@ -40,6 +40,49 @@ public static class ImapFolderReader
         return uids.Where(u => u.Id > afterUid).OrderBy(u => u.Id).ToList();
     }
 
+    /// <summary>
+    /// Size and arrival time (INTERNALDATE) of each message, in one FETCH: batches are cut by bytes as well as by count,
+    /// and mail without any date is dated by its arrival.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<uint, (long Size, DateTimeOffset? Arrived)>> DescribeAsync(IMailFolder folder, IList<UniqueId> uids, CancellationToken cancellationToken)
+    {
+        if (uids.Count == 0)
+        {
+            return new Dictionary<uint, (long, DateTimeOffset?)>();
+        }
+
+        var summaries = await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Size | MessageSummaryItems.InternalDate, cancellationToken);
+        return summaries.ToDictionary(s => s.UniqueId.Id, s => ((long)(s.Size ?? 0), s.InternalDate));
+    }
+
+    /// <summary>
+    /// Cuts the UIDs into batches of at most <paramref name="maxCount"/> messages and <paramref name="maxBytes"/> bytes
+    /// (a single larger message is a batch of its own), so one batch never holds more than that in memory.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<UniqueId>> Batches(IReadOnlyList<UniqueId> uids, Func<UniqueId, long> size, int maxCount, long maxBytes)
+    {
+        var batch = new List<UniqueId>();
+        long bytes = 0;
+        foreach (var uid in uids)
+        {
+            var next = size(uid);
+            if (batch.Count > 0 && (batch.Count >= maxCount || bytes + next > maxBytes))
+            {
+                yield return batch;
+                batch = [];
+                bytes = 0;
+            }
+
+            batch.Add(uid);
+            bytes += next;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
     /// <summary>Streams the full bodies of <paramref name="batch"/> in one FETCH; the stream is only valid inside the callback.</summary>
     public static Task FetchAsync(IMailFolder folder, IList<UniqueId> batch, Func<UniqueId, Stream, CancellationToken, Task> onMessage, CancellationToken cancellationToken) =>
         ((ImapFolder)folder).GetStreamsAsync(batch, (_, _, uid, stream, ct) => onMessage(uid, stream, ct), cancellationToken);

@@ -5,10 +5,23 @@ namespace PrivateMail.Web.Mail;
 /// <summary>Where and how to reach an IMAP server.</summary>
 public sealed record ImapEndpoint(string Host, int Port, MailSecurity Security, bool ValidateCertificate);
 
-/// <summary>Login and password for an IMAP account. <see cref="ToString"/> never prints the password.</summary>
+/// <summary>
+/// Login and password for an IMAP account, or login and OAuth 2.0 access token (<see cref="IsOAuth"/>), or the reason
+/// there are none (<see cref="Unavailable"/>). <see cref="ToString"/> never prints the password or token.
+/// </summary>
 public sealed record ImapCredentials(string Login, string Password)
 {
-    public override string ToString() => $"ImapCredentials {{ Login = {Login} }}";
+    /// <summary>True when <see cref="Password"/> is an OAuth 2.0 access token, sent with SASL XOAUTH2 or OAUTHBEARER.</summary>
+    public bool IsOAuth { get; init; }
+
+    /// <summary>Why no usable credentials exist, already in the owner's language: the connector fails with it, unconnected.</summary>
+    public string? Unavailable { get; init; }
+
+    public static ImapCredentials OAuth(string login, string accessToken) => new(login, accessToken) { IsOAuth = true };
+
+    public static ImapCredentials Failed(string reason) => new("", "") { Unavailable = reason };
+
+    public override string ToString() => $"ImapCredentials {{ Login = {Login}, OAuth = {IsOAuth} }}";
 }
 
 /// <summary>Why a connection attempt failed, precise enough to tell the user what to fix.</summary>
@@ -23,6 +36,8 @@ public enum ConnectionFailure
     /// <summary>The server answered something that is not IMAP, or refused a command.</summary>
     Protocol,
     Network,
+    /// <summary>No connection was tried: the credentials could not be obtained (e.g. an OAuth token was not renewed).</summary>
+    CredentialsUnavailable,
 }
 
 /// <summary>The outcome of a connection test or of a folder listing.</summary>

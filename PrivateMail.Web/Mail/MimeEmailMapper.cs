@@ -10,23 +10,12 @@ public static class MimeEmailMapper
     public static NewEmail ToNewEmail(MimeMessage message, MessageSnapshot snapshot, string ownerId, DateTimeOffset receivedAt)
     {
         var attachments = new List<NewAttachment>();
-        foreach (var part in message.BodyParts.OfType<MimePart>())
+        foreach (var attachment in MimeAttachments.Of(message))
         {
-            var isText = part is TextPart && !part.IsAttachment;
-            if (isText || part.Content is null)
-            {
-                continue;
-            }
-
             var content = new MemoryStream();
-            part.Content.DecodeTo(content);
+            attachment.WriteTo(content);
             content.Position = 0;
-            attachments.Add(new NewAttachment(
-                part.FileName ?? part.ContentId ?? "attachment",
-                part.ContentType.MimeType,
-                content,
-                part.ContentId,
-                IsInline: !part.IsAttachment && part.ContentId is not null));
+            attachments.Add(new NewAttachment(attachment.FileName, attachment.ContentType, content, attachment.ContentId, attachment.IsInline));
         }
 
         using var headers = new MemoryStream();
@@ -40,16 +29,40 @@ public static class MimeEmailMapper
             Cc = snapshot.Cc,
             Bcc = snapshot.Bcc,
             ReplyTo = snapshot.ReplyTo,
-            Date = snapshot.Date ?? receivedAt,
+            Date = snapshot.Date ?? ReceivedDate(message) ?? receivedAt,
             // Normalised (lower case, no brackets): thread lookups compare against exactly this form.
             MessageId = snapshot.MessageId,
             InReplyTo = snapshot.InReplyTo,
             References = snapshot.References,
             Html = message.HtmlBody,
             Text = message.TextBody ?? snapshot.TextBody,
-            RawHeaders = System.Text.Encoding.UTF8.GetString(headers.ToArray()),
+            RawHeaders = HeaderText(message, headers.ToArray()),
             Attachments = attachments,
             DedupeKey = MessageIdentity.DedupKey(snapshot),
         };
+    }
+
+    /// <summary>The raw headers as text: UTF-8 when they are, else the legacy charset the body declares (as the subject is read).</summary>
+    private static string HeaderText(MimeMessage message, byte[] raw)
+    {
+        try
+        {
+            return MimeSnapshotMapper.StrictUtf8.GetString(raw);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return (MimeSnapshotMapper.LegacyHeaderCharset(message) ?? System.Text.Encoding.Latin1).GetString(raw);
+        }
+    }
+
+    /// <summary>
+    /// For mail without a Date header: when the receiving server stamped it (the topmost Received header, after its
+    /// last ';'), which says when it arrived far better than when the scanner happened to read it.
+    /// </summary>
+    internal static DateTimeOffset? ReceivedDate(MimeMessage message)
+    {
+        var received = message.Headers.FirstOrDefault(h => h.Id == HeaderId.Received)?.Value;
+        var semicolon = received?.LastIndexOf(';') ?? -1;
+        return semicolon >= 0 && MimeKit.Utils.DateUtils.TryParse(received![(semicolon + 1)..].Trim(), out var date) ? date : null;
     }
 }

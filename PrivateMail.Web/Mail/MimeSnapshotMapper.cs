@@ -1,3 +1,4 @@
+using System.Text;
 using MimeKit;
 using PrivateMail.Domain.Mail;
 
@@ -9,19 +10,25 @@ public static class MimeSnapshotMapper
     /// <summary>Text bodies longer than this are cut: the snapshot feeds rules and ticket descriptions, not archives.</summary>
     public const int MaxTextBodyLength = 1_000_000;
 
+    internal static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static MessageSnapshot ToSnapshot(MimeMessage message)
     {
         var headers = message.Headers;
+        var legacy = LegacyHeaderCharset(message);
         return new MessageSnapshot
         {
-            From = Addresses(message.From).FirstOrDefault() ?? Addresses(message.Sender is null ? [] : [message.Sender]).FirstOrDefault(),
-            To = Addresses(message.To),
-            Cc = Addresses(message.Cc),
-            Bcc = Addresses(message.Bcc),
-            ReplyTo = Addresses(message.ReplyTo),
-            Subject = message.Subject ?? "",
+            From = Addresses(AddressHeader(message, HeaderId.From, message.From, legacy)).FirstOrDefault()
+                ?? Addresses(AddressHeader(message, HeaderId.Sender, message.Sender is null ? [] : [message.Sender], legacy)).FirstOrDefault(),
+            To = Addresses(AddressHeader(message, HeaderId.To, message.To, legacy)),
+            Cc = Addresses(AddressHeader(message, HeaderId.Cc, message.Cc, legacy)),
+            Bcc = Addresses(AddressHeader(message, HeaderId.Bcc, message.Bcc, legacy)),
+            ReplyTo = Addresses(AddressHeader(message, HeaderId.ReplyTo, message.ReplyTo, legacy)),
+            Subject = Subject(message, legacy),
             Date = headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date : null,
-            MessageId = MessageIdentity.NormaliseMessageId(message.MessageId),
+            // The header as written, not MimeKit's repair of it: "a b @ c kasa 3" and "a b @ c kasa 4" both repair to
+            // "ab@c", and two mails of one broken program would then be stored as one.
+            MessageId = MessageIdentity.NormaliseMessageId(headers[HeaderId.MessageId]),
             InReplyTo = MessageIdentity.NormaliseMessageId(message.InReplyTo),
             References = message.References.Select(MessageIdentity.NormaliseMessageId).OfType<string>().Distinct().ToList(),
             IsAutoSubmitted = IsAutoSubmitted(message),
@@ -29,6 +36,78 @@ public static class MimeSnapshotMapper
             TextBody = TextBody(message),
             Attachments = Attachments(message),
         };
+    }
+
+    /// <summary>
+    /// The charset to read raw 8-bit headers with. Old Polish webmail and scripts write the subject and names in
+    /// windows-1250 or ISO-8859-2 without encoded words; MimeKit then guesses Latin-1. The body's declared charset is
+    /// the best evidence of what the sender used. Null when the body is UTF-8/ASCII or declares nothing usable.
+    /// </summary>
+    internal static Encoding? LegacyHeaderCharset(MimeMessage message)
+    {
+        var charset = message.BodyParts.OfType<TextPart>().Select(p => p.ContentType.Charset).FirstOrDefault(c => !string.IsNullOrWhiteSpace(c))?.Trim();
+        if (charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Encoding.GetEncoding(charset);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A header with 8-bit bytes that are not UTF-8: written in some legacy charset without saying which.</summary>
+    private static bool IsUndeclared8Bit(Header header)
+    {
+        var raw = header.RawValue;
+        if (!raw.Any(b => b >= 0x80))
+        {
+            return false;
+        }
+
+        try
+        {
+            StrictUtf8.GetString(raw);
+            return false;
+        }
+        catch (DecoderFallbackException)
+        {
+            return true;
+        }
+    }
+
+    private static string Subject(MimeMessage message, Encoding? legacy)
+    {
+        var header = message.Headers.FirstOrDefault(h => h.Id == HeaderId.Subject);
+        return header is not null && legacy is not null && IsUndeclared8Bit(header)
+            ? header.GetValue(legacy).Trim()
+            : message.Subject ?? "";
+    }
+
+    private static IEnumerable<InternetAddress> AddressHeader(MimeMessage message, HeaderId id, IEnumerable<InternetAddress> parsed, Encoding? legacy)
+    {
+        var headers = message.Headers.Where(h => h.Id == id).ToList();
+        if (legacy is null || !headers.Any(IsUndeclared8Bit))
+        {
+            return parsed;
+        }
+
+        var options = new ParserOptions { CharsetEncoding = legacy };
+        var again = new List<InternetAddress>();
+        foreach (var header in headers)
+        {
+            if (InternetAddressList.TryParse(options, header.RawValue, out var list))
+            {
+                again.AddRange(list);
+            }
+        }
+
+        return again.Count > 0 ? again : parsed;
     }
 
     private static List<EmailAddress> Addresses(IEnumerable<InternetAddress> list) =>
@@ -70,6 +149,12 @@ public static class MimeSnapshotMapper
             text = HtmlToText(html);
         }
 
+        // A multipart whose boundary never occurs has no parts: everything the sender wrote is in its preamble.
+        if (string.IsNullOrEmpty(text) && message.Body is Multipart { Count: 0, Preamble: { } preamble } && !string.IsNullOrWhiteSpace(preamble))
+        {
+            text = preamble.Trim();
+        }
+
         text ??= "";
         return text.Length > MaxTextBodyLength ? text[..MaxTextBodyLength] : text;
     }
@@ -93,26 +178,8 @@ public static class MimeSnapshotMapper
         return string.Join('\n', lines.Where((line, index) => line.Length > 0 || index == 0)).Trim();
     }
 
-    private static List<AttachmentInfo> Attachments(MimeMessage message)
-    {
-        var result = new List<AttachmentInfo>();
-        foreach (var part in message.BodyParts.OfType<MimePart>())
-        {
-            var isAttachment = part.IsAttachment;
-            var isInlineResource = !isAttachment && part.ContentId is not null && !part.ContentType.IsMimeType("text", "*");
-            if (!isAttachment && !isInlineResource)
-            {
-                continue;
-            }
-
-            result.Add(new AttachmentInfo(
-                FileName: part.FileName ?? part.ContentId ?? "attachment",
-                ContentType: part.ContentType.MimeType,
-                Size: part.Content?.Stream is { CanSeek: true } stream ? stream.Length : 0,
-                IsInline: isInlineResource || part.ContentDisposition?.Disposition == ContentDisposition.Inline,
-                ContentId: part.ContentId));
-        }
-
-        return result;
-    }
+    private static List<AttachmentInfo> Attachments(MimeMessage message) =>
+        MimeAttachments.Of(message)
+            .Select(a => new AttachmentInfo(a.FileName, a.ContentType, a.ApproximateSize, a.IsInline || a.Entity.ContentDisposition?.Disposition == ContentDisposition.Inline, a.ContentId))
+            .ToList();
 }

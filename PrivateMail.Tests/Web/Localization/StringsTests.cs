@@ -9,7 +9,7 @@ namespace PrivateMail.Tests.Web.Localization;
 public sealed partial class StringsTests
 {
     /// <summary>Every resource area of the app; a new .resx belongs here.</summary>
-    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings), nameof(RecordStrings)];
+    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings), nameof(RecordStrings), nameof(OAuthStrings)];
 
     private static ResourceManager Manager(string area) => area switch
     {
@@ -17,6 +17,7 @@ public sealed partial class StringsTests
         nameof(MailServerStrings) => MailServerStrings.ResourceManager,
         nameof(MailboxStrings) => MailboxStrings.ResourceManager,
         nameof(RecordStrings) => RecordStrings.ResourceManager,
+        nameof(OAuthStrings) => OAuthStrings.ResourceManager,
         _ => throw new ArgumentOutOfRangeException(nameof(area)),
     };
 

@@ -14,6 +14,8 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.Property(t => t.Title).HasMaxLength(255);
         builder.Property(t => t.Priority).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(t => new { t.OwnerId, t.ModifiedAt });
+        builder.Property(t => t.SourceKey).HasMaxLength(1000);
+        builder.HasIndex(t => new { t.SourceMailboxId, t.SourceKey }).IsUnique().HasFilter("\"SourceKey\" IS NOT NULL");
         builder.HasOne(t => t.Status).WithMany().HasForeignKey(t => t.StatusId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(t => t.Contact).WithMany().HasForeignKey(t => t.ContactId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne(t => t.Account).WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.SetNull);

@@ -848,6 +848,19 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OAuthAccessTokenProtected")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OAuthAccount")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OAuthExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OAuthRefreshTokenProtected")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1017,6 +1030,13 @@ namespace PrivateMail.Web.Data.Migrations
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SourceKey")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SourceMailboxId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("StatusId")
                         .HasColumnType("INTEGER");
 
@@ -1040,6 +1060,10 @@ namespace PrivateMail.Web.Data.Migrations
                     b.HasIndex("StatusId");
 
                     b.HasIndex("OwnerId", "ModifiedAt");
+
+                    b.HasIndex("SourceMailboxId", "SourceKey")
+                        .IsUnique()
+                        .HasFilter("\"SourceKey\" IS NOT NULL");
 
                     b.ToTable("Tickets");
                 });

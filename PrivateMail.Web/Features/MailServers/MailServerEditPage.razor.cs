@@ -42,6 +42,12 @@ public sealed partial class MailServerEditPage
     [Inject]
     public required ISnackbar Snackbar { get; init; }
 
+    [Inject]
+    public required Microsoft.Extensions.Options.IOptions<Hosting.PrivateMailOptions> AppOptions { get; init; }
+
+    /// <summary>What the administrator registers with the provider: the configured public address, else this one.</summary>
+    private string RedirectUri => OAuth.OAuthRedirect.Build(AppOptions.Value.PublicBaseUrl, Navigation.BaseUri);
+
     private string Title => Id is null ? MailServerStrings.NewServer : MailServerStrings.EditServer;
 
     protected override async Task OnInitializedAsync()

@@ -12,7 +12,25 @@ public static class OAuthProviderDefaults
     public static string? Scopes(OAuthProvider? provider) => provider switch
     {
         OAuthProvider.Google => "https://mail.google.com/",
-        OAuthProvider.Microsoft => "https://outlook.office.com/IMAP.AccessAsUser.All offline_access",
+        // openid + email: the ID token names the account, so "Signed in as …" works without a typed login.
+        OAuthProvider.Microsoft => "https://outlook.office.com/IMAP.AccessAsUser.All offline_access openid email",
+        _ => null,
+    };
+
+    /// <summary>The provider's authorisation endpoint, or null for a generic provider (stored with the server).</summary>
+    public static string? AuthorizeEndpoint(OAuthProvider? provider) => provider switch
+    {
+        OAuthProvider.Google => "https://accounts.google.com/o/oauth2/v2/auth",
+        // "common" accepts both work/school and personal accounts.
+        OAuthProvider.Microsoft => "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
+        _ => null,
+    };
+
+    /// <summary>The provider's token endpoint, or null for a generic provider (stored with the server).</summary>
+    public static string? TokenEndpoint(OAuthProvider? provider) => provider switch
+    {
+        OAuthProvider.Google => "https://oauth2.googleapis.com/token",
+        OAuthProvider.Microsoft => "https://login.microsoftonline.com/common/oauth2/v2.0/token",
         _ => null,
     };
 

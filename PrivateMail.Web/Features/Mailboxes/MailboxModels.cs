@@ -60,6 +60,18 @@ public sealed class MailboxModel
     /// <summary>The owner's time zone (IANA id), for showing times.</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>The server the stored OAuth 2.0 sign-in belongs to (the saved server), or null.</summary>
+    public int? OAuthServerId { get; set; }
+
+    /// <summary>Whether OAuth 2.0 tokens are stored (never the tokens themselves).</summary>
+    public bool OAuthSignedIn { get; set; }
+
+    /// <summary>The account of the last OAuth 2.0 sign-in; kept after the provider refused renewal, to say whose sign-in ended.</summary>
+    public string? OAuthAccount { get; set; }
+
+    /// <summary>When the stored access token expires, in the owner's time zone.</summary>
+    public DateTimeOffset? OAuthExpiresAt { get; set; }
+
     /// <summary>Takes over every value of <paramref name="saved"/>, so a form bound to this instance shows what was stored.</summary>
     public void CopyFrom(MailboxModel saved)
     {
@@ -81,6 +93,10 @@ public sealed class MailboxModel
         LastError = saved.LastError;
         LastErrorAt = saved.LastErrorAt;
         TimeZone = saved.TimeZone;
+        OAuthServerId = saved.OAuthServerId;
+        OAuthSignedIn = saved.OAuthSignedIn;
+        OAuthAccount = saved.OAuthAccount;
+        OAuthExpiresAt = saved.OAuthExpiresAt;
     }
 }
 

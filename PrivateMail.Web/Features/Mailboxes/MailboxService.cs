@@ -4,6 +4,7 @@ using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.MySettings;
+using PrivateMail.Web.Features.OAuth;
 using PrivateMail.Web.Features.Secrets;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Mail;
@@ -20,6 +21,7 @@ public sealed class MailboxService(
     CurrentUser currentUser,
     SecretProtector secrets,
     ImapConnector imap,
+    MailboxCredentials credentials,
     TimeProvider time,
     ILogger<MailboxService> logger)
 {
@@ -57,6 +59,10 @@ public sealed class MailboxService(
             EmailExceptions = [.. mailbox.EmailExceptions],
             DomainExceptions = [.. mailbox.DomainExceptions],
             ImportSince = mailbox.ImportSince.ToDateTime(TimeOnly.MinValue),
+            OAuthServerId = mailbox.MailServerId,
+            OAuthSignedIn = mailbox.OAuthRefreshTokenProtected is not null || mailbox.OAuthAccessTokenProtected is not null,
+            OAuthAccount = mailbox.OAuthAccount,
+            OAuthExpiresAt = mailbox.OAuthExpiresAt is { } expires ? TimeZoneInfo.ConvertTime(expires, zone) : null,
         };
     }
 
@@ -129,9 +135,12 @@ public sealed class MailboxService(
             return new MailboxConnectionCheck(false, ConnectionMessages.Describe(result, target.Endpoint!));
         }
 
-        return new MailboxConnectionCheck(true, target.Credentials is { } credentials
-            ? string.Format(CultureInfo.CurrentCulture, MailboxStrings.TestSignedIn, credentials.Login)
-            : string.Format(CultureInfo.CurrentCulture, MailboxStrings.TestConnected, target.Endpoint!.Host));
+        return new MailboxConnectionCheck(true, target.Credentials switch
+        {
+            { IsOAuth: true } oauth => string.Format(CultureInfo.CurrentCulture, OAuthStrings.TestSignedIn, oauth.Login),
+            { } password => string.Format(CultureInfo.CurrentCulture, MailboxStrings.TestSignedIn, password.Login),
+            null => string.Format(CultureInfo.CurrentCulture, OAuthStrings.TestNotSignedIn, target.Endpoint!.Host),
+        });
     }
 
     /// <summary>Lists the server's folders with the form's server and credentials (typed or stored password).</summary>
@@ -146,7 +155,7 @@ public sealed class MailboxService(
 
         if (target.Credentials is null)
         {
-            return new MailboxFolderList(false, MailboxStrings.FoldersNeedOAuth, []);
+            return new MailboxFolderList(false, OAuthStrings.FoldersNeedSignIn, []);
         }
 
         var result = await imap.ListFoldersAsync(target.Endpoint!, target.Credentials, cancellationToken);
@@ -258,7 +267,16 @@ public sealed class MailboxService(
         var created = mailbox is null;
         mailbox ??= db.Mailboxes.Add(new Mailbox { OwnerId = userId, CreatedAt = now }).Entity;
         mailbox.Name = name;
-        mailbox.MailServerId = server!.Id;
+        if (mailbox.MailServerId != server!.Id)
+        {
+            // Tokens belong to the old server's provider and client: a new server needs a new sign-in.
+            mailbox.OAuthAccessTokenProtected = null;
+            mailbox.OAuthRefreshTokenProtected = null;
+            mailbox.OAuthExpiresAt = null;
+            mailbox.OAuthAccount = null;
+        }
+
+        mailbox.MailServerId = server.Id;
         mailbox.Login = login;
         if (typedPassword.Length > 0)
         {
@@ -295,6 +313,13 @@ public sealed class MailboxService(
 
         var endpoint = new ImapEndpoint(server.ImapHost, server.ImapPort, server.ImapSecurity, server.ValidateCertificate);
         var login = model.Login?.Trim() ?? "";
+        if (server.AuthMethod == MailAuthMethod.OAuth2 && mailbox is not null && mailbox.MailServerId == server.Id
+            && (mailbox.OAuthRefreshTokenProtected is not null || mailbox.OAuthAccessTokenProtected is not null))
+        {
+            // The stored sign-in, renewed if it is about to expire; the token stays on the server.
+            return new ConnectionTarget(endpoint, await credentials.GetOAuthAsync(mailbox.Id, login, cancellationToken), null);
+        }
+
         // The stored password is decrypted here, on the server, and goes only to the mail server.
         var password = string.IsNullOrEmpty(model.Password) ? secrets.Unprotect(mailbox?.PasswordProtected) : model.Password;
         if (login.Length > 0 && !string.IsNullOrEmpty(password))

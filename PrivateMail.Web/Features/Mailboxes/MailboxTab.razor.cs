@@ -21,6 +21,8 @@ public sealed partial class MailboxTab
     private MailboxConnectionCheck? _testResult;
     private bool _saving;
     private bool _testing;
+    private bool _signingIn;
+    private PrivateMail.Web.Features.OAuth.OAuthSignInOutcome? _oauthOutcome;
     /// <summary>Tells the scan panel to look again: the first save creates the mailbox it scans.</summary>
     private int _saves;
 
@@ -32,6 +34,15 @@ public sealed partial class MailboxTab
 
     [Inject]
     public required TimeProvider Time { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    [Inject]
+    public required PrivateMail.Web.Features.OAuth.OAuthSignIn OAuth { get; init; }
+
+    [Inject]
+    public required PrivateMail.Web.Features.Security.CurrentUser CurrentUser { get; init; }
 
     private SelectableServer? SelectedServer => _servers.FirstOrDefault(s => s.Id == _model?.MailServerId);
 
@@ -67,6 +78,50 @@ public sealed partial class MailboxTab
         _model = await Mailboxes.GetAsync(_lifetime.Token) ?? await Mailboxes.CreateDefaultAsync(_lifetime.Token);
         _editContext = new EditContext(_model);
         _serverErrors = new ServerErrors(_editContext);
+        // Back from the provider: the callback put the outcome (a fixed word) in the address.
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(Navigation.Uri).Query);
+        _oauthOutcome = query.TryGetValue(PrivateMail.Web.Features.OAuth.OAuthSignIn.OutcomeQueryKey, out var outcome)
+            ? PrivateMail.Web.Features.OAuth.OAuthSignIn.ParseOutcome(outcome.ToString())
+            : null;
+        if (_oauthOutcome == PrivateMail.Web.Features.OAuth.OAuthSignInOutcome.SignedIn && _model.OAuthAccount is { } account)
+        {
+            Snackbar.Add(string.Format(CultureInfo.CurrentCulture, OAuthStrings.SignedIn, account), Severity.Success);
+        }
+    }
+
+    /// <summary>
+    /// Saves the form (the flow starts from the saved mailbox: its server and login hint), then leaves for the provider.
+    /// The PKCE verifier and state stay on the server; only the challenge and the state value travel.
+    /// </summary>
+    private async Task SignInWithProviderAsync()
+    {
+        if (_model is null || _signingIn)
+        {
+            return;
+        }
+
+        _signingIn = true;
+        try
+        {
+            if (!await TrySaveAsync(announce: false))
+            {
+                return;
+            }
+
+            var userId = await CurrentUser.GetRequiredIdAsync();
+            var start = await OAuth.BeginAsync(userId, Navigation.BaseUri, PrivateMail.Web.Features.OAuth.OAuthRedirect.MailboxTabPath, _lifetime.Token);
+            if (start.AuthorizeUrl is { } url)
+            {
+                Navigation.NavigateTo(url, forceLoad: true);
+                return;
+            }
+
+            _oauthOutcome = start.Failure;
+        }
+        finally
+        {
+            _signingIn = false;
+        }
     }
 
     private static string ServerLabel(SelectableServer server) =>
@@ -143,11 +198,13 @@ public sealed partial class MailboxTab
         }
     }
 
-    private async Task SaveAsync()
+    private Task SaveAsync() => TrySaveAsync(announce: true);
+
+    private async Task<bool> TrySaveAsync(bool announce)
     {
         if (_model is null || _editContext is null || _serverErrors is null || _saving)
         {
-            return;
+            return false;
         }
 
         _saving = true;
@@ -161,7 +218,7 @@ public sealed partial class MailboxTab
             if (!emailsOk || !domainsOk || !formOk)
             {
                 Snackbar.Add(Strings.FixErrors, Severity.Error);
-                return;
+                return false;
             }
 
             var result = await Mailboxes.SaveAsync(_model, _lifetime.Token);
@@ -169,7 +226,7 @@ public sealed partial class MailboxTab
             {
                 _serverErrors.Show(result.FieldErrors);
                 Snackbar.Add(Strings.FixErrors, Severity.Error);
-                return;
+                return false;
             }
 
             // Show what was stored (normalised lists, the lock if any) and empty the password box again.
@@ -180,7 +237,12 @@ public sealed partial class MailboxTab
 
             _saves++;
             _editContext.NotifyValidationStateChanged();
-            Snackbar.Add(MailboxStrings.Saved, Severity.Success);
+            if (announce)
+            {
+                Snackbar.Add(MailboxStrings.Saved, Severity.Success);
+            }
+
+            return true;
         }
         finally
         {

@@ -29,7 +29,7 @@ public sealed record ScanProgress(int MailboxId, int RunId, ScanRunStatus Status
 public sealed class MailboxScanner(
     IDbContextFactory<AppDbContext> dbFactory,
     ImapConnector connector,
-    SecretProtector secrets,
+    Features.OAuth.MailboxCredentials mailboxCredentials,
     EmailStore emails,
     TicketStore tickets,
     TimeProvider time,
@@ -62,7 +62,7 @@ public sealed class MailboxScanner(
 
         var server = mailbox.MailServer!;
         var endpoint = new ImapEndpoint(server.ImapHost, server.ImapPort, server.ImapSecurity, server.ValidateCertificate);
-        var credentials = new ImapCredentials(mailbox.Login, secrets.Unprotect(mailbox.PasswordProtected) ?? "");
+        var credentials = await mailboxCredentials.GetAsync(mailbox, cancellationToken);
         var status = ScanRunStatus.Done;
         var (client, result) = await connector.OpenAsync(endpoint, credentials, cancellationToken);
         if (client is null)
@@ -244,7 +244,10 @@ public sealed class MailboxScanner(
         var cursor = await LoadCursorAsync(mailbox.Id, folderName, state.UidValidity, cancellationToken);
         var since = mailbox.ImportSince == default ? (DateOnly?)null : mailbox.ImportSince;
         var uids = await ImapFolderReader.FindNewAsync(folder, (uint)cursor.LastUid, since, cancellationToken);
-        foreach (var batch in uids.Chunk(settings.BatchSize))
+        // Sizes first: a batch is cut by bytes too, so large mail never piles up in memory.
+        var described = await ImapFolderReader.DescribeAsync(folder, uids.Take(settings.MaxMessagesPerRun - run.Processed).ToList(), cancellationToken);
+        var sizeOf = (UniqueId uid) => described.TryGetValue(uid.Id, out var d) ? d.Size : 0;
+        foreach (var batch in ImapFolderReader.Batches(uids, sizeOf, settings.BatchSize, settings.BatchBytes))
         {
             var room = settings.MaxMessagesPerRun - run.Processed;
             if (room <= 0 || time.GetUtcNow() >= deadline)
@@ -304,7 +307,8 @@ public sealed class MailboxScanner(
                 {
                     var item = parsed[next++];
                     var outcome = item.Error is null
-                        ? await ApplyInSavepointAsync(db, transaction, mailbox, folderName, state.UidValidity, item.Uid, item.Raw, item.Message!, item.Snapshot!, context, lookup)
+                        ? await ApplyInSavepointAsync(db, transaction, mailbox, folderName, state.UidValidity, item.Uid, item.Raw, item.Message!, item.Snapshot!, context, lookup,
+                            described.TryGetValue(item.Uid.Id, out var about) ? about.Arrived : null)
                         : await QuarantineAsync(db, mailbox.Id, folderName, state.UidValidity, item.Uid, item.Raw, item.Error);
                     committed.Add(outcome);
                     outcome.Remember?.Invoke(lookup);
@@ -348,12 +352,12 @@ public sealed class MailboxScanner(
 
     private async Task<Outcome> ApplyInSavepointAsync(
         AppDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, Mailbox mailbox, string folderName, uint uidValidity, UniqueId uid,
-        byte[] raw, MimeMessage message, MessageSnapshot snapshot, ScanContext context, BatchRecordLookup lookup)
+        byte[] raw, MimeMessage message, MessageSnapshot snapshot, ScanContext context, BatchRecordLookup lookup, DateTimeOffset? arrived)
     {
         await transaction.CreateSavepointAsync("message", CancellationToken.None);
         try
         {
-            var outcome = await ApplyAsync(db, mailbox, folderName, uidValidity, uid, message, snapshot, context, lookup, CancellationToken.None);
+            var outcome = await ApplyAsync(db, mailbox, folderName, uidValidity, uid, message, snapshot, context, lookup, CancellationToken.None, arrived);
             await transaction.ReleaseSavepointAsync("message", CancellationToken.None);
             return outcome;
         }
@@ -369,7 +373,7 @@ public sealed class MailboxScanner(
 
     private async Task<Outcome> ApplyAsync(
         AppDbContext db, Mailbox mailbox, string folderName, uint uidValidity, UniqueId uid, MimeMessage message, MessageSnapshot snapshot,
-        ScanContext context, BatchRecordLookup lookup, CancellationToken cancellationToken)
+        ScanContext context, BatchRecordLookup lookup, CancellationToken cancellationToken, DateTimeOffset? arrived = null)
     {
         var decision = MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup);
         if (decision.Skipped is not null)
@@ -385,7 +389,7 @@ public sealed class MailboxScanner(
         var emailHasTicket = false;
         if (decision.Store)
         {
-            var email = MimeEmailMapper.ToNewEmail(message, snapshot, mailbox.OwnerId, time.GetUtcNow()) with
+            var email = MimeEmailMapper.ToNewEmail(message, snapshot, mailbox.OwnerId, arrived ?? time.GetUtcNow()) with
             {
                 Type = decision.Type,
                 MailboxId = mailbox.Id,
@@ -432,15 +436,24 @@ public sealed class MailboxScanner(
             opened = true;
         }
 
-        // A stored e-mail already linked to a ticket was handled before (another folder, or a crash before the cursor moved).
-        if (decision.NewTicket is { } draft && !emailHasTicket && context.StatusIds.TryGetValue(draft.Status, out var statusId))
+        // A stored e-mail already linked to a ticket was handled before (another folder, or a crash before the cursor moved);
+        // so was a message a ticket was created from, even when no e-mail of it was stored (Create e-mail off).
+        var source = (mailbox.Id, MessageIdentity.DedupKey(snapshot));
+        int? earlierTicket = decision.NewTicket is null || emailHasTicket ? null
+            : await db.Tickets.Where(t => t.SourceMailboxId == source.Item1 && t.SourceKey == source.Item2).Select(t => (int?)t.Id).FirstOrDefaultAsync(cancellationToken);
+        if (earlierTicket is { } earlier && emailId is not null)
+        {
+            links.Add((RecordKind.Ticket, Key(earlier)));
+        }
+
+        if (decision.NewTicket is { } draft && !emailHasTicket && earlierTicket is null && context.StatusIds.TryGetValue(draft.Status, out var statusId))
         {
             var description = draft.OtherContacts.Count == 0
                 ? draft.Description
                 : draft.Description + "\n\n— Other contacts with this address: " + string.Join(", ", draft.OtherContacts.Select(c => c.DisplayName));
             var createdTicket = await tickets.CreateAsync(db, new NewTicket(
                 draft.Title.Length == 0 ? "(no subject)" : draft.Title, description, statusId, TicketPriority.Normal,
-                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId), cancellationToken);
+                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source }, cancellationToken);
             created = true;
             var createdKey = Key(createdTicket.Id);
             changes.Add(new RecordChange(RecordKind.Ticket, createdKey));

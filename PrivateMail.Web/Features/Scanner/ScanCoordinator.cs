@@ -1,3 +1,4 @@
+using PrivateMail.Web.Data;
 using System.Collections.Concurrent;
 
 namespace PrivateMail.Web.Features.Scanner;
@@ -36,6 +37,7 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
             return null;
         }
 
+        ScanProgress? final = null;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -43,7 +45,14 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
             var result = await scanner.ScanAsync(mailboxId, startedById, p =>
             {
                 running.Latest = p;
-                Progress?.Invoke(p);
+                if (p.Status == ScanRunStatus.Running)
+                {
+                    Progress?.Invoke(p);
+                }
+                else
+                {
+                    final = p;
+                }
             }, stop.Token);
             running.Done.TrySetResult(result);
             return result;
@@ -55,6 +64,35 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
         }
         finally
         {
+            _running.TryRemove(new KeyValuePair<int, Running>(mailboxId, running));
+            // The end is announced once the mailbox is free, so a page reacting to it can offer Scan now again.
+            if (final is not null)
+            {
+                Progress?.Invoke(final);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs other work on a mailbox's mail (reprocessing a failed message) behind the same gate as its scans, so the two
+    /// never apply the same message at once. Ran is false, at once, while a scan or other such work holds the mailbox.
+    /// </summary>
+    public async Task<(bool Ran, T? Result)> TryExclusiveAsync<T>(int mailboxId, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new Running(stop, new TaskCompletionSource<ScanProgress?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_running.TryAdd(mailboxId, running))
+        {
+            return (false, default);
+        }
+
+        try
+        {
+            return (true, await work(stop.Token));
+        }
+        finally
+        {
+            running.Done.TrySetResult(null);
             _running.TryRemove(new KeyValuePair<int, Running>(mailboxId, running));
         }
     }

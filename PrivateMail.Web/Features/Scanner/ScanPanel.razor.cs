@@ -11,7 +11,6 @@ public sealed partial class ScanPanel
     private ScanProgress? _running;
     private IReadOnlyList<ScanRunRow> _history = [];
     private IReadOnlyList<FailedMessageRow> _failed = [];
-    private int? _reprocessing;
 
     [Inject]
     public required ScanService Scans { get; init; }
@@ -81,40 +80,7 @@ public sealed partial class ScanPanel
 
     private async Task StopAsync() => await Scans.StopAsync();
 
-    private async Task ReprocessAsync(int failedId)
-    {
-        _reprocessing = failedId;
-        try
-        {
-            var error = await FailedMessages.ReprocessAsync(failedId);
-            if (error is null)
-            {
-                Snackbar.Add(MailboxStrings.FailedReprocessed, Severity.Success);
-            }
-            else
-            {
-                Snackbar.Add(string.Format(System.Globalization.CultureInfo.CurrentCulture, MailboxStrings.FailedStillFailing, error), Severity.Error);
-            }
-
-            _failed = await FailedMessages.OwnUnresolvedAsync();
-        }
-        finally
-        {
-            _reprocessing = null;
-        }
-    }
-
-    private static string StatusText(ScanRunStatus status) => status switch
-    {
-        ScanRunStatus.Running => MailboxStrings.ScanRunRunning,
-        ScanRunStatus.Stopped => MailboxStrings.ScanRunStopped,
-        ScanRunStatus.Error => MailboxStrings.ScanRunError,
-        _ => MailboxStrings.ScanRunDone,
-    };
-
-    private static string FormatSize(long bytes) => bytes >= 1024 * 1024
-        ? (bytes / 1024d / 1024d).ToString("0.0", System.Globalization.CultureInfo.CurrentCulture) + " MB"
-        : Math.Max(1, (bytes + 1023) / 1024).ToString(System.Globalization.CultureInfo.CurrentCulture) + " KB";
+    private async Task ReloadFailedAsync() => _failed = await FailedMessages.OwnUnresolvedAsync();
 
     public void Dispose() => Coordinator.Progress -= OnProgress;
 }

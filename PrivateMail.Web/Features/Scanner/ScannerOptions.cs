@@ -25,6 +25,10 @@ public sealed class ScannerOptions
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>A batch also ends before it would hold more than this many bytes of mail (one larger message goes alone).</summary>
+    [Range(1024, 2_000_000_000)]
+    public long BatchBytes { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>At most this many messages per mailbox and run, so one huge mailbox cannot starve the others.</summary>
     [Range(1, 1_000_000)]
     public int MaxMessagesPerRun { get; set; } = 2000;

@@ -35,7 +35,8 @@ public sealed class ScheduledScan(
         {
             var retryLockedBefore = time.GetUtcNow() - options.Value.LockedRetryInterval;
             mailboxes = await db.Mailboxes.AsNoTracking()
-                .Where(m => m.PasswordProtected != null)
+                // OAuth mailboxes count once they can renew their token; a refused refresh token waits for a new sign-in.
+                .Where(m => m.PasswordProtected != null || m.OAuthRefreshTokenProtected != null)
                 .Where(m => m.Status == MailboxStatus.Active
                     || (m.Status == MailboxStatus.Locked && (m.LastErrorAt == null || m.LastErrorAt <= retryLockedBefore)))
                 .OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(CancellationToken);

@@ -268,7 +268,7 @@ public sealed class MailboxTabTests : MailboxTestContext
     }
 
     [Fact]
-    public async Task An_oauth_server_shows_a_disabled_sign_in_placeholder_and_marks_login_and_password_optional()
+    public async Task An_oauth_server_offers_sign_in_with_the_provider_marks_the_login_optional_and_hides_the_password()
     {
         await AddServerAsync("Microsoft 365", auth: MailAuthMethod.OAuth2, provider: OAuthProvider.Microsoft);
 
@@ -276,10 +276,10 @@ public sealed class MailboxTabTests : MailboxTestContext
 
         var signIn = page.Find("#mailbox-oauth-signin");
         Assert.Contains("Sign in with Microsoft", signIn.TextContent);
-        Assert.True(signIn.HasAttribute("disabled"));
-        Assert.Contains("comes in a later release", page.Find("#mailbox-oauth").TextContent);
+        Assert.False(signIn.HasAttribute("disabled"));
+        Assert.Equal("NotSignedIn", page.Find("#mailbox-oauth").GetAttribute("data-state"));
         Assert.Contains("Login (optional)", page.Find("#mailbox-section-basic").TextContent);
-        Assert.Contains("Password (optional)", page.Find("#mailbox-section-basic").TextContent);
+        Assert.Empty(page.FindAll("#mailbox-password"));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using PrivateMail.Domain.Scanning;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Tests.TestSupport.Components;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Records.Tickets;
 
 namespace PrivateMail.Tests.Web.Features.Records;
@@ -161,5 +162,32 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
         Assert.False(await db.Tickets.AnyAsync());
         Assert.False(await db.EmailLinks.AnyAsync());
         Assert.True(await db.Emails.AnyAsync(e => e.Id == email));
+    }
+
+    [Fact]
+    public async Task An_open_ticket_page_and_list_follow_what_the_scanner_did_without_a_reload()
+    {
+        var contact = await _make.ContactAsync(_olga, "Jan", "Kowalski", "jan@firma.example");
+        var ticket = await _make.TicketAsync(_olga, "Printer jammed", TicketStatuses.WaitingForResponse, contact);
+        // One page shows the ticket, the other the list (one render: MudBlazor's providers exist once per page).
+        var detail = Render<WithDialogs>(p => p.AddChildContent<TicketDetailPage>(c => c.Add(x => x.Id, ticket.Id)).AddChildContent<TicketsPage>());
+        var list = detail;
+        detail.WaitForAssertion(() => Assert.Contains("Waiting for response", detail.Find("#ticket-status").TextContent));
+        detail.WaitForAssertion(() => Assert.NotNull(detail.Find("#related-emails-empty")));
+        list.WaitForAssertion(() => Assert.Equal(["T1"], Numbers(list)));
+
+        // What a scan does: a reply stored and bound to the ticket, the ticket answered, a new ticket created.
+        var reply = await _make.EmailAsync(_olga, "Re: [T1] Printer jammed", text: "Works now.");
+        await _make.LinkAsync(reply, RecordKind.Ticket, ticket.Id);
+        var statuses = Services.GetRequiredService<TicketStore>();
+        await statuses.SetStatusAsync(ticket.Id, (await statuses.FindStatusAsync(TicketStatuses.Answered))!.Value);
+        await _make.TicketAsync(_olga, "New question");
+        var id = ticket.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Services.GetRequiredService<RecordChangeNotifier>().Publish(
+            [new RecordChange(RecordChangeKind.Email, reply.ToString(System.Globalization.CultureInfo.InvariantCulture)), new RecordChange(RecordKind.Ticket, id), new RecordChange(RecordKind.Ticket, "2")]);
+
+        detail.WaitForAssertion(() => Assert.Contains("Answered", detail.Find("#ticket-status").TextContent));
+        detail.WaitForAssertion(() => Assert.Single(detail.FindAll(".pm-conversation [data-email-id]")));
+        list.WaitForAssertion(() => Assert.Equal(["T2", "T1"], Numbers(list)));
     }
 }

@@ -45,15 +45,61 @@ public sealed class FailedMessageServiceTests : MailServerTestContext
     public async Task The_owner_and_an_administrator_may_reprocess_and_a_missing_file_keeps_it_failed_with_the_reason()
     {
         var (janId, failedId) = await JansFailedMessageAsync();
+        var missing = new ReprocessResult(ReprocessStatus.Failed, "The saved message is missing.");
         SignIn("jan", janId);
-        Assert.Equal("The saved message is missing.", await Failed.ReprocessAsync(failedId));
+        Assert.Equal(missing, await Failed.ReprocessAsync(failedId));
 
         SignIn("admin", AdminId, administrator: true);
-        Assert.Equal("The saved message is missing.", await Failed.ReprocessAsync(failedId));
+        Assert.Equal(missing, await Failed.ReprocessAsync(failedId));
 
         await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var stored = await db.FailedMessages.SingleAsync();
         Assert.Null(stored.ResolvedAt);
         Assert.Equal("The saved message is missing.", stored.Error);
+    }
+
+    [Fact]
+    public async Task Only_an_administrator_lists_every_mailboxs_failed_messages_with_mailbox_and_owner()
+    {
+        var (janId, failedId) = await JansFailedMessageAsync();
+        SignIn("jan", janId);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Failed.AllUnresolvedAsync());
+
+        SignIn("admin", AdminId, administrator: true);
+        var row = Assert.Single(await Failed.AllUnresolvedAsync());
+        Assert.Equal((failedId, "Jan Tester"), (row.Id, row.OwnerName));
+        Assert.False(string.IsNullOrEmpty(row.MailboxName));
+    }
+
+    [Fact]
+    public async Task Reprocessing_while_the_mailbox_is_being_scanned_does_nothing_and_says_so()
+    {
+        var (janId, failedId) = await JansFailedMessageAsync();
+        SignIn("jan", janId);
+        int mailboxId;
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            mailboxId = await db.FailedMessages.Where(f => f.Id == failedId).Select(f => f.MailboxId).SingleAsync();
+        }
+
+        // Hold the mailbox's scan gate as a running scan does.
+        var holding = new TaskCompletionSource();
+        var release = new TaskCompletionSource<int>();
+        var gate = Services.GetRequiredService<ScanCoordinator>().TryExclusiveAsync(mailboxId, async _ =>
+        {
+            holding.SetResult();
+            return await release.Task;
+        }, CancellationToken.None);
+        await holding.Task;
+
+        Assert.Equal(new ReprocessResult(ReprocessStatus.Busy), await Failed.ReprocessAsync(failedId));
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            Assert.Equal("The message is larger than 4096 bytes (20000).", (await db.FailedMessages.SingleAsync()).Error);
+        }
+
+        release.SetResult(0);
+        Assert.True((await gate).Ran);
+        Assert.Equal(ReprocessStatus.Failed, (await Failed.ReprocessAsync(failedId)).Status);
     }
 }

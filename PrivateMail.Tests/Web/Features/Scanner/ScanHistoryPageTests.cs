@@ -72,4 +72,44 @@ public sealed class ScanHistoryPageTests : MailServerTestContext
 
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Services.GetRequiredService<ScanHistoryAdminService>().LatestAsync());
     }
+
+    [Fact]
+    public async Task An_administrator_scans_any_mailbox_now_and_sees_it_locked_with_the_reason_without_a_reload()
+    {
+        var closed = NewServer("Closed port", host: "127.0.0.1");
+        closed.ImapPort = 1;
+        closed.ImapSecurity = PrivateMail.Domain.Mail.MailSecurity.None;
+        await AddMailboxAsync(await SaveServerAsync(closed), "jan");
+
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("#scan-mailboxes tbody tr")));
+        var row = page.Find("#scan-mailboxes tbody tr");
+        Assert.Contains("Jan Tester", row.TextContent);
+        Assert.Contains("Never", row.TextContent);
+        Assert.Contains("Active", row.TextContent);
+
+        page.Find("#scan-mailboxes [id^=scan-now-]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Locked", page.Find("#scan-mailboxes tbody tr").TextContent), TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Equal(nameof(ScanRunStatus.Error), page.Find("#scan-history-admin tbody tr").GetAttribute("data-status")));
+        Assert.Contains("Admin Tester", page.Find("#scan-history-admin tbody tr [data-started-by]").TextContent);
+        page.WaitForAssertion(() => Assert.Contains("· Error", page.Find("#scan-mailboxes tbody tr").TextContent));
+    }
+
+    [Fact]
+    public async Task A_non_administrator_cannot_list_scan_or_stop_mailboxes()
+    {
+        var mailboxId = await MailboxOfAsync("jan");
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            SignIn("jan", await db.Users.Where(u => u.UserName == "jan").Select(u => u.Id).SingleAsync());
+        }
+
+        var service = Services.GetRequiredService<ScanHistoryAdminService>();
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.MailboxesAsync());
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.ScanNowAsync(mailboxId));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.StopAsync(mailboxId));
+        Assert.False(Services.GetRequiredService<ScanCoordinator>().IsRunning(mailboxId));
+    }
 }

@@ -7,7 +7,11 @@ using PrivateMail.Web.Data;
 namespace PrivateMail.Web.Features.Records.Tickets;
 
 /// <summary>What a new ticket is made of; the number is allocated on insert.</summary>
-public sealed record NewTicket(string Title, string Description, int StatusId, TicketPriority Priority, int? ContactId, int? AccountId, string OwnerId);
+public sealed record NewTicket(string Title, string Description, int StatusId, TicketPriority Priority, int? ContactId, int? AccountId, string OwnerId)
+{
+    /// <summary>The scanner's mailbox and message key, for a ticket created from mail (see <see cref="Ticket.SourceKey"/>).</summary>
+    public (int MailboxId, string Key)? Source { get; init; }
+}
 
 /// <summary>A created ticket: its id and the number replies will carry.</summary>
 public sealed record CreatedTicket(int Id, RecordNumber Number);
@@ -136,6 +140,8 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
             CreatedAt = now,
             ModifiedAt = now,
             SearchText = Records.SearchText.Build(number, ticket.Title),
+            SourceMailboxId = ticket.Source?.MailboxId,
+            SourceKey = ticket.Source?.Key,
         };
     }
 
