@@ -25,7 +25,7 @@ public sealed class KillAndResumeTests(DovecotFixture dovecot)
         // not at a batch boundary, once the database shows part of the import.
         using var host = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var scan = harness.ScanAsync(mailboxId, host.Token);
-        await FaultScanHarness.WaitUntilAsync(async () => scan.IsCompleted || await harness.EmailCountAsync() >= Count / 4, TimeSpan.FromSeconds(90), "a quarter is stored");
+        await FaultScanHarness.WaitUntilAsync(async () => scan.IsCompleted || await harness.EmailCountAsync() >= Count / 4, TimeSpan.FromSeconds(180), "a quarter is stored");
         await host.CancelAsync();
         var stopped = await scan.WaitAsync(TimeSpan.FromSeconds(30));
         await harness.StopAppAsync();
@@ -54,7 +54,7 @@ public sealed class KillAndResumeTests(DovecotFixture dovecot)
         int atKill;
         await using (var child = ScanChildProcess.Start(harness.Database.Directory, batchSize: 50))
         {
-            await FaultScanHarness.WaitUntilAsync(async () => child.HasExited || await harness.EmailCountAsync() >= Count / 4, TimeSpan.FromSeconds(120), "the child stored a quarter");
+            await FaultScanHarness.WaitUntilAsync(async () => child.HasExited || await harness.EmailCountAsync() >= Count / 4, TimeSpan.FromSeconds(240), "the child stored a quarter");
             Assert.False(child.HasExited, "The child ended before it could be killed:\n" + child.Output);
             await child.KillAsync();
             atKill = await harness.EmailCountAsync();
@@ -64,7 +64,7 @@ public sealed class KillAndResumeTests(DovecotFixture dovecot)
 
         await using (var again = ScanChildProcess.Start(harness.Database.Directory, batchSize: 50))
         {
-            var exit = await again.WaitForExitAsync(TimeSpan.FromSeconds(150));
+            var exit = await again.WaitForExitAsync(TimeSpan.FromSeconds(300));
             Assert.True(exit == 0, $"The restarted child exited {exit}:\n{again.Output}");
         }
 
