@@ -41,12 +41,12 @@ internal sealed class FaultScanHarness : IAsyncDisposable
 
     public string KeysDirectory => Path.Combine(Database.Directory, "keys");
 
-    public static async Task<FaultScanHarness> StartAsync(Action<ScannerOptions>? scanner = null, Action<ImapOptions>? imap = null)
+    public static async Task<FaultScanHarness> StartAsync(Action<ScannerOptions>? scanner = null, Action<ImapOptions>? imap = null, Action<IServiceCollection>? services = null)
     {
         var harness = new FaultScanHarness(new TestDatabase());
         try
         {
-            await harness.StartAppAsync(scanner, imap);
+            await harness.StartAppAsync(scanner, imap, services);
             await using var db = await harness.DbAsync();
             var user = new ApplicationUser { UserName = OwnerName, NormalizedUserName = OwnerName.ToUpperInvariant(), Email = "owner@crm.example", SecurityStamp = "x" };
             db.Users.Add(user);
@@ -66,7 +66,7 @@ internal sealed class FaultScanHarness : IAsyncDisposable
         DataProtectionProvider.Create(new DirectoryInfo(keysDirectory), b => b.SetApplicationName("PrivateMail-faults"));
 
     /// <summary>Starts the app's services (again) over the same database and keys: an app restart.</summary>
-    public async Task StartAppAsync(Action<ScannerOptions>? scanner = null, Action<ImapOptions>? imap = null)
+    public async Task StartAppAsync(Action<ScannerOptions>? scanner = null, Action<ImapOptions>? imap = null, Action<IServiceCollection>? services = null)
     {
         if (App is not null)
         {
@@ -78,6 +78,7 @@ internal sealed class FaultScanHarness : IAsyncDisposable
             s.Replace(ServiceDescriptor.Singleton(KeyRing(KeysDirectory)));
             s.Configure<ScannerOptions>(o => scanner?.Invoke(o));
             s.Configure<ImapOptions>(o => imap?.Invoke(o));
+            services?.Invoke(s);
         });
     }
 

@@ -1,3 +1,7 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
 
@@ -69,5 +73,44 @@ public sealed class KillAndResumeTests(DovecotFixture dovecot)
         }
 
         await harness.AssertExactlyOnceAsync(messages.Select(m => m.MessageId!).ToList());
+    }
+    [Fact]
+    public async Task A_host_stopping_right_after_a_ticket_was_committed_and_before_it_was_linked_does_not_create_the_ticket_twice()
+    {
+        // The narrowest window of the kill test above, hit on purpose: the shutdown arrives the moment the new ticket's
+        // transaction has committed, before the e-mail is linked to it.
+        var folder = "window-" + Guid.NewGuid().ToString("N")[..8];
+        var messages = FaultScanHarness.Messages(folder, 3);
+        await FaultScanHarness.AppendManyAsync(dovecot, dovecot.Bob, folder, messages);
+        using var host = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var onTicketCommit = new CancelOnTicketCommit(host);
+        await using var harness = await FaultScanHarness.StartAsync(services: s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(onTicketCommit)));
+        var mailboxId = await harness.AddMailboxAsync(dovecot.Host, dovecot.ImapPort, dovecot.Bob, folder);
+
+        var stopped = await harness.ScanAsync(mailboxId, host.Token);
+        await harness.StopAppAsync();
+
+        Assert.True(onTicketCommit.Fired, "The shutdown never came at a ticket commit.");
+        Assert.Equal(ScanRunStatus.Stopped, stopped.Status);
+        await harness.StartAppAsync();
+        await harness.ScanUntilNothingNewAsync(mailboxId);
+        await harness.AssertExactlyOnceAsync(messages.Select(m => m.MessageId!).ToList());
+    }
+
+    /// <summary>Cancels the host once, right after the first transaction that inserted a ticket has committed.</summary>
+    private sealed class CancelOnTicketCommit(CancellationTokenSource host) : DbTransactionInterceptor
+    {
+        public bool Fired { get; private set; }
+
+        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            if (!Fired && eventData.Context?.ChangeTracker.Entries<Ticket>().Any() == true)
+            {
+                Fired = true;
+                host.Cancel();
+            }
+
+            return Task.CompletedTask;
+        }
     }
 }
