@@ -397,7 +397,8 @@ public sealed class MailboxScanner(
             var createdKey = created.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (emailId is { } id)
             {
-                await emails.LinkAsync(id, [(RecordKind.Ticket, createdKey)], cancellationToken);
+                // Not cancellable: the ticket is committed; a stop before this link would make the redo create a second one.
+                await emails.LinkAsync(id, [(RecordKind.Ticket, createdKey)], CancellationToken.None);
             }
 
             if (snapshot.MessageId is { } messageId)
