@@ -120,6 +120,21 @@ public sealed class ScannerJourneyTests(BrowserFixture browser, DovecotFixture d
             await settings.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/journey-scan-mailbox.png", FullPage = true });
         }
 
+        // The administrator sees the mailbox, its two runs (started by the user) and can scan it too.
+        await admin.GotoAsync("/admin/scan-history");
+        await admin.WaitForBlazorAsync();
+        await Expect(admin.Locator("#scan-mailboxes tbody tr")).ToHaveCountAsync(1);
+        await Expect(admin.Locator("#scan-mailboxes tbody tr")).ToContainTextAsync("Support");
+        await Expect(admin.Locator("#scan-history-admin tbody tr")).ToHaveCountAsync(2);
+        await Expect(admin.Locator("#failed-messages-admin-empty")).ToBeVisibleAsync();
+        await admin.Locator("#scan-mailboxes [id^=scan-now-]").ClickAsync();
+        await Expect(admin.Locator("#scan-history-admin tbody tr")).ToHaveCountAsync(3, new() { Timeout = 30_000 });
+        await Expect(admin.Locator("#scan-history-admin tbody tr").First).ToHaveAttributeAsync("data-status", "Done", new() { Timeout = 30_000 });
+        if (TakeScreenshots)
+        {
+            await admin.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/journey-scan-admin.png", FullPage = true });
+        }
+
         await Expect(settings.Locator("#blazor-error-ui")).ToBeHiddenAsync();
         await Expect(ticket.Locator("#blazor-error-ui")).ToBeHiddenAsync();
         var errors = _adminSession.Errors.Concat(_userSession.Errors).ToList();

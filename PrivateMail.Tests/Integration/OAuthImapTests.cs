@@ -65,6 +65,28 @@ public sealed class OAuthImapTests(OAuthDovecotFixture fixture)
     }
 
     [Fact]
+    public async Task On_a_server_offering_only_oauthbearer_the_connector_uses_it_and_dovecot_still_refuses_another_users_token()
+    {
+        await using var bearerOnly = await DovecotFixture.StartWithOAuthAsync(Provider.IntrospectionEndpoint, TestContext.Current.CancellationToken, "oauthbearer");
+        var endpoint = new ImapEndpoint(bearerOnly.Host, bearerOnly.ImapPort, MailSecurity.None, ValidateCertificate: false);
+        var token = Provider.IssueAccessToken(bearerOnly.Alice.Login);
+        var connector = Connector();
+
+        using (var probe = new ImapClient())
+        {
+            await probe.ConnectAsync(bearerOnly.Host, bearerOnly.ImapPort, SecureSocketOptions.None);
+            Assert.Contains("OAUTHBEARER", probe.AuthenticationMechanisms);
+            Assert.DoesNotContain("XOAUTH2", probe.AuthenticationMechanisms);
+        }
+
+        var asAlice = await connector.TestAsync(endpoint, ImapCredentials.OAuth(bearerOnly.Alice.Login, token));
+        var asBob = await connector.TestAsync(endpoint, ImapCredentials.OAuth(bearerOnly.Bob.Login, token));
+
+        Assert.True(asAlice.Succeeded, $"{asAlice.Failure}: {asAlice.Detail}");
+        Assert.Equal(ConnectionFailure.AuthenticationFailed, asBob.Failure);
+    }
+
+    [Fact]
     public async Task Dovecot_also_accepts_the_token_over_oauthbearer_and_passwords_still_work_over_plain()
     {
         var token = Provider.IssueAccessToken(Dovecot.Alice.Login);

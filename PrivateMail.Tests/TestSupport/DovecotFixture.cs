@@ -76,10 +76,17 @@ public sealed class DovecotFixture : IAsyncLifetime
     /// </summary>
     public string? OAuthIntrospectionUrl { get; private init; }
 
-    /// <summary>Starts a private instance whose oauth2 passdb asks <paramref name="introspectionUrl"/> about tokens.</summary>
-    public static async Task<DovecotFixture> StartWithOAuthAsync(string introspectionUrl, CancellationToken cancellationToken = default)
+    /// <summary>The SASL mechanisms the oauth2 passdb offers (Dovecot names), when <see cref="OAuthIntrospectionUrl"/> is set.</summary>
+    public string OAuthMechanisms { get; private init; } = "xoauth2 oauthbearer";
+
+    /// <summary>
+    /// Starts a private instance whose oauth2 passdb asks <paramref name="introspectionUrl"/> about tokens, offering
+    /// <paramref name="mechanisms"/> (e.g. only "oauthbearer", to test a server without XOAUTH2).
+    /// </summary>
+    public static async Task<DovecotFixture> StartWithOAuthAsync(
+        string introspectionUrl, CancellationToken cancellationToken = default, string mechanisms = "xoauth2 oauthbearer")
     {
-        var fixture = new DovecotFixture { OAuthIntrospectionUrl = introspectionUrl };
+        var fixture = new DovecotFixture { OAuthIntrospectionUrl = introspectionUrl, OAuthMechanisms = mechanisms };
         try
         {
             await fixture.InitializeAsync(cancellationToken);
@@ -268,7 +275,7 @@ public sealed class DovecotFixture : IAsyncLifetime
 
         passdb {
           driver = oauth2
-          mechanisms = xoauth2 oauthbearer
+          mechanisms = {{OAuthMechanisms}}
           args = {{Directory}}/dovecot-oauth2.conf.ext
         }
         """;
@@ -285,7 +292,7 @@ public sealed class DovecotFixture : IAsyncLifetime
         first_valid_uid = 1
         mail_location = maildir:{{Directory}}/mail/%u/Maildir
         mail_fsync = never
-        auth_mechanisms = plain login{{(OAuthIntrospectionUrl is null ? "" : " xoauth2 oauthbearer")}}
+        auth_mechanisms = plain login{{(OAuthIntrospectionUrl is null ? "" : " " + OAuthMechanisms)}}
         disable_plaintext_auth = no
         auth_verbose = yes
         # Without these two, failed logins take 2-15 s.

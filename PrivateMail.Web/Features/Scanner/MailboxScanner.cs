@@ -116,10 +116,11 @@ public sealed class MailboxScanner(
         {
             status = ScanRunStatus.Stopped;
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ServiceNotConnectedException or ProtocolException)
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ServiceNotConnectedException or ProtocolException or TimeoutException)
         {
-            // The server went away mid-scan: the cursor stands after the last finished message.
-            var message = ConnectionMessages.Describe(new ConnectionResult { Failure = ConnectionFailure.Network, Detail = ex.Message }, endpoint);
+            // The server went away (or stopped answering within the IMAP timeout) mid-scan: the cursor stands after the last finished message.
+            var failure = ex is TimeoutException ? ConnectionFailure.Timeout : ConnectionFailure.Network;
+            var message = ConnectionMessages.Describe(new ConnectionResult { Failure = failure, Detail = ex.Message }, endpoint);
             logger.LogWarning(ex, "Mailbox {MailboxId}: connection lost during the scan.", mailboxId);
             run.Error(message);
             await LockAsync(mailboxId, message);

@@ -69,7 +69,15 @@ public sealed partial class ScanPanel
     {
         if (await Scans.ScanNowAsync())
         {
-            _running ??= new ScanProgress(_mailboxId ?? 0, 0, ScanRunStatus.Running, 0, 0, 0, 0, 0, 0, 0, null);
+            // A short scan may have finished (and OnProgress cleared _running) before this line runs: show it as
+            // running only while the coordinator still says so, else the panel would keep a Stop button for good.
+            var id = _mailboxId ?? 0;
+            _running ??= Coordinator.Current(id) switch
+            {
+                { Status: ScanRunStatus.Running } current => current,
+                null when Coordinator.IsRunning(id) => new ScanProgress(id, 0, ScanRunStatus.Running, 0, 0, 0, 0, 0, 0, 0, null),
+                _ => null,
+            };
             Snackbar.Add(MailboxStrings.ScanStarted, Severity.Info);
         }
         else

@@ -1,0 +1,116 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using PrivateMail.Tests.TestSupport;
+using PrivateMail.Web.Data;
+
+namespace PrivateMail.Tests.Faults;
+
+/// <summary>
+/// An import of 2,000 messages killed mid-way — the host cancelled in-process, and the scanner's process SIGKILLed —
+/// then started again: every Message-ID ends up stored exactly once and every ticket created exactly once.
+/// </summary>
+[Collection(DovecotCollection.Name)]
+public sealed class KillAndResumeTests(DovecotFixture dovecot)
+{
+    private const int Count = 2000;
+
+    [Fact]
+    public async Task A_host_cancelled_mid_import_and_restarted_stores_every_message_and_ticket_exactly_once()
+    {
+        var folder = "kill-" + Guid.NewGuid().ToString("N")[..8];
+        var messages = FaultScanHarness.Messages(folder, Count);
+        await FaultScanHarness.AppendManyAsync(dovecot, dovecot.Bob, folder, messages);
+        await using var harness = await FaultScanHarness.StartAsync(o => o.BatchSize = 50);
+        var mailboxId = await harness.AddMailboxAsync(dovecot.Host, dovecot.ImapPort, dovecot.Bob, folder);
+
+        // The host shuts down while the scan is somewhere inside a batch: cancelled from outside at an arbitrary point,
+        // not at a batch boundary, once the database shows part of the import.
+        using var host = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var scan = harness.ScanAsync(mailboxId, host.Token);
+        await FaultScanHarness.WaitUntilAsync(async () => scan.IsCompleted || await harness.EmailCountAsync() >= Count / 4, TimeSpan.FromSeconds(180), "a quarter is stored");
+        await host.CancelAsync();
+        var stopped = await scan.WaitAsync(TimeSpan.FromSeconds(30));
+        await harness.StopAppAsync();
+
+        Assert.Equal(ScanRunStatus.Stopped, stopped.Status);
+        Assert.InRange(stopped.Stored, 1, Count - 1);
+
+        await harness.StartAppAsync(o => o.BatchSize = 50);
+        Assert.InRange(await harness.EmailCountAsync(), stopped.Stored, Count - 1);
+        var resumed = await harness.ScanUntilNothingNewAsync(mailboxId);
+
+        Assert.Equal(Count, stopped.Stored + resumed.Sum(r => r.Stored));
+        Assert.Equal(Count, stopped.TicketsCreated + resumed.Sum(r => r.TicketsCreated));
+        await harness.AssertExactlyOnceAsync(messages.Select(m => m.MessageId!).ToList());
+    }
+
+    [Fact]
+    public async Task A_scanner_process_killed_with_sigkill_mid_import_and_started_again_stores_every_message_and_ticket_exactly_once()
+    {
+        var folder = "sigkill-" + Guid.NewGuid().ToString("N")[..8];
+        var messages = FaultScanHarness.Messages(folder, Count);
+        await FaultScanHarness.AppendManyAsync(dovecot, dovecot.Bob, folder, messages);
+        await using var harness = await FaultScanHarness.StartAsync();
+        await harness.AddMailboxAsync(dovecot.Host, dovecot.ImapPort, dovecot.Bob, folder);
+
+        int atKill;
+        await using (var child = ScanChildProcess.Start(harness.Database.Directory, batchSize: 50))
+        {
+            await FaultScanHarness.WaitUntilAsync(async () => child.HasExited || await harness.EmailCountAsync() >= Count / 4, TimeSpan.FromSeconds(240), "the child stored a quarter");
+            Assert.False(child.HasExited, "The child ended before it could be killed:\n" + child.Output);
+            await child.KillAsync();
+            atKill = await harness.EmailCountAsync();
+        }
+
+        Assert.InRange(atKill, Count / 4, Count - 1);
+
+        await using (var again = ScanChildProcess.Start(harness.Database.Directory, batchSize: 50))
+        {
+            var exit = await again.WaitForExitAsync(TimeSpan.FromSeconds(300));
+            Assert.True(exit == 0, $"The restarted child exited {exit}:\n{again.Output}");
+        }
+
+        await harness.AssertExactlyOnceAsync(messages.Select(m => m.MessageId!).ToList());
+    }
+    [Fact]
+    public async Task A_host_stopping_right_after_a_ticket_was_committed_and_before_it_was_linked_does_not_create_the_ticket_twice()
+    {
+        // The narrowest window of the kill test above, hit on purpose: the shutdown arrives the moment the new ticket's
+        // transaction has committed, before the e-mail is linked to it.
+        var folder = "window-" + Guid.NewGuid().ToString("N")[..8];
+        var messages = FaultScanHarness.Messages(folder, 3);
+        await FaultScanHarness.AppendManyAsync(dovecot, dovecot.Bob, folder, messages);
+        using var host = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var onTicketCommit = new CancelOnTicketCommit(host);
+        await using var harness = await FaultScanHarness.StartAsync(services: s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(onTicketCommit)));
+        var mailboxId = await harness.AddMailboxAsync(dovecot.Host, dovecot.ImapPort, dovecot.Bob, folder);
+
+        var stopped = await harness.ScanAsync(mailboxId, host.Token);
+        await harness.StopAppAsync();
+
+        Assert.True(onTicketCommit.Fired, "The shutdown never came at a ticket commit.");
+        Assert.Equal(ScanRunStatus.Stopped, stopped.Status);
+        await harness.StartAppAsync();
+        await harness.ScanUntilNothingNewAsync(mailboxId);
+        await harness.AssertExactlyOnceAsync(messages.Select(m => m.MessageId!).ToList());
+    }
+
+    /// <summary>Cancels the host once, right after the first transaction that inserted a ticket has committed.</summary>
+    private sealed class CancelOnTicketCommit(CancellationTokenSource host) : DbTransactionInterceptor
+    {
+        public bool Fired { get; private set; }
+
+        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            if (!Fired && eventData.Context?.ChangeTracker.Entries<Ticket>().Any() == true)
+            {
+                Fired = true;
+                host.Cancel();
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
