@@ -98,13 +98,27 @@ public sealed class KillAndResumeTests(DovecotFixture dovecot)
     }
 
     /// <summary>Cancels the host once, right after the first transaction that inserted a ticket has committed.</summary>
-    private sealed class CancelOnTicketCommit(CancellationTokenSource host) : DbTransactionInterceptor
+    private sealed class CancelOnTicketCommit(CancellationTokenSource host) : DbTransactionInterceptor, ISaveChangesInterceptor
     {
+        // The scanner clears its change tracker after each message, so a ticket insert is noted when it is saved, not
+        // looked for among tracked entities at commit time.
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> _insertedTicket = [];
+
         public bool Fired { get; private set; }
+
+        public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context is { } context && context.ChangeTracker.Entries<Ticket>().Any(e => e.State == EntityState.Added))
+            {
+                _insertedTicket.AddOrUpdate(context, new object());
+            }
+
+            return ValueTask.FromResult(result);
+        }
 
         public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
         {
-            if (!Fired && eventData.Context?.ChangeTracker.Entries<Ticket>().Any() == true)
+            if (!Fired && eventData.Context is { } context && _insertedTicket.TryGetValue(context, out _))
             {
                 Fired = true;
                 host.Cancel();
