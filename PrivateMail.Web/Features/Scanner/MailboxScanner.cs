@@ -441,7 +441,7 @@ public sealed class MailboxScanner(
         // so was a message a ticket was created from, even when no e-mail of it was stored (Create e-mail off).
         var source = (mailbox.Id, MessageIdentity.DedupKey(snapshot));
         int? earlierTicket = decision.NewTicket is null || emailHasTicket ? null
-            : await db.Tickets.Where(t => t.SourceMailboxId == source.Item1 && t.SourceKey == source.Item2).Select(t => (int?)t.Id).FirstOrDefaultAsync(cancellationToken);
+            : await TicketFromSource(db, source.Item1, source.Item2, cancellationToken);
         if (earlierTicket is { } earlier && emailId is not null)
         {
             links.Add((RecordKind.Ticket, Key(earlier)));
@@ -487,6 +487,11 @@ public sealed class MailboxScanner(
             Changes = changes,
         };
     }
+
+    // Compiled once: asked for most received messages when Create ticket is on.
+    private static readonly Func<AppDbContext, int, string, CancellationToken, Task<int?>> TicketFromSource = EF.CompileAsyncQuery(
+        (AppDbContext db, int mailboxId, string key, CancellationToken _) =>
+            db.Tickets.Where(t => t.SourceMailboxId == mailboxId && t.SourceKey == key).Select(t => (int?)t.Id).FirstOrDefault());
 
     private static string Key(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -131,7 +131,7 @@ public sealed class EmailStore(
         db.Emails.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
 
-        logger.LogInformation("E-mail {EmailId} stored for {OwnerId} ({Attachments} attachments).", entity.Id, email.OwnerId, entity.Attachments.Count);
+        logger.LogDebug("E-mail {EmailId} stored for {OwnerId} ({Attachments} attachments).", entity.Id, email.OwnerId, entity.Attachments.Count);
         return new StoredEmail(entity.Id, true);
     }
 
