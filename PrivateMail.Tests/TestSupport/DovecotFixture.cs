@@ -83,26 +83,15 @@ public sealed class DovecotFixture : IAsyncLifetime
     /// Starts a private instance whose oauth2 passdb asks <paramref name="introspectionUrl"/> about tokens, offering
     /// <paramref name="mechanisms"/> (e.g. only "oauthbearer", to test a server without XOAUTH2).
     /// </summary>
-    public static async Task<DovecotFixture> StartWithOAuthAsync(
-        string introspectionUrl, CancellationToken cancellationToken = default, string mechanisms = "xoauth2 oauthbearer")
-    {
-        var fixture = new DovecotFixture { OAuthIntrospectionUrl = introspectionUrl, OAuthMechanisms = mechanisms };
-        try
-        {
-            await fixture.InitializeAsync(cancellationToken);
-            return fixture;
-        }
-        catch
-        {
-            await fixture.DisposeAsync();
-            throw;
-        }
-    }
+    public static Task<DovecotFixture> StartWithOAuthAsync(
+        string introspectionUrl, CancellationToken cancellationToken = default, string mechanisms = "xoauth2 oauthbearer") =>
+        StartAsync(new DovecotFixture { OAuthIntrospectionUrl = introspectionUrl, OAuthMechanisms = mechanisms }, cancellationToken);
 
     /// <summary>Starts a private instance; dispose it to kill the server and delete its folder.</summary>
-    public static async Task<DovecotFixture> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<DovecotFixture> StartAsync(CancellationToken cancellationToken = default) => StartAsync(new DovecotFixture(), cancellationToken);
+
+    private static async Task<DovecotFixture> StartAsync(DovecotFixture fixture, CancellationToken cancellationToken)
     {
-        var fixture = new DovecotFixture();
         try
         {
             await fixture.InitializeAsync(cancellationToken);

@@ -23,7 +23,8 @@ public sealed record RecordChange(RecordChangeKind Kind, string Id)
             RecordKind.Account => RecordChangeKind.Account,
             RecordKind.Lead => RecordChangeKind.Lead,
             RecordKind.User => RecordChangeKind.User,
-            _ => RecordChangeKind.Ticket,
+            RecordKind.Ticket => RecordChangeKind.Ticket,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A record kind without a change kind."),
         }, id)
     {
     }

@@ -11,8 +11,10 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
 {
     private readonly ConcurrentDictionary<int, Running> _running = new();
 
-    private sealed record Running(CancellationTokenSource Stop, TaskCompletionSource<ScanProgress?> Done)
+    private sealed class Running(CancellationTokenSource stop)
     {
+        public CancellationTokenSource Stop { get; } = stop;
+
         public ScanProgress? Latest { get; set; }
     }
 
@@ -29,42 +31,35 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
     /// </summary>
     public async Task<ScanProgress?> RunAsync(int mailboxId, string? startedById, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = new Running(stop, new TaskCompletionSource<ScanProgress?>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_running.TryAdd(mailboxId, running))
-        {
-            logger.LogInformation("Mailbox {MailboxId} is being scanned already; this request is dropped.", mailboxId);
-            return null;
-        }
-
         ScanProgress? final = null;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var scanner = scope.ServiceProvider.GetRequiredService<MailboxScanner>();
-            var result = await scanner.ScanAsync(mailboxId, startedById, p =>
+            var (ran, result) = await ExclusiveAsync(mailboxId, async (running, token) =>
             {
-                running.Latest = p;
-                if (p.Status == ScanRunStatus.Running)
+                await using var scope = scopes.CreateAsyncScope();
+                var scanner = scope.ServiceProvider.GetRequiredService<MailboxScanner>();
+                return await scanner.ScanAsync(mailboxId, startedById, p =>
                 {
-                    Progress?.Invoke(p);
-                }
-                else
-                {
-                    final = p;
-                }
-            }, stop.Token);
-            running.Done.TrySetResult(result);
+                    running.Latest = p;
+                    if (p.Status == ScanRunStatus.Running)
+                    {
+                        Progress?.Invoke(p);
+                    }
+                    else
+                    {
+                        final = p;
+                    }
+                }, token);
+            }, cancellationToken);
+            if (!ran)
+            {
+                logger.LogInformation("Mailbox {MailboxId} is being scanned already; this request is dropped.", mailboxId);
+            }
+
             return result;
-        }
-        catch (Exception ex)
-        {
-            running.Done.TrySetException(ex);
-            throw;
         }
         finally
         {
-            _running.TryRemove(new KeyValuePair<int, Running>(mailboxId, running));
             // The end is announced once the mailbox is free, so a page reacting to it can offer Scan now again.
             if (final is not null)
             {
@@ -77,10 +72,14 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
     /// Runs other work on a mailbox's mail (reprocessing a failed message) behind the same gate as its scans, so the two
     /// never apply the same message at once. Ran is false, at once, while a scan or other such work holds the mailbox.
     /// </summary>
-    public async Task<(bool Ran, T? Result)> TryExclusiveAsync<T>(int mailboxId, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public Task<(bool Ran, T? Result)> TryExclusiveAsync<T>(int mailboxId, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        ExclusiveAsync(mailboxId, (_, token) => work(token), cancellationToken);
+
+    /// <summary>The per-mailbox gate: holds the mailbox while <paramref name="work"/> runs, which Stop can cancel.</summary>
+    private async Task<(bool Ran, T? Result)> ExclusiveAsync<T>(int mailboxId, Func<Running, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = new Running(stop, new TaskCompletionSource<ScanProgress?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var running = new Running(stop);
         if (!_running.TryAdd(mailboxId, running))
         {
             return (false, default);
@@ -88,11 +87,10 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
 
         try
         {
-            return (true, await work(stop.Token));
+            return (true, await work(running, stop.Token));
         }
         finally
         {
-            running.Done.TrySetResult(null);
             _running.TryRemove(new KeyValuePair<int, Running>(mailboxId, running));
         }
     }
@@ -130,8 +128,4 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
         running.Stop.Cancel();
         return true;
     }
-
-    /// <summary>Waits for the running scan of the mailbox, if any, to end.</summary>
-    public Task WaitAsync(int mailboxId) =>
-        _running.TryGetValue(mailboxId, out var running) ? running.Done.Task : Task.CompletedTask;
 }

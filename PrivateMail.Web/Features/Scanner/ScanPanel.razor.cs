@@ -24,6 +24,9 @@ public sealed partial class ScanPanel
     [Inject]
     public required ISnackbar Snackbar { get; init; }
 
+    [Inject]
+    public required Records.Shared.UserClock Clock { get; init; }
+
     /// <summary>Changes when the mailbox was saved: the first save creates the mailbox this panel scans.</summary>
     [Parameter]
     public int Revision { get; set; }
@@ -37,6 +40,7 @@ public sealed partial class ScanPanel
     protected override async Task OnParametersSetAsync()
     {
         _mailboxId = await Scans.OwnMailboxIdAsync();
+        await Clock.LoadAsync();
         if (_mailboxId is { } id)
         {
             _running = Coordinator.Current(id) ?? (Coordinator.IsRunning(id) ? new ScanProgress(id, 0, ScanRunStatus.Running, 0, 0, 0, 0, 0, 0, 0, null) : null);

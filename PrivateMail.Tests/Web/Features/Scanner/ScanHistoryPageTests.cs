@@ -112,4 +112,23 @@ public sealed class ScanHistoryPageTests : MailServerTestContext
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.StopAsync(mailboxId));
         Assert.False(Services.GetRequiredService<ScanCoordinator>().IsRunning(mailboxId));
     }
+
+    [Fact]
+    public async Task Times_show_in_the_administrators_own_time_zone_to_the_second()
+    {
+        var jan = await MailboxOfAsync("jan");
+        var started = new DateTimeOffset(2026, 11, 1, 8, 0, 5, TimeSpan.Zero);
+        await AddRunAsync(new ScanRun { MailboxId = jan, StartedAt = started, FinishedAt = started.AddSeconds(3), Status = ScanRunStatus.Done });
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            await db.Users.Where(u => u.Id == AdminId).ExecuteUpdateAsync(u => u.SetProperty(x => x.TimeZone, "Europe/Warsaw"));
+        }
+
+        var page = RenderPage();
+
+        // 08:00:05 UTC is 09:00:05 in Warsaw in November, whatever zone the server runs in.
+        page.WaitForAssertion(() => Assert.Contains("2026-11-01 09:00:05", page.Find("#scan-history-admin tbody tr").TextContent));
+        Assert.Contains("3 s", page.Find("#scan-history-admin tbody tr").TextContent);
+        Assert.Contains("2026-11-01 09:00:05", page.Find("#scan-mailboxes tbody tr").TextContent);
+    }
 }

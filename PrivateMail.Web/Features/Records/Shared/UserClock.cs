@@ -37,6 +37,10 @@ public sealed class UserClock(IDbContextFactory<AppDbContext> dbFactory, Current
     public string Format(DateTimeOffset moment) =>
         TimeZoneInfo.ConvertTime(moment, _zone).ToString(_dateFormat + " HH:mm", CultureInfo.InvariantCulture);
 
+    /// <summary>To the second, for logs a person reads (scan runs, failed messages): <c>2026-03-04 10:15:42</c>.</summary>
+    public string FormatPrecise(DateTimeOffset moment) =>
+        TimeZoneInfo.ConvertTime(moment, _zone).ToString(_dateFormat + " HH:mm:ss", CultureInfo.InvariantCulture);
+
     public string FormatDate(DateTimeOffset moment) =>
         TimeZoneInfo.ConvertTime(moment, _zone).ToString(_dateFormat, CultureInfo.InvariantCulture);
 
