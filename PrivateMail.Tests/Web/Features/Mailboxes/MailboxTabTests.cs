@@ -317,11 +317,11 @@ public sealed class MailboxTabTests : MailboxTestContext
         await AddServerAsync("Poczta firmowa");
         var page = RenderTab();
 
-        Assert.Contains("Podstawowe informacje", page.Find("#mailbox-section-basic h6").TextContent);
+        Assert.Contains("Informacje podstawowe", page.Find("#mailbox-section-basic h6").TextContent);
         Assert.Contains("Foldery do skanowania", page.Find("#mailbox-section-folders h6").TextContent);
         Assert.Contains("Skaner poczty", page.Find("#mailbox-section-scanner h6").TextContent);
-        Assert.Contains("Powiąż e-mail", page.Find("#mailbox-actions").TextContent);
-        Assert.Contains("Wymaga akcji Utwórz e-mail.", page.Find("#mailbox-actions").TextContent);
+        Assert.Contains("Powiąż wiadomość e-mail", page.Find("#mailbox-actions").TextContent);
+        Assert.Contains("Wymaga akcji Stwórz e-maila.", page.Find("#mailbox-actions").TextContent);
         Assert.Contains("Kontakty – E-mail", page.Find("#mailbox-search-fields").TextContent);
         Assert.Equal("Skrzynka – Jan Tester", page.Find("#mailbox-name").GetAttribute("value"));
         Assert.Contains("Zapisz", page.Find("#mailbox-save").TextContent);

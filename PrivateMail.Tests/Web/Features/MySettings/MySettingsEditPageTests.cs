@@ -106,6 +106,6 @@ public sealed class MySettingsEditPageTests : PrivateMailTestContext, IAsyncLife
         await host.Find("#my-settings-form").SubmitAsync();
 
         host.WaitForAssertion(() => Assert.Contains("Nazwisko: pole wymagane.", host.Markup));
-        Assert.Contains("Integracja poczty", host.Find("#section-mail-integration").TextContent);
+        Assert.Contains("Integracja z pocztą e-mail", host.Find("#section-mail-integration").TextContent);
     }
 }
