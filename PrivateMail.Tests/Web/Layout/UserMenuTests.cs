@@ -11,7 +11,7 @@ public sealed class UserMenuTests : PrivateMailTestContext
     private IRenderedComponent<WithPopovers> OpenMenu()
     {
         var host = Render<WithPopovers>(p => p.AddChildContent<UserMenu>());
-        host.Find("#user-menu-button").Click();
+        host.Find("#user-menu-button button").Click();
         return host;
     }
 
@@ -58,5 +58,28 @@ public sealed class UserMenuTests : PrivateMailTestContext
 
         popovers.WaitForAssertion(() => Assert.Equal("Moje ustawienia", popovers.Find("#user-menu-my-settings").TextContent.Trim()));
         Assert.Equal("Wyloguj się", popovers.Find("#user-menu-sign-out").TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData("en", "User menu")]
+    [InlineData("pl", "Menu użytkownika")]
+    public void The_activator_is_one_button_with_the_accessible_name_that_says_it_opens_a_menu(string culture, string name)
+    {
+        UseCulture(culture);
+        SignIn("anna", "id-anna");
+        var host = Render<WithPopovers>(p => p.AddChildContent<UserMenu>());
+
+        var button = Assert.Single(host.FindAll("#user-menu-button button, #user-menu-button [role=button]"));
+        Assert.Equal("button", button.LocalName);
+        Assert.Equal(name, button.GetAttribute("aria-label"));
+        Assert.Equal("menu", button.GetAttribute("aria-haspopup"));
+        Assert.Equal("false", button.GetAttribute("aria-expanded"));
+
+        button.Click();
+
+        host.WaitForAssertion(() => Assert.Equal("true", host.Find("#user-menu-button button").GetAttribute("aria-expanded")));
+        Assert.NotNull(host.Find("[role=menu] #user-menu-my-settings[role=menuitem]"));
+        Assert.Equal("menuitem", host.Find("#user-menu-sign-out").GetAttribute("role"));
+        Accessibility.AssertNoNestedInteractive(host.Nodes);
     }
 }

@@ -88,10 +88,10 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
         var page = Render<WithDialogs>(p => p.AddChildContent<TicketDetailPage>(c => c.Add(x => x.Id, ticket.Id)));
         page.WaitForElement("#ticket-status");
 
-        page.Find("#ticket-status").Click();
+        page.Find("#ticket-status button").Click();
         page.WaitForAssertion(() => page.FindAll(".mud-menu-item").Single(i => i.TextContent.Trim() == "Resolved").Click());
 
-        page.WaitForAssertion(() => Assert.Equal("Resolved ▾", page.Find("#ticket-status").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Equal("Resolved", page.Find("#ticket-status button").TextContent.Trim()));
         await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         Assert.Equal(TicketStatuses.Resolved, await db.Tickets.Select(t => t.Status!.Name).SingleAsync());
     }

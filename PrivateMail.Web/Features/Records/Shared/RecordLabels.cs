@@ -1,4 +1,6 @@
+using System.Globalization;
 using PrivateMail.Domain.Records;
+using PrivateMail.Domain.Users;
 using PrivateMail.Web.Resources;
 
 namespace PrivateMail.Web.Features.Records.Shared;
@@ -9,16 +11,30 @@ namespace PrivateMail.Web.Features.Records.Shared;
 /// </summary>
 public static class RecordLabels
 {
-    public static string TicketStatus(string name) => name switch
+    public static string TicketStatus(string name) => ShippedStatusKey(name) is { } key ? RecordStrings.ResourceManager.GetString(key, RecordStrings.Culture)! : name;
+
+    /// <summary>
+    /// Every way a status can read on screen: its name and, for a shipped status, its label in each language of the app.
+    /// Two statuses whose readings meet would look the same to some user (an added "Otwarte" beside the shipped "Open").
+    /// </summary>
+    public static IEnumerable<string> TicketStatusReadings(string name) => ShippedStatusKey(name) is { } key
+        ? [name, .. UiLanguages.All.Select(language => RecordStrings.ResourceManager.GetString(key, new CultureInfo(language))!)]
+        : [name];
+
+    /// <summary>
+    /// The shipped names are the statuses' well-known keys: the seeder writes them and nothing else does, so a status
+    /// still carrying one is a default the administrator kept; a renamed one reads as typed.
+    /// </summary>
+    private static string? ShippedStatusKey(string name) => name switch
     {
-        TicketStatuses.Open => RecordStrings.StatusOpen,
-        TicketStatuses.InProgress => RecordStrings.StatusInProgress,
-        TicketStatuses.WaitingForResponse => RecordStrings.StatusWaitingForResponse,
-        TicketStatuses.Answered => RecordStrings.StatusAnswered,
-        TicketStatuses.Resolved => RecordStrings.StatusResolved,
-        TicketStatuses.Closed => RecordStrings.StatusClosed,
-        TicketStatuses.Rejected => RecordStrings.StatusRejected,
-        _ => name,
+        TicketStatuses.Open => nameof(RecordStrings.StatusOpen),
+        TicketStatuses.InProgress => nameof(RecordStrings.StatusInProgress),
+        TicketStatuses.WaitingForResponse => nameof(RecordStrings.StatusWaitingForResponse),
+        TicketStatuses.Answered => nameof(RecordStrings.StatusAnswered),
+        TicketStatuses.Resolved => nameof(RecordStrings.StatusResolved),
+        TicketStatuses.Closed => nameof(RecordStrings.StatusClosed),
+        TicketStatuses.Rejected => nameof(RecordStrings.StatusRejected),
+        _ => null,
     };
 
     public static string Priority(TicketPriority priority) => priority switch

@@ -46,7 +46,7 @@ public sealed class TicketStatusService(IDbContextFactory<AppDbContext> dbFactor
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var trimmed = name.Trim();
-        if (await db.TicketStatuses.AnyAsync(s => s.Name == trimmed, cancellationToken))
+        if (await LooksTakenAsync(db, trimmed, exceptId: null, cancellationToken))
         {
             return RecordStrings.ValidationStatusTaken;
         }
@@ -68,16 +68,23 @@ public sealed class TicketStatusService(IDbContextFactory<AppDbContext> dbFactor
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var trimmed = name.Trim();
-        if (await db.TicketStatuses.AnyAsync(s => s.Name == trimmed && s.Id != id, cancellationToken))
-        {
-            return RecordStrings.ValidationStatusTaken;
-        }
-
         var status = await db.TicketStatuses.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (status is null)
         {
             return RecordStrings.RecordGone;
+        }
+
+        // The form shows a shipped status in the administrator's language; saving that label unchanged keeps the
+        // shipped name, so other users go on reading it in theirs.
+        var trimmed = name.Trim();
+        if (trimmed == Shared.RecordLabels.TicketStatus(status.Name))
+        {
+            trimmed = status.Name;
+        }
+
+        if (await LooksTakenAsync(db, trimmed, exceptId: id, cancellationToken))
+        {
+            return RecordStrings.ValidationStatusTaken;
         }
 
         status.Name = trimmed;
@@ -169,6 +176,18 @@ public sealed class TicketStatusService(IDbContextFactory<AppDbContext> dbFactor
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Ticket status mapping changed.");
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> would read like another status for some user: the same name in any case, or one
+    /// meeting a shipped status's label in any language (an added "Otwarte" beside the shipped "Open", or the reverse).
+    /// </summary>
+    private static async Task<bool> LooksTakenAsync(AppDbContext db, string name, int? exceptId, CancellationToken cancellationToken)
+    {
+        var others = await db.TicketStatuses.AsNoTracking().Where(s => s.Id != exceptId).Select(s => s.Name).ToListAsync(cancellationToken);
+        var readings = Shared.RecordLabels.TicketStatusReadings(name).ToList();
+        return others.Any(other => Shared.RecordLabels.TicketStatusReadings(other)
+            .Any(reading => readings.Contains(reading, StringComparer.CurrentCultureIgnoreCase)));
     }
 
     private static string? Invalid(string? name) =>
