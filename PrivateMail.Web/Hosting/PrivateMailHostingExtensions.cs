@@ -136,7 +136,8 @@ public static class PrivateMailHostingExtensions
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own policy (SecurityHeadersMiddleware) already says frame-ancestors 'none'; Blazor would add a second, laxer header.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapEmailEndpoints();
         app.MapOAuthEndpoints();
         app.Services.UseScannerSchedule();

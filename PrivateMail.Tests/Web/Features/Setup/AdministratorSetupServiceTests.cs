@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Security;
@@ -9,12 +10,26 @@ namespace PrivateMail.Tests.Web.Features.Setup;
 
 public sealed class AdministratorSetupServiceTests : PrivateMailTestContext, IAsyncLifetime
 {
-    public async ValueTask InitializeAsync() => await UseAppServicesAsync();
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("privatemail-setup-").FullName;
 
-    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
+    public async ValueTask InitializeAsync()
+    {
+        await UseAppServicesAsync();
+        await Services.GetRequiredService<SetupCode>().PrepareAsync(_dataDirectory, NullLogger.Instance);
+    }
 
-    private static SetupModel Model(string name) =>
-        new() { UserName = name, Email = $"{name}@example.test", Password = "Secret123!", ConfirmPassword = "Secret123!" };
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private SetupModel Model(string name) =>
+        new()
+        {
+            SetupCode = File.ReadAllText(Path.Combine(_dataDirectory, SetupCode.FileName)),
+            UserName = name, Email = $"{name}@example.test", Password = "Secret123!", ConfirmPassword = "Secret123!",
+        };
 
     private async Task<IReadOnlyList<string>> CreateInOwnScopeAsync(string name)
     {
