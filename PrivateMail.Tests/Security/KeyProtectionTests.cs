@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Bunit;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,7 +113,7 @@ public sealed class SecretUnreadableTests : MailboxTestContext
             await db.SaveChangesAsync();
         }
 
-        var run = await Services.GetRequiredService<ScanCoordinator>().RunAsync(mailboxId, null, TestContext.Current.CancellationToken);
+        var run = await Services.GetRequiredService<ScanCoordinator>().RunAsync(mailboxId, null, Xunit.TestContext.Current.CancellationToken);
 
         Assert.NotNull(run);
         var stored = (await LoadMailboxAsync(JanId))!;
@@ -126,7 +127,10 @@ public sealed class SecretUnreadableTests : MailboxTestContext
         Assert.Equal(runs, await ScanRunCountAsync(mailboxId));
         Assert.False(listener.Pending());
 
-        // ... the owner sees why, saving without a password changes nothing, typing it again makes it active.
+        // ... the owner sees why on the Mailbox tab, saving without a password changes nothing, typing it again makes it active.
+        var tab = RenderMailboxTab();
+        tab.WaitForAssertion(() => Assert.Equal("Secret unreadable — enter the password again", tab.Find("#mailbox-status").TextContent.Trim()));
+        Assert.Contains("Enter the password again and save.", tab.Find("#mailbox-secret-unreadable").TextContent, StringComparison.Ordinal);
         var model = (await Mailboxes.GetAsync())!;
         Assert.Equal(MailboxStatus.SecretUnreadable, model.StoredStatus);
         model.Password = "";
