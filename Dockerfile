@@ -10,6 +10,16 @@ COPY PrivateMail.Web/ PrivateMail.Web/
 COPY wwwroot-assets/ wwwroot-assets/
 RUN dotnet publish PrivateMail.Web/PrivateMail.Web.csproj -c Release --no-restore -o /app
 
+# TLS termination: the container speaks plain http on 8080 and is meant to sit behind a reverse proxy that holds the
+# certificate (nginx, Caddy, Traefik). Then set, e.g. with -e:
+#   PrivateMail__PublicBaseUrl=https://crm.example.com        cookies Secure always, OAuth redirect URIs, HSTS
+#   PrivateMail__ForwardedHeaders__Enabled=true               believe the proxy's X-Forwarded-For / X-Forwarded-Proto
+#   PrivateMail__ForwardedHeaders__KnownNetworks__0=172.18.0.0/16   the proxy's address or network (loopback is default)
+# Without a proxy, Kestrel can terminate TLS itself: mount the certificate and set
+#   ASPNETCORE_URLS=https://+:8443  ASPNETCORE_Kestrel__Certificates__Default__Path=/certs/app.pfx
+#   ASPNETCORE_Kestrel__Certificates__Default__Password=...
+# Key protection (recommended): mount a .pfx outside /data and set
+#   PrivateMail__DataProtection__CertificatePath=/certs/keys.pfx  PrivateMail__DataProtection__CertificatePassword=...
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./

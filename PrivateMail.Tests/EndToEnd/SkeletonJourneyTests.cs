@@ -96,11 +96,12 @@ public sealed class SkeletonJourneyTests(BrowserFixture browser) : IAsyncLifetim
         Assert.True(Session.Errors.Count == 0, "The browser reported errors:\n" + string.Join("\n", Session.Errors));
     }
 
-    private static async Task CreateAdministratorAndSignInAsync(IPage page)
+    private async Task CreateAdministratorAndSignInAsync(IPage page)
     {
-        // First run: whatever address is opened, the app asks for its administrator.
+        // First run: whatever address is opened, the app asks for its administrator and the set-up code from its log.
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new Regex("/setup$"));
+        await page.Locator("#setup-code").FillAsync(_app.ReadSetupCode());
         await page.Locator("#setup-username").FillAsync(AdminName);
         await page.Locator("#setup-email").FillAsync("admin@example.test");
         await page.Locator("#setup-password").FillAsync(AdminPassword);

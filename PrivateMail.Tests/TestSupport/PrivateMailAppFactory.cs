@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -22,12 +23,25 @@ public sealed partial class PrivateMailAppFactory : WebApplicationFactory<Progra
     private readonly Lock _startLock = new();
     private string? _baseAddress;
 
-    public PrivateMailAppFactory()
+    /// <param name="httpsCertificate">Serve https with this certificate instead of plain http.</param>
+    public PrivateMailAppFactory(X509Certificate2? httpsCertificate = null)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "privatemail-tests", Guid.NewGuid().ToString("N"));
         // Port 0 through Listen: UseKestrel(0) may silently bind port 5000.
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (httpsCertificate is not null)
+            {
+                listen.UseHttps(httpsCertificate);
+            }
+        }));
     }
+
+    /// <summary>Extra configuration (e.g. <c>PrivateMail:RateLimits:Attempts</c>), set before the app starts.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>More service registrations after the app's own, set before the app starts.</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; init; }
 
     /// <summary>The folder holding this instance's database and keys.</summary>
     public string DataDirectory { get; }
@@ -70,6 +84,22 @@ public sealed partial class PrivateMailAppFactory : WebApplicationFactory<Progra
         builder.UseSetting("ConnectionStrings:PrivateMail", "");
         // Page tests must not race a scheduled scan; scanner tests start scans themselves.
         builder.UseSetting("Scanner:ScheduleEnabled", "false");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (ConfigureTestServices is { } configure)
+        {
+            builder.ConfigureServices(configure);
+        }
+    }
+
+    /// <summary>The first-run set-up code, as an administrator would copy it from the log or the data folder.</summary>
+    public string ReadSetupCode()
+    {
+        _ = BaseAddress;
+        return File.ReadAllText(Path.Combine(DataDirectory, PrivateMail.Web.Features.Setup.SetupCode.FileName)).Trim();
     }
 
     /// <summary>Creates an active user with names and an e-mail address filled in, as the user administration page would.</summary>

@@ -43,6 +43,7 @@ public static class PrivateMailCoreExtensions
             .AddDefaultTokenProviders();
 
         services.AddScoped<CurrentUser>();
+        services.AddAttemptLimits();
         services.AddSingleton<Features.Secrets.SecretProtector>();
         services.AddMail();
         services.AddPrivateMailLocalization();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using MudBlazor.Services;
@@ -52,9 +53,20 @@ public static class PrivateMailHostingExtensions
             services.AddDemoDataOnStartup();
         }
 
-        services.AddDataProtection()
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("PrivateMail")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        var keySettings = builder.Configuration.GetSection(KeyProtectionSettings.SectionName).Get<KeyProtectionSettings>() ?? new();
+        services.AddSingleton(new KeyProtectionStatus(
+            TransportSecurity.ProtectKeys(dataProtection, keySettings, builder.Environment.ContentRootPath), Path.Combine(dataDirectory, "keys")));
+
+        var forwarded = builder.Configuration.GetSection(ForwardedHeadersSettings.SectionName).Get<ForwardedHeadersSettings>() ?? new();
+        services.AddSingleton(forwarded);
+        services.Configure<ForwardedHeadersOptions>(o => TransportSecurity.ConfigureForwardedHeaders(o, forwarded));
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        // Published at an https address: the sign-in and antiforgery cookies never travel without TLS.
+        var cookieSecurity = TransportSecurity.ServedOverHttps(options.PublicBaseUrl) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = cookieSecurity);
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
@@ -71,7 +83,9 @@ public static class PrivateMailHostingExtensions
             o.AccessDeniedPath = "/Account/AccessDenied";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = cookieSecurity;
         });
+        services.ConfigureExternalCookie(o => o.Cookie.SecurePolicy = cookieSecurity);
         // A deactivated user or reset password logs out open sessions within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddAuthorizationBuilder()
@@ -80,12 +94,28 @@ public static class PrivateMailHostingExtensions
         return builder;
     }
 
-    /// <summary>Applies migrations and seeds roles and modules before the app takes requests.</summary>
-    public static Task PrepareDatabaseAsync(this WebApplication app) => DatabaseInitializer.InitializeAsync(app.Services);
+    /// <summary>
+    /// Applies migrations and seeds roles and modules before the app takes requests; warns about unencrypted keys and,
+    /// on a fresh install, announces the set-up code.
+    /// </summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await DatabaseInitializer.InitializeAsync(app.Services);
+        app.Services.GetRequiredService<KeyProtectionStatus>().WarnWhenUnprotected(app.Logger);
+        var dataDirectory = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PrivateMailOptions>>().Value
+            .ResolveDataDirectory(app.Environment.ContentRootPath);
+        await app.Services.GetRequiredService<SetupCode>().PrepareAsync(dataDirectory, app.Logger);
+    }
 
     /// <summary>The request pipeline and endpoints.</summary>
     public static WebApplication MapPrivateMail(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<ForwardedHeadersSettings>().Enabled)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         if (app.Environment.IsDevelopment())
         {
             app.UseMigrationsEndPoint();
@@ -93,8 +123,10 @@ public static class PrivateMailHostingExtensions
         else
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
         }
+
+        // Only answers over https (and never for localhost names unless configured): browsers then refuse plain http.
+        app.UseHsts();
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
@@ -104,7 +136,8 @@ public static class PrivateMailHostingExtensions
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own policy (SecurityHeadersMiddleware) already says frame-ancestors 'none'; Blazor would add a second, laxer header.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapEmailEndpoints();
         app.MapOAuthEndpoints();
         app.Services.UseScannerSchedule();

@@ -81,6 +81,7 @@ public static class MailboxLabels
     {
         MailboxStatus.Inactive => MailboxStrings.StatusInactive,
         MailboxStatus.Locked => MailboxStrings.StatusLocked,
+        MailboxStatus.SecretUnreadable => SecurityStrings.StatusSecretUnreadable,
         _ => MailboxStrings.StatusActive,
     };
 

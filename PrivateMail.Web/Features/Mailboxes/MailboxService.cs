@@ -22,6 +22,7 @@ public sealed class MailboxService(
     SecretProtector secrets,
     ImapConnector imap,
     MailboxCredentials credentials,
+    AttemptLimiter limiter,
     TimeProvider time,
     ILogger<MailboxService> logger)
 {
@@ -129,6 +130,11 @@ public sealed class MailboxService(
             return new MailboxConnectionCheck(false, error);
         }
 
+        if (!Admit(target, "test connection"))
+        {
+            return new MailboxConnectionCheck(false, SecurityStrings.TooManyAttempts);
+        }
+
         var result = await imap.TestAsync(target.Endpoint!, target.Credentials, cancellationToken);
         if (!result.Succeeded)
         {
@@ -156,6 +162,11 @@ public sealed class MailboxService(
         if (target.Credentials is null)
         {
             return new MailboxFolderList(false, OAuthStrings.FoldersNeedSignIn, []);
+        }
+
+        if (!Admit(target, "load folders"))
+        {
+            return new MailboxFolderList(false, SecurityStrings.TooManyAttempts, []);
         }
 
         var result = await imap.ListFoldersAsync(target.Endpoint!, target.Credentials, cancellationToken);
@@ -209,14 +220,14 @@ public sealed class MailboxService(
         {
             errors[nameof(model.Status)] = Required(Strings.Status);
         }
-        else if (status == MailboxStatus.Locked && mailbox?.Status != MailboxStatus.Locked)
+        // Only the scanner lifts a lock, once it connects again; only a new password clears an unreadable one.
+        else if (MailboxStatusRules.AfterOwnerSave(mailbox?.Status, status, newSecret: typedPassword.Length > 0) is { } allowed)
+        {
+            status = allowed;
+        }
+        else
         {
             errors[nameof(model.Status)] = MailboxStrings.ValidationStatus;
-        }
-        else if (status == MailboxStatus.Active && mailbox?.Status == MailboxStatus.Locked)
-        {
-            // Only the scanner lifts a lock, once it connects again; the owner may switch a locked mailbox off.
-            status = MailboxStatus.Locked;
         }
 
         var folders = (model.Folders ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Distinct(StringComparer.Ordinal).ToList();
@@ -283,6 +294,12 @@ public sealed class MailboxService(
             mailbox.PasswordProtected = secrets.Protect(typedPassword);
         }
 
+        if (mailbox.Status == MailboxStatus.SecretUnreadable && status != MailboxStatus.SecretUnreadable)
+        {
+            mailbox.LastError = null;
+            mailbox.LastErrorAt = null;
+        }
+
         mailbox.Status = status;
         mailbox.Folders = folders;
         mailbox.Actions = model.Actions;
@@ -298,7 +315,24 @@ public sealed class MailboxService(
         return SaveResult.Success;
     }
 
-    private sealed record ConnectionTarget(ImapEndpoint? Endpoint, ImapCredentials? Credentials, string? Error);
+    private sealed record ConnectionTarget(ImapEndpoint? Endpoint, ImapCredentials? Credentials, string? Error)
+    {
+        public string UserId { get; init; } = "";
+        public int ServerId { get; init; }
+    }
+
+    /// <summary>
+    /// Both actions try a login and password on a mail server: limited per user and per target login, so the app cannot be
+    /// used to guess a colleague's IMAP password. Every attempt is logged (never the password).
+    /// </summary>
+    private bool Admit(ConnectionTarget target, string action)
+    {
+        var login = target.Credentials?.Login ?? "";
+        var admitted = limiter.TryAcquire(AttemptKeys.ConnectionByUser(target.UserId), AttemptKeys.ConnectionToLogin(target.ServerId, login));
+        logger.LogInformation("Mailbox {Action} by user {UserId} on server {ServerId} as {Login}: {Admitted}.",
+            action, target.UserId, target.ServerId, login, admitted ? "attempted" : "refused, too many attempts");
+        return admitted;
+    }
 
     private async Task<ConnectionTarget> ResolveConnectionAsync(MailboxModel model, CancellationToken cancellationToken)
     {
@@ -317,18 +351,18 @@ public sealed class MailboxService(
             && (mailbox.OAuthRefreshTokenProtected is not null || mailbox.OAuthAccessTokenProtected is not null))
         {
             // The stored sign-in, renewed if it is about to expire; the token stays on the server.
-            return new ConnectionTarget(endpoint, await credentials.GetOAuthAsync(mailbox.Id, login, cancellationToken), null);
+            return new ConnectionTarget(endpoint, await credentials.GetOAuthAsync(mailbox.Id, login, cancellationToken), null) { UserId = userId, ServerId = server.Id };
         }
 
         // The stored password is decrypted here, on the server, and goes only to the mail server.
         var password = string.IsNullOrEmpty(model.Password) ? secrets.Unprotect(mailbox?.PasswordProtected) : model.Password;
         if (login.Length > 0 && !string.IsNullOrEmpty(password))
         {
-            return new ConnectionTarget(endpoint, new ImapCredentials(login, password), null);
+            return new ConnectionTarget(endpoint, new ImapCredentials(login, password), null) { UserId = userId, ServerId = server.Id };
         }
 
         return server.AuthMethod == MailAuthMethod.OAuth2
-            ? new ConnectionTarget(endpoint, null, null)
+            ? new ConnectionTarget(endpoint, null, null) { UserId = userId, ServerId = server.Id }
             : new ConnectionTarget(null, null, MailboxStrings.FoldersNeedLogin);
     }
 

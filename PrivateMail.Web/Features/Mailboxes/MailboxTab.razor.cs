@@ -53,12 +53,14 @@ public sealed partial class MailboxTab
     {
         { Status: MailboxStatus.Inactive } => MailboxStatus.Inactive,
         { StoredStatus: MailboxStatus.Locked } => MailboxStatus.Locked,
+        // Typing the password again is what clears it.
+        { StoredStatus: MailboxStatus.SecretUnreadable, Password: null or "" } => MailboxStatus.SecretUnreadable,
         _ => MailboxStatus.Active,
     };
 
     private Color StatusColor => EffectiveStatus switch
     {
-        MailboxStatus.Locked => Color.Error,
+        MailboxStatus.Locked or MailboxStatus.SecretUnreadable => Color.Error,
         MailboxStatus.Inactive => Color.Default,
         _ => Color.Success,
     };

@@ -37,9 +37,32 @@ public sealed class MailboxCredentials(
         // An OAuth server without a sign-in but with a password keeps working the way it did before sign-in existed.
         var usesOAuth = mailbox.MailServer?.AuthMethod == MailAuthMethod.OAuth2
             && (mailbox.OAuthRefreshTokenProtected is not null || mailbox.OAuthAccessTokenProtected is not null || password is null);
-        return usesOAuth
-            ? await GetOAuthAsync(mailbox.Id, null, cancellationToken)
+        if (usesOAuth)
+        {
+            return await GetOAuthAsync(mailbox.Id, null, cancellationToken);
+        }
+
+        return password is null && !string.IsNullOrEmpty(mailbox.PasswordProtected)
+            ? await MarkSecretUnreadableAsync(mailbox.Id)
             : new ImapCredentials(mailbox.Login, password ?? "");
+    }
+
+    /// <summary>
+    /// The stored password no longer decrypts (keys lost or replaced): the mailbox waits for its owner to enter it again
+    /// instead of logging in with an empty password on every schedule, and the connector fails without connecting.
+    /// </summary>
+    private async Task<ImapCredentials> MarkSecretUnreadableAsync(int mailboxId)
+    {
+        // Not cancellable: the state must be recorded even when the scan that found it is being stopped.
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var mailbox = await db.Mailboxes.Include(m => m.Owner).SingleAsync(m => m.Id == mailboxId, CancellationToken.None);
+        var reason = Text(SecurityStrings.ResourceManager, OwnerCulture(mailbox), nameof(SecurityStrings.LockSecretUnreadable));
+        mailbox.Status = MailboxStatusRules.WhenSecretUnreadable(mailbox.Status);
+        mailbox.LastError = reason;
+        mailbox.LastErrorAt = time.GetUtcNow();
+        await db.SaveChangesAsync(CancellationToken.None);
+        logger.LogWarning("Mailbox {MailboxId}: the stored password cannot be decrypted; the owner must enter it again.", mailboxId);
+        return ImapCredentials.Failed(reason);
     }
 
     /// <summary>
@@ -157,9 +180,12 @@ public sealed class MailboxCredentials(
     }
 
     /// <summary>A string in the owner's language: a lock reason is read later by the owner, not by whoever triggered it.</summary>
-    private static string Text(CultureInfo culture, string name, params object?[] args)
+    private static string Text(CultureInfo culture, string name, params object?[] args) =>
+        Text(OAuthStrings.ResourceManager, culture, name, args);
+
+    private static string Text(System.Resources.ResourceManager resources, CultureInfo culture, string name, params object?[] args)
     {
-        var format = OAuthStrings.ResourceManager.GetString(name, culture) ?? name;
+        var format = resources.GetString(name, culture) ?? name;
         return args.Length == 0 ? format : string.Format(culture, format, args);
     }
 }

@@ -555,7 +555,7 @@ public sealed class MailboxScanner(
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var now = time.GetUtcNow();
         var error = Truncate(message);
-        await db.Mailboxes.Where(m => m.Id == mailboxId && m.Status != MailboxStatus.Inactive)
+        await db.Mailboxes.Where(m => m.Id == mailboxId && m.Status != MailboxStatus.Inactive && m.Status != MailboxStatus.SecretUnreadable)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailboxStatus.Locked).SetProperty(m => m.LastError, error).SetProperty(m => m.LastErrorAt, now), CancellationToken.None);
     }
 

@@ -71,7 +71,18 @@ public sealed partial class ScanPanel
 
     private async Task ScanNowAsync()
     {
-        if (await Scans.ScanNowAsync())
+        bool started;
+        try
+        {
+            started = await Scans.ScanNowAsync();
+        }
+        catch (Security.AttemptLimitExceededException e)
+        {
+            Snackbar.Add(e.Message, Severity.Warning);
+            return;
+        }
+
+        if (started)
         {
             // A short scan may have finished (and OnProgress cleared _running) before this line runs: show it as
             // running only while the coordinator still says so, else the panel would keep a Stop button for good.

@@ -10,7 +10,7 @@ public sealed record ScanRunRow(
     int Fetched, int Stored, int Bound, int TicketsOpened, int TicketsCreated, int Skipped, int Failed, string? FirstError);
 
 /// <summary>Scan now, Stop and history for the signed-in user's own mailbox; no member takes a mailbox id from the page.</summary>
-public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, ScanCoordinator coordinator)
+public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, ScanCoordinator coordinator, AttemptLimiter limiter)
 {
     public async Task<int?> OwnMailboxIdAsync(CancellationToken cancellationToken = default)
     {
@@ -34,10 +34,18 @@ public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, Curre
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>Starts a scan of the own mailbox in the background; false when there is none or one is running.</summary>
+    /// <summary>
+    /// Starts a scan of the own mailbox in the background; false when there is none or one is running.
+    /// Each scan logs in to the mail server: throws <see cref="AttemptLimitExceededException"/> past the attempt limit.
+    /// </summary>
     public async Task<bool> ScanNowAsync(CancellationToken cancellationToken = default)
     {
         var userId = await currentUser.GetRequiredIdAsync();
+        if (!limiter.TryAcquire(AttemptKeys.ScanByUser(userId)))
+        {
+            throw new AttemptLimitExceededException();
+        }
+
         return await OwnMailboxIdAsync(cancellationToken) is { } mailboxId && coordinator.TryStart(mailboxId, userId);
     }
 

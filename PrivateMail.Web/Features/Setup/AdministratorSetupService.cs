@@ -10,6 +10,7 @@ namespace PrivateMail.Web.Features.Setup;
 /// <summary>Creates the one and only first administrator.</summary>
 internal sealed class AdministratorSetupService(
     SetupState state,
+    SetupCode setupCode,
     UserManager<ApplicationUser> users,
     TimeProvider time,
     ILogger<AdministratorSetupService> logger)
@@ -25,6 +26,12 @@ internal sealed class AdministratorSetupService(
                 return [Strings.SetupAlreadyDone];
             }
 
+            if (!setupCode.Matches(model.SetupCode))
+            {
+                logger.LogWarning("Set-up refused: wrong set-up code.");
+                return [SecurityStrings.SetupCodeWrong];
+            }
+
             var (user, result) = await UserAccounts.CreateAsync(users, time, model.UserName, model.Email, model.Password,
                 administrator: true, language: language);
             if (!result.Succeeded)
@@ -33,6 +40,7 @@ internal sealed class AdministratorSetupService(
             }
 
             state.MarkComplete();
+            setupCode.Consume();
             logger.LogInformation("First administrator {UserName} created.", user.UserName);
             return [];
         }

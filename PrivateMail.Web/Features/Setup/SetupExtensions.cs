@@ -5,6 +5,7 @@ internal static class SetupExtensions
     public static IServiceCollection AddSetup(this IServiceCollection services)
     {
         services.AddSingleton<SetupState>();
+        services.AddSingleton<SetupCode>();
         services.AddScoped<AdministratorSetupService>();
         return services;
     }

@@ -6,6 +6,11 @@ namespace PrivateMail.Web.Features.Setup;
 
 public sealed class SetupModel
 {
+    /// <summary>The one-time code from the app's log (<see cref="Setup.SetupCode"/>).</summary>
+    [RequiredField, MaxLengthField(64)]
+    [Display(ResourceType = typeof(SecurityStrings), Name = nameof(SecurityStrings.SetupCode))]
+    public string SetupCode { get; set; } = "";
+
     [RequiredField, MaxLengthField(64)]
     [Display(ResourceType = typeof(Strings), Name = nameof(Strings.UserName))]
     public string UserName { get; set; } = "";

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Security;
@@ -9,12 +10,29 @@ namespace PrivateMail.Tests.Web.Features.Setup;
 
 public sealed class AdministratorSetupServiceTests : PrivateMailTestContext, IAsyncLifetime
 {
-    public async ValueTask InitializeAsync() => await UseAppServicesAsync();
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("privatemail-setup-").FullName;
+    private string _setupCode = "";
 
-    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
+    public async ValueTask InitializeAsync()
+    {
+        await UseAppServicesAsync();
+        await Services.GetRequiredService<SetupCode>().PrepareAsync(_dataDirectory, NullLogger.Instance);
+        // Both first visitors know the code: the race is about the administrator, not the code.
+        _setupCode = await File.ReadAllTextAsync(Path.Combine(_dataDirectory, SetupCode.FileName));
+    }
 
-    private static SetupModel Model(string name) =>
-        new() { UserName = name, Email = $"{name}@example.test", Password = "Secret123!", ConfirmPassword = "Secret123!" };
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private SetupModel Model(string name) =>
+        new()
+        {
+            SetupCode = _setupCode,
+            UserName = name, Email = $"{name}@example.test", Password = "Secret123!", ConfirmPassword = "Secret123!",
+        };
 
     private async Task<IReadOnlyList<string>> CreateInOwnScopeAsync(string name)
     {
