@@ -351,9 +351,9 @@ public sealed class CorpusScanTests(DovecotFixture dovecot) : IAsyncLifetime
         string olga;
         await using (var db = await Db())
         {
-            var owner = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", FirstName = "Olga", LastName = "Nowak", SecurityStamp = "x" };
+            var owner = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", ProvenEmail = "olga@crm.example", FirstName = "Olga", LastName = "Nowak", SecurityStamp = "x" };
             db.Users.Add(owner);
-            db.Users.Add(new ApplicationUser { UserName = "piotr", NormalizedUserName = "PIOTR", Email = "piotr@crm.example", FirstName = "Piotr", LastName = "Zając", SecurityStamp = "x" });
+            db.Users.Add(new ApplicationUser { UserName = "piotr", NormalizedUserName = "PIOTR", Email = "piotr@crm.example", ProvenEmail = "piotr@crm.example", FirstName = "Piotr", LastName = "Zając", SecurityStamp = "x" });
             await db.SaveChangesAsync(Ct);
             olga = owner.Id;
         }

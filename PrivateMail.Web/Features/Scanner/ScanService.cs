@@ -10,7 +10,7 @@ public sealed record ScanRunRow(
     int Fetched, int Stored, int Bound, int TicketsOpened, int TicketsCreated, int Skipped, int Failed, string? FirstError);
 
 /// <summary>Scan now, Stop and history for the signed-in user's own mailbox; no member takes a mailbox id from the page.</summary>
-public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, ScanCoordinator coordinator)
+public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, ScanCoordinator coordinator, Modules.ModuleService modules)
 {
     public async Task<int?> OwnMailboxIdAsync(CancellationToken cancellationToken = default)
     {
@@ -37,6 +37,7 @@ public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, Curre
     /// <summary>Starts a scan of the own mailbox in the background; false when there is none or one is running.</summary>
     public async Task<bool> ScanNowAsync(CancellationToken cancellationToken = default)
     {
+        modules.Demand(Domain.Modules.CrmModule.MyMail);
         var userId = await currentUser.GetRequiredIdAsync();
         return await OwnMailboxIdAsync(cancellationToken) is { } mailboxId && coordinator.TryStart(mailboxId, userId);
     }
