@@ -48,10 +48,12 @@ public sealed class DeletingAMailWhileAScanSharesItsAttachmentTests : PrivateMai
     };
 
     /// <summary>A second writer, as a scan in another process would be, that gives up after a second when the database is locked.</summary>
-    private AppDbContext ScanContext() => new(new DbContextOptionsBuilder<AppDbContext>()
-        .UseSqlite(new SqliteConnectionStringBuilder { DataSource = Path.Combine(DataDirectory, "privatemail.db"), DefaultTimeout = 1 }.ToString())
-        .AddInterceptors(new UnicodeCollation())
-        .Options);
+    private async Task<AppDbContext> ScanContextAsync()
+    {
+        var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        ((SqliteConnection)db.Database.GetDbConnection()).DefaultTimeout = 1;
+        return db;
+    }
 
     [Fact]
     public async Task A_scan_sharing_the_file_exactly_between_the_reference_check_and_the_file_removal_keeps_its_file()
@@ -62,7 +64,7 @@ public sealed class DeletingAMailWhileAScanSharesItsAttachmentTests : PrivateMai
         _hook.AtReferenceCheck = async () =>
         {
             // The deletion has removed its rows and is asking which files are still used: a scan stores the same file now.
-            await using var scan = ScanContext();
+            await using var scan = await ScanContextAsync();
             try
             {
                 await store.StoreAsync(scan, Mail(_owner, "second@customer.example"), CancellationToken.None);
@@ -78,7 +80,7 @@ public sealed class DeletingAMailWhileAScanSharesItsAttachmentTests : PrivateMai
         Assert.True(_hook.Fired);
         if (refusedWhileDeleting)
         {
-            await using var scan = ScanContext();
+            await using var scan = await ScanContextAsync();
             await store.StoreAsync(scan, Mail(_owner, "second@customer.example"), Ct);
         }
 

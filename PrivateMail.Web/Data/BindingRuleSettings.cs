@@ -11,7 +11,7 @@ public sealed class BindingRuleSettings
     public int Id { get; set; } = SingletonId;
     /// <summary>Free-mail and other public domains (normalised, or <c>name.*</c> patterns).</summary>
     public List<string> FreeMailDomains { get; set; } = [];
-    /// <summary>The company's own domains; empty means the domains of the users' mailbox addresses.</summary>
+    /// <summary>The company's own domains; empty means the domains of the users' mailbox logins their servers accepted.</summary>
     public List<string> OurDomains { get; set; } = [];
     public DateTimeOffset UpdatedAt { get; set; }
 }

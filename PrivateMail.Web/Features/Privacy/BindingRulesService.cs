@@ -15,7 +15,7 @@ public sealed record BindingRulesResult(bool Succeeded, string? FreeMailError, s
 
 /// <summary>
 /// Mail tools → Binding rules: the domains an account's website never binds mail by (<see cref="DomainBindingRules"/>).
-/// Administrators only, checked here; the scanner reads the row itself (<see cref="Scanner.BatchRecordLookup"/>).
+/// Administrators only, checked here; the scanner reads the row itself (Scanner.BatchRecordLookup).
 /// </summary>
 public sealed class BindingRulesService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, TimeProvider time)
 {
@@ -63,8 +63,8 @@ public sealed class BindingRulesService(IDbContextFactory<AppDbContext> dbFactor
 
     private static async Task<IReadOnlyList<string>> DefaultOurDomainsAsync(AppDbContext db, CancellationToken cancellationToken)
     {
-        var logins = await db.Mailboxes.AsNoTracking().Select(m => m.Login == "" ? m.OAuthAccount : m.Login).ToListAsync(cancellationToken);
-        return DomainBindingRules.DomainsOf(logins);
+        var logins = await db.Mailboxes.AsNoTracking().Select(m => new { Login = m.Login == "" ? m.OAuthAccount : m.Login, m.ProvenLogin }).ToListAsync(cancellationToken);
+        return DomainBindingRules.DomainsOf(logins.SelectMany(l => ProvenAddresses.Of(null, l.Login, l.ProvenLogin)));
     }
 
     private static List<string> Parse(string? text, out string? error)

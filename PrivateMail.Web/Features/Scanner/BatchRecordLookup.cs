@@ -82,7 +82,9 @@ internal sealed class BatchRecordLookup : IRecordLookup
         var settings = await db.BindingRuleSettings.AsNoTracking().SingleOrDefaultAsync(s => s.Id == BindingRuleSettings.SingletonId, cancellationToken);
         var rules = lookup.Rules = new DomainBindingRules(
             settings is null ? DomainBindingRules.DefaultFreeMailDomains : settings.FreeMailDomains,
-            settings is { OurDomains.Count: > 0 } ? settings.OurDomains : DomainBindingRules.DomainsOf(users.Select(u => u.Login)));
+            // By default the domains of the mailbox logins the servers accepted: an unproven login must not switch a customer's domain off.
+            settings is { OurDomains.Count: > 0 } ? settings.OurDomains
+                : DomainBindingRules.DomainsOf(users.SelectMany(u => ProvenAddresses.Of(null, u.Login, u.ProvenLogin))));
         var domains = messages.SelectMany(m => m.Participants).Select(a => a.Domain).Distinct().Where(d => !rules.Excludes(d)).ToList();
 
         var all = scope.OwnerSeesEverything;
