@@ -48,7 +48,7 @@ internal sealed class FaultScanHarness : IAsyncDisposable
         {
             await harness.StartAppAsync(scanner, imap, services);
             await using var db = await harness.DbAsync();
-            var user = new ApplicationUser { UserName = OwnerName, NormalizedUserName = OwnerName.ToUpperInvariant(), Email = "owner@crm.example", SecurityStamp = "x" };
+            var user = new ApplicationUser { UserName = OwnerName, NormalizedUserName = OwnerName.ToUpperInvariant(), Email = "owner@crm.example", ProvenEmail = "owner@crm.example", SecurityStamp = "x" };
             db.Users.Add(user);
             await db.SaveChangesAsync();
             harness.OwnerId = user.Id;

@@ -24,7 +24,7 @@ public sealed class EmailStoreTests : IAsyncLifetime
     {
         _app = await AppServices.StartAsync(_database);
         await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@example.test", SecurityStamp = "x" };
+        var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@example.test", ProvenEmail = "olga@example.test", SecurityStamp = "x" };
         db.Users.Add(user);
         await db.SaveChangesAsync();
         _owner = user.Id;

@@ -48,7 +48,7 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
             services?.Invoke(s);
         });
         await using var db = await Db();
-        var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", SecurityStamp = "x" };
+        var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", ProvenEmail = "olga@crm.example", SecurityStamp = "x" };
         db.Users.Add(user);
         await db.SaveChangesAsync(Ct);
         _owner = user.Id;
@@ -429,7 +429,7 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         var active = await MailboxAsync(dovecot.Bob.Password);
         await using (var db = await Db())
         {
-            var other = new ApplicationUser { UserName = "piotr", NormalizedUserName = "PIOTR", Email = "piotr@crm.example", SecurityStamp = "x" };
+            var other = new ApplicationUser { UserName = "piotr", NormalizedUserName = "PIOTR", Email = "piotr@crm.example", ProvenEmail = "piotr@crm.example", SecurityStamp = "x" };
             db.Users.Add(other);
             await db.SaveChangesAsync(Ct);
             var inactive = await MailboxAsync(dovecot.Bob.Password, ownerId: other.Id);
@@ -463,7 +463,7 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         string otherId;
         await using (var db = await Db())
         {
-            var other = new ApplicationUser { UserName = "ewa", NormalizedUserName = "EWA", Email = "ewa@crm.example", SecurityStamp = "x" };
+            var other = new ApplicationUser { UserName = "ewa", NormalizedUserName = "EWA", Email = "ewa@crm.example", ProvenEmail = "ewa@crm.example", SecurityStamp = "x" };
             db.Users.Add(other);
             await db.SaveChangesAsync(Ct);
             otherId = other.Id;
@@ -684,7 +684,7 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         string owner;
         await using (var db = await dbFactory.CreateDbContextAsync(Ct))
         {
-            var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", SecurityStamp = "x" };
+            var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", ProvenEmail = "olga@crm.example", SecurityStamp = "x" };
             db.Users.Add(user);
             await db.SaveChangesAsync(Ct);
             owner = user.Id;

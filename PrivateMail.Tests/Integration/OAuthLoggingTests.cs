@@ -48,7 +48,7 @@ public sealed class OAuthLoggingTests(OAuthDovecotFixture fixture) : IAsyncLifet
         string owner;
         await using (var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct))
         {
-            var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", SecurityStamp = "x" };
+            var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", ProvenEmail = "olga@crm.example", SecurityStamp = "x" };
             db.Users.Add(user);
             var server = new MailServer
             {

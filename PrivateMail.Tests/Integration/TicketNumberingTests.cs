@@ -104,7 +104,7 @@ public sealed class TicketNumberingTests : IDisposable
     private static async Task<string> CreateOwnerAsync(IServiceProvider services)
     {
         await using var db = await Db(services).CreateDbContextAsync();
-        var user = new ApplicationUser { UserName = "owner", NormalizedUserName = "OWNER", Email = "owner@example.test", SecurityStamp = Guid.NewGuid().ToString() };
+        var user = new ApplicationUser { UserName = "owner", NormalizedUserName = "OWNER", Email = "owner@example.test", ProvenEmail = "owner@example.test", SecurityStamp = Guid.NewGuid().ToString() };
         db.Users.Add(user);
         await db.SaveChangesAsync();
         return user.Id;

@@ -112,6 +112,7 @@ public sealed partial class PrivateMailAppFactory : WebApplicationFactory<Progra
         {
             UserName = userName,
             Email = $"{userName}@example.test",
+            ProvenEmail = $"{userName}@example.test",
             EmailConfirmed = true,
             FirstName = userName,
             LastName = "Tester",

@@ -36,7 +36,8 @@ public abstract class PrivateMailTestContext : BunitContext
     }
 
     /// <summary>Registers the app's services over a fresh, migrated SQLite file (roles and module defaults seeded).</summary>
-    protected async Task UseAppServicesAsync()
+    /// <param name="configure">Changes to the app's services before the first is resolved (e.g. a database interceptor).</param>
+    protected async Task UseAppServicesAsync(Action<IServiceCollection>? configure = null)
     {
         _database = new TestDatabase();
         // Authorization must be registered before the first service is resolved; users sign in later.
@@ -48,6 +49,7 @@ public abstract class PrivateMailTestContext : BunitContext
         Services.AddLogging();
         Services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         Services.AddAuthenticationCore();
+        configure?.Invoke(Services);
         await DatabaseInitializer.InitializeAsync(Services);
     }
 
@@ -63,6 +65,8 @@ public abstract class PrivateMailTestContext : BunitContext
         {
             UserName = userName,
             Email = email ?? $"{userName}@example.test",
+            // As the Users page would: an address an administrator set counts as the user's.
+            ProvenEmail = email ?? $"{userName}@example.test",
             FirstName = char.ToUpperInvariant(userName[0]) + userName[1..],
             LastName = "Tester",
         };

@@ -22,6 +22,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ScanRun> ScanRuns => Set<ScanRun>();
     public DbSet<FailedMessage> FailedMessages => Set<FailedMessage>();
     public DbSet<GlobalExceptionSettings> GlobalExceptionSettings => Set<GlobalExceptionSettings>();
+    public DbSet<BindingRuleSettings> BindingRuleSettings => Set<BindingRuleSettings>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

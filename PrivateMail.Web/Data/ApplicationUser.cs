@@ -15,6 +15,13 @@ public sealed class ApplicationUser : IdentityUser
     public string Signature { get; set; } = "";
     public MailOpenMode MailOpenMode { get; set; } = MailOpenMode.Dialog;
 
+    /// <summary>
+    /// The address an administrator set for this user (when creating them or on the Users page): it counts as theirs
+    /// for binding and the Sent/Internal classification. The <see cref="IdentityUser.Email"/> the user edits under
+    /// My settings does not.
+    /// </summary>
+    public string? ProvenEmail { get; set; }
+
     /// <summary>A deactivated user cannot sign in; their data stays.</summary>
     public bool IsActive { get; set; } = true;
 

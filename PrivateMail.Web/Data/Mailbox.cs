@@ -25,6 +25,9 @@ public sealed class Mailbox
     /// <summary>The account the owner signed in as (from the provider's ID token, else the login); shown, not secret.</summary>
     public string? OAuthAccount { get; set; }
 
+    /// <summary>The login the mail server last accepted for this mailbox (a scan or Test connection that signed in); proves the address is the owner's.</summary>
+    public string? ProvenLogin { get; set; }
+
     public MailboxStatus Status { get; set; } = MailboxStatus.Active;
     public string? LastError { get; set; }
     public DateTimeOffset? LastErrorAt { get; set; }

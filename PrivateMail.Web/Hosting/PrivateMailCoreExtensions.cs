@@ -7,6 +7,7 @@ using PrivateMail.Web.Features.MailServers;
 using PrivateMail.Web.Features.Modules;
 using PrivateMail.Web.Features.MySettings;
 using PrivateMail.Web.Features.OAuth;
+using PrivateMail.Web.Features.Privacy;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Features.Setup;
@@ -56,6 +57,7 @@ public static class PrivateMailCoreExtensions
         services.AddOAuth();
         services.AddRecords();
         services.AddScanner();
+        services.AddPrivacy();
         return services;
     }
 }

@@ -27,7 +27,7 @@ internal static class Seeder
             {
                 var user = new ApplicationUser
                 {
-                    UserName = "olga", NormalizedUserName = "OLGA", Email = CrmPlan.OwnerEmail, NormalizedEmail = CrmPlan.OwnerEmail.ToUpperInvariant(),
+                    UserName = "olga", NormalizedUserName = "OLGA", Email = CrmPlan.OwnerEmail, ProvenEmail = CrmPlan.OwnerEmail, NormalizedEmail = CrmPlan.OwnerEmail.ToUpperInvariant(),
                     FirstName = "Olga", LastName = "Owner", SecurityStamp = Guid.NewGuid().ToString(), CreatedAt = now,
                 };
                 db.Users.Add(user);

@@ -173,7 +173,7 @@ internal static class Workers
         foreach (var batch in snapshots.Chunk(args.BatchSize))
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            var lookup = await BatchRecordLookup.LoadAsync(db, batch, names.Closing, cancellationToken);
+            var lookup = await BatchRecordLookup.LoadAsync(db, batch, names.Closing, owner, cancellationToken);
             foreach (var snapshot in batch)
             {
                 bindings += MailScanner.Decide(snapshot, settings, global, statuses, lookup).Bindings.Count;

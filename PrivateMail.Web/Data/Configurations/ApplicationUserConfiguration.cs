@@ -12,6 +12,7 @@ internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<Ap
         builder.Property(u => u.Language).HasMaxLength(10);
         builder.Property(u => u.TimeZone).HasMaxLength(64);
         builder.Property(u => u.DateFormat).HasMaxLength(20);
+        builder.Property(u => u.ProvenEmail).HasMaxLength(320);
         builder.Property(u => u.Signature).HasMaxLength(4000);
         builder.Property(u => u.DefaultMailClient).HasConversion<string>().HasMaxLength(16);
         builder.Property(u => u.MailOpenMode).HasConversion<string>().HasMaxLength(16);

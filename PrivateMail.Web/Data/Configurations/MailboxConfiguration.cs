@@ -12,6 +12,7 @@ internal sealed class MailboxConfiguration : IEntityTypeConfiguration<Mailbox>
         builder.HasOne(m => m.Owner).WithMany().HasForeignKey(m => m.OwnerId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(m => m.Name).HasMaxLength(100);
         builder.Property(m => m.Login).HasMaxLength(320);
+        builder.Property(m => m.ProvenLogin).HasMaxLength(320);
         builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(m => m.Actions).HasConversion<int>();
         builder.Property(m => m.LastError).HasMaxLength(2000);

@@ -279,6 +279,10 @@ namespace PrivateMail.Web.Data.Migrations
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ProvenEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
 
@@ -309,6 +313,27 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("PrivateMail.Web.Data.BindingRuleSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("FreeMailDomains")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("OurDomains")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("BindingRuleSettings");
                 });
 
             modelBuilder.Entity("PrivateMail.Web.Data.Contact", b =>
@@ -866,6 +891,10 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PasswordProtected")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProvenLogin")
+                        .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("SearchFields")

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Modules;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Modules;
 using PrivateMail.Web.Features.MySettings;
 using PrivateMail.Web.Features.OAuth;
 using PrivateMail.Web.Features.Secrets;
@@ -24,6 +26,7 @@ public sealed class MailboxService(
     MailboxCredentials credentials,
     AttemptLimiter limiter,
     TimeProvider time,
+    ModuleService modules,
     ILogger<MailboxService> logger)
 {
     private const int NameMaxLength = 100;
@@ -33,6 +36,7 @@ public sealed class MailboxService(
     /// <summary>The user's mailbox, or null when they have none. The password is never returned.</summary>
     public async Task<MailboxModel?> GetAsync(CancellationToken cancellationToken = default)
     {
+        modules.Demand(CrmModule.MyMail);
         var userId = await currentUser.GetRequiredIdAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var mailbox = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.OwnerId == userId, cancellationToken);
@@ -70,6 +74,7 @@ public sealed class MailboxService(
     /// <summary>What a new mailbox starts with: INBOX, Create + Bind, every search field, mail of the last 30 days.</summary>
     public async Task<MailboxModel> CreateDefaultAsync(CancellationToken cancellationToken = default)
     {
+        modules.Demand(CrmModule.MyMail);
         var userId = await currentUser.GetRequiredIdAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
@@ -89,6 +94,7 @@ public sealed class MailboxService(
     /// <summary>Active and visible servers, plus the mailbox's current server if it has since been withdrawn (flagged).</summary>
     public async Task<IReadOnlyList<SelectableServer>> GetSelectableServersAsync(CancellationToken cancellationToken = default)
     {
+        modules.Demand(CrmModule.MyMail);
         var userId = await currentUser.GetRequiredIdAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var currentId = await db.Mailboxes.Where(m => m.OwnerId == userId).Select(m => (int?)m.MailServerId).SingleOrDefaultAsync(cancellationToken);
@@ -103,6 +109,7 @@ public sealed class MailboxService(
     public async Task<SaveResult> SaveAsync(MailboxModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        modules.Demand(CrmModule.MyMail);
         var userId = await currentUser.GetRequiredIdAsync();
         try
         {
@@ -139,6 +146,12 @@ public sealed class MailboxService(
         if (!result.Succeeded)
         {
             return new MailboxConnectionCheck(false, ConnectionMessages.Describe(result, target.Endpoint!));
+        }
+
+        if (target.MailboxId is { } mailboxId && target.Credentials is { } accepted)
+        {
+            // The server accepted the saved login: it is the owner's address from now on.
+            await ProvenLogins.RecordAsync(dbFactory, mailboxId, accepted.Login, cancellationToken);
         }
 
         return new MailboxConnectionCheck(true, target.Credentials switch
@@ -235,6 +248,10 @@ public sealed class MailboxService(
         {
             errors[nameof(model.Folders)] = MailboxStrings.ValidationFolders;
         }
+        else if (folders.Count > MailboxLimits.MaxFolders)
+        {
+            errors[nameof(model.Folders)] = string.Format(CultureInfo.CurrentCulture, PrivacyStrings.ValidationTooManyFolders, MailboxLimits.MaxFolders, folders.Count);
+        }
 
         var knownActions = ScannerActionRules.InOrder.Aggregate(ScannerActions.None, (all, a) => all | a);
         if ((model.Actions & ~knownActions) != 0 || !ScannerActionRules.IsConsistent(model.Actions))
@@ -253,11 +270,19 @@ public sealed class MailboxService(
         {
             errors[nameof(model.EmailExceptions)] = string.Format(CultureInfo.CurrentCulture, MailboxStrings.ValidationEmail, badAddress);
         }
+        else if (emailExceptions.Count > MailboxLimits.MaxExceptionEntries)
+        {
+            errors[nameof(model.EmailExceptions)] = TooMany(emailExceptions.Count);
+        }
 
         var domainExceptions = NormaliseAll(model.DomainExceptions, AddressRules.NormaliseDomain, out var badDomain);
         if (badDomain is not null)
         {
             errors[nameof(model.DomainExceptions)] = string.Format(CultureInfo.CurrentCulture, MailboxStrings.ValidationDomain, badDomain);
+        }
+        else if (domainExceptions.Count > MailboxLimits.MaxExceptionEntries)
+        {
+            errors[nameof(model.DomainExceptions)] = TooMany(domainExceptions.Count);
         }
 
         if (model.ImportSince is not { } since)
@@ -319,6 +344,8 @@ public sealed class MailboxService(
     {
         public string UserId { get; init; } = "";
         public int ServerId { get; init; }
+        /// <summary>The saved mailbox on the same server, whose login a successful test proves.</summary>
+        public int? MailboxId { get; init; }
     }
 
     /// <summary>
@@ -336,6 +363,8 @@ public sealed class MailboxService(
 
     private async Task<ConnectionTarget> ResolveConnectionAsync(MailboxModel model, CancellationToken cancellationToken)
     {
+        // Test connection and Load folders both come through here.
+        modules.Demand(CrmModule.MyMail);
         var userId = await currentUser.GetRequiredIdAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var mailbox = await db.Mailboxes.AsNoTracking().SingleOrDefaultAsync(m => m.OwnerId == userId, cancellationToken);
@@ -351,14 +380,14 @@ public sealed class MailboxService(
             && (mailbox.OAuthRefreshTokenProtected is not null || mailbox.OAuthAccessTokenProtected is not null))
         {
             // The stored sign-in, renewed if it is about to expire; the token stays on the server.
-            return new ConnectionTarget(endpoint, await credentials.GetOAuthAsync(mailbox.Id, login, cancellationToken), null) { UserId = userId, ServerId = server.Id };
+            return new ConnectionTarget(endpoint, await credentials.GetOAuthAsync(mailbox.Id, login, cancellationToken), null) { UserId = userId, ServerId = server.Id, MailboxId = mailbox.Id };
         }
 
         // The stored password is decrypted here, on the server, and goes only to the mail server.
         var password = string.IsNullOrEmpty(model.Password) ? secrets.Unprotect(mailbox?.PasswordProtected) : model.Password;
         if (login.Length > 0 && !string.IsNullOrEmpty(password))
         {
-            return new ConnectionTarget(endpoint, new ImapCredentials(login, password), null) { UserId = userId, ServerId = server.Id };
+            return new ConnectionTarget(endpoint, new ImapCredentials(login, password), null) { UserId = userId, ServerId = server.Id, MailboxId = mailbox?.MailServerId == server.Id ? mailbox.Id : null };
         }
 
         return server.AuthMethod == MailAuthMethod.OAuth2
@@ -412,6 +441,9 @@ public sealed class MailboxService(
         id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 
     private DateOnly Today(TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+
+    private static string TooMany(int count) =>
+        string.Format(CultureInfo.CurrentCulture, PrivacyStrings.ValidationTooManyEntries, MailboxLimits.MaxExceptionEntries, count);
 
     private static string Required(string field) => string.Format(CultureInfo.CurrentCulture, Strings.ValidationRequired, field);
 

@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Domain.Modules;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Records;
+using PrivateMail.Web.Features.Security;
 
 namespace PrivateMail.Web.Features.Modules;
 
@@ -21,6 +24,15 @@ public sealed class ModuleService(IDbContextFactory<AppDbContext> dbFactory, Tim
 
     public IReadOnlyDictionary<CrmModule, bool> Snapshot => _state;
 
+    /// <summary>Refuses use of a switched-off module with <see cref="ModuleDisabledException"/> (a message in the user's language).</summary>
+    public void Demand(CrmModule module)
+    {
+        if (!IsEnabled(module))
+        {
+            throw new ModuleDisabledException(module);
+        }
+    }
+
     /// <summary>Loads the saved state, writing defaults for modules never saved before.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
@@ -37,7 +49,20 @@ public sealed class ModuleService(IDbContextFactory<AppDbContext> dbFactory, Tim
         _state = CrmModules.All.ToImmutableDictionary(m => m, m => saved[m].Enabled);
     }
 
-    public async Task SetEnabledAsync(CrmModule module, bool enabled, string changedBy, CancellationToken cancellationToken = default)
+    /// <summary>Switches a module on or off for everyone: administrators only, checked here and not only on the page.</summary>
+    public Task SetEnabledAsync(CrmModule module, bool enabled, ClaimsPrincipal changedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changedBy);
+        if (!changedBy.IsInRole(Roles.Administrator) || changedBy.FindFirstValue(ClaimTypes.NameIdentifier) is null)
+        {
+            throw new UnauthorizedAccessException("Administrators only.");
+        }
+
+        return SetEnabledAsync(module, enabled, changedBy.Identity?.Name ?? changedBy.FindFirstValue(ClaimTypes.NameIdentifier)!, cancellationToken);
+    }
+
+    /// <summary>The write itself, without a caller check: for start-up code, tools and tests that act as the system.</summary>
+    internal async Task SetEnabledAsync(CrmModule module, bool enabled, string changedBy, CancellationToken cancellationToken = default)
     {
         await _writeGate.WaitAsync(cancellationToken);
         try

@@ -24,6 +24,8 @@ public enum OAuthSignInOutcome
     NoAccount,
     /// <summary>The mailbox is missing or its server does not (or no longer) use OAuth 2.0.</summary>
     NotOAuth,
+    /// <summary>The module My mail is switched off: nothing is exchanged or stored.</summary>
+    ModuleDisabled,
 }
 
 /// <summary>Where to send the browser: the provider's authorisation page, or null with the reason.</summary>
@@ -45,6 +47,7 @@ public sealed class OAuthSignIn(
     SecretProtector secrets,
     IOptions<PrivateMailOptions> options,
     TimeProvider time,
+    Modules.ModuleService modules,
     ILogger<OAuthSignIn> logger)
 {
     /// <summary>The query key the callback uses to tell the Mailbox tab the outcome.</summary>
@@ -56,6 +59,11 @@ public sealed class OAuthSignIn(
     /// <summary>Prepares the redirect to the provider for the user's saved mailbox.</summary>
     public async Task<OAuthStart> BeginAsync(string userId, string requestBaseUri, string? returnUrl, CancellationToken cancellationToken = default)
     {
+        if (!modules.IsEnabled(Domain.Modules.CrmModule.MyMail))
+        {
+            return new OAuthStart(null, OAuthSignInOutcome.ModuleDisabled);
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var mailbox = await db.Mailboxes.AsNoTracking().Include(m => m.MailServer).SingleOrDefaultAsync(m => m.OwnerId == userId, cancellationToken);
         if (mailbox?.MailServer is not { AuthMethod: MailAuthMethod.OAuth2 } server
@@ -97,6 +105,13 @@ public sealed class OAuthSignIn(
     public async Task<OAuthCompletion> CompleteAsync(string userId, string? state, string? code, string? error, CancellationToken cancellationToken = default)
     {
         var signIn = pending.Take(state);
+        if (!modules.IsEnabled(Domain.Modules.CrmModule.MyMail))
+        {
+            // Switched off between the start and the callback: the code is not exchanged and no token is stored.
+            logger.LogWarning("OAuth callback for user {UserId} refused: the module My mail is disabled.", userId);
+            return Done(OAuthSignInOutcome.ModuleDisabled, OAuthRedirect.MailboxTabPath);
+        }
+
         if (signIn is null || !string.Equals(signIn.UserId, userId, StringComparison.Ordinal))
         {
             // Someone else's state is spent too: it was exposed, so its owner starts again.

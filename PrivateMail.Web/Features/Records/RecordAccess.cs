@@ -17,7 +17,8 @@ public sealed record Viewer(string UserId, bool IsAdministrator)
 }
 
 /// <summary>A page or service of a module that an administrator has switched off was used.</summary>
-public sealed class ModuleDisabledException(CrmModule module) : InvalidOperationException($"The module {module} is disabled.")
+public sealed class ModuleDisabledException(CrmModule module)
+    : InvalidOperationException(string.Format(System.Globalization.CultureInfo.CurrentCulture, Resources.PrivacyStrings.ModuleDisabled, ModuleNames.Name(module)))
 {
     public CrmModule Module { get; } = module;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using PrivateMail.Domain.Binding;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
@@ -42,9 +43,19 @@ public sealed class RecordLookup(IDbContextFactory<AppDbContext> dbFactory)
                     .OrderBy(l => l.Id).Select(l => new { l.Id, l.Company }).ToListAsync(cancellationToken);
                 return leads.Select(l => new FoundRecord(RecordKind.Lead, Key(l.Id), l.Company, l.Id)).ToList();
             case var k when k == SearchFields.UserEmail.Key:
-                // Identity keeps its own upper-case form; users are few, so normalise theirs in memory.
-                var users = await db.Users.AsNoTracking().Select(u => new { u.Id, u.Email, u.FirstName, u.LastName, u.UserName, u.CreatedAt }).ToListAsync(cancellationToken);
-                return users.Where(u => EmailAddress.Normalise(u.Email) is { } n && keys.Contains(n))
+                // Only proven addresses are a user's (ProvenAddresses), never the e-mail edited under My settings; users are few.
+                var users = await (
+                        from u in db.Users.AsNoTracking()
+                        join m in db.Mailboxes on u.Id equals m.OwnerId into mailboxes
+                        from m in mailboxes.DefaultIfEmpty()
+                        select new
+                        {
+                            u.Id, u.ProvenEmail, u.FirstName, u.LastName, u.UserName, u.CreatedAt,
+                            Login = m == null ? null : (m.Login == "" ? m.OAuthAccount : m.Login),
+                            ProvenLogin = m == null ? null : m.ProvenLogin,
+                        })
+                    .ToListAsync(cancellationToken);
+                return users.Where(u => ProvenAddresses.Of(u.ProvenEmail, u.Login, u.ProvenLogin).Any(keys.Contains))
                     .Select(u => new FoundRecord(RecordKind.User, u.Id, Shared.OwnerDirectory.DisplayName(u.FirstName, u.LastName, u.UserName), u.CreatedAt.UtcTicks))
                     .ToList();
             default:

@@ -1,17 +1,20 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using PrivateMail.Domain.Binding;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Records;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.Shared;
+using PrivateMail.Web.Features.Security;
 
 namespace PrivateMail.Web.Features.Scanner;
 
 /// <summary>
 /// The domain's synchronous <see cref="IRecordLookup"/> over one batch of messages: every address, domain, ticket number
 /// and thread id of the batch is loaded up front in a few indexed queries, then answered from memory — the cost of a
-/// batch grows with its messages, not with the number of records. The scanner tells it about tickets it creates or
+/// batch grows with its messages, not with the number of records. Only records the mailbox owner may see are loaded
+/// (<see cref="BindingScope"/>), and accounts never match by a free-mail or company domain (<see cref="DomainBindingRules"/>). The scanner tells it about tickets it creates or
 /// moves so later messages of the same batch see them.
 /// </summary>
 internal sealed class BatchRecordLookup : IRecordLookup
@@ -22,6 +25,7 @@ internal sealed class BatchRecordLookup : IRecordLookup
     private readonly List<Row> _accounts = [];
     private readonly List<Row> _leads = [];
     private readonly List<Row> _users = [];
+    private readonly HashSet<string> _userAddresses = new(StringComparer.Ordinal);
     private readonly Dictionary<long, TicketRef> _tickets = [];
     private readonly Dictionary<string, TicketRef> _threads = new(StringComparer.Ordinal);
     private string _ticketPrefix = RecordNumber.TicketPrefix;
@@ -30,13 +34,62 @@ internal sealed class BatchRecordLookup : IRecordLookup
     {
     }
 
-    public static async Task<BatchRecordLookup> LoadAsync(AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, IReadOnlySet<string> closing, CancellationToken cancellationToken)
+    /// <summary>Whose records this lookup answers with.</summary>
+    public BindingScope Scope { get; private set; } = new("", false);
+
+    /// <summary>The domains an account's website never binds by.</summary>
+    public DomainBindingRules Rules { get; private set; } = DomainBindingRules.None;
+
+    /// <summary>
+    /// Loads what the batch's messages can match, limited to what the mailbox owner may see (<see cref="BindingScope"/>):
+    /// the owner filter and the domain rules are part of each query, so nothing of other owners is ever loaded.
+    /// </summary>
+    public static async Task<BatchRecordLookup> LoadAsync(
+        AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, IReadOnlySet<string> closing, string ownerId, CancellationToken cancellationToken)
     {
         var lookup = new BatchRecordLookup();
         var addresses = messages.SelectMany(m => m.Participants).Select(a => a.Normalised).Distinct().ToList();
-        var domains = messages.SelectMany(m => m.Participants).Select(a => a.Domain).Distinct().ToList();
 
+        // Users are few: every user with their mailbox's login and the administrator flag in one query. Their proven
+        // addresses decide Sent/Internal; the owner's row decides the binding scope.
+        var users = await (
+                from u in db.Users.AsNoTracking()
+                join m in db.Mailboxes on u.Id equals m.OwnerId into mailboxes
+                from m in mailboxes.DefaultIfEmpty()
+                select new
+                {
+                    u.Id, u.ProvenEmail, u.FirstName, u.LastName, u.UserName, u.CreatedAt,
+                    Login = m == null ? null : (m.Login == "" ? m.OAuthAccount : m.Login),
+                    ProvenLogin = m == null ? null : m.ProvenLogin,
+                    IsAdministrator = db.UserRoles.Any(r => r.UserId == u.Id && db.Roles.Any(role => role.Id == r.RoleId && role.Name == Roles.Administrator)),
+                })
+            .ToListAsync(cancellationToken);
+        var owner = users.Find(u => u.Id == ownerId);
+        var scope = lookup.Scope = new BindingScope(ownerId, owner?.IsAdministrator == true);
+        foreach (var u in users)
+        {
+            var row = new RecordRef(RecordKind.User, u.Id, OwnerDirectory.DisplayName(u.FirstName, u.LastName, u.UserName), u.CreatedAt.UtcTicks);
+            foreach (var address in ProvenAddresses.Of(u.ProvenEmail, u.Login, u.ProvenLogin))
+            {
+                lookup._userAddresses.Add(address);
+                if (scope.MayBind(RecordKind.User, u.Id, null))
+                {
+                    lookup._users.Add(new Row(row, address, null, null, null));
+                }
+            }
+        }
+
+        var settings = await db.BindingRuleSettings.AsNoTracking().SingleOrDefaultAsync(s => s.Id == BindingRuleSettings.SingletonId, cancellationToken);
+        var rules = lookup.Rules = new DomainBindingRules(
+            settings is null ? DomainBindingRules.DefaultFreeMailDomains : settings.FreeMailDomains,
+            // By default the domains of the mailbox logins the servers accepted: an unproven login must not switch a customer's domain off.
+            settings is { OurDomains.Count: > 0 } ? settings.OurDomains
+                : DomainBindingRules.DomainsOf(users.SelectMany(u => ProvenAddresses.Of(null, u.Login, u.ProvenLogin))));
+        var domains = messages.SelectMany(m => m.Participants).Select(a => a.Domain).Distinct().Where(d => !rules.Excludes(d)).ToList();
+
+        var all = scope.OwnerSeesEverything;
         var contacts = await db.Contacts.AsNoTracking()
+            .Where(c => all || c.OwnerId == ownerId)
             .Where(c => addresses.Contains(c.EmailNormalised!) || addresses.Contains(c.SecondaryEmailNormalised!))
             .Select(c => new { c.Id, c.FirstName, c.LastName, c.EmailNormalised, c.SecondaryEmailNormalised, c.AccountId })
             .ToListAsync(cancellationToken);
@@ -45,26 +98,21 @@ internal sealed class BatchRecordLookup : IRecordLookup
             c.EmailNormalised, c.SecondaryEmailNormalised, null, c.AccountId is { } a ? Key(a) : null)));
 
         var accounts = await db.Accounts.AsNoTracking()
+            .Where(a => all || a.OwnerId == ownerId)
             .Where(a => addresses.Contains(a.EmailNormalised!) || domains.Contains(a.Domain!))
             .Select(a => new { a.Id, a.Name, a.EmailNormalised, a.Domain })
             .ToListAsync(cancellationToken);
         lookup._accounts.AddRange(accounts.Select(a => new Row(new RecordRef(RecordKind.Account, Key(a.Id), a.Name, a.Id), a.EmailNormalised, null, a.Domain, null)));
 
-        var leads = await db.Leads.AsNoTracking().Where(l => addresses.Contains(l.EmailNormalised!))
+        var leads = await db.Leads.AsNoTracking().Where(l => all || l.OwnerId == ownerId).Where(l => addresses.Contains(l.EmailNormalised!))
             .Select(l => new { l.Id, l.Company, l.EmailNormalised }).ToListAsync(cancellationToken);
         lookup._leads.AddRange(leads.Select(l => new Row(new RecordRef(RecordKind.Lead, Key(l.Id), l.Company, l.Id), l.EmailNormalised, null, null, null)));
-
-        // Identity keeps its own upper-case form; users are few, so normalise theirs in memory.
-        var users = await db.Users.AsNoTracking().Select(u => new { u.Id, u.Email, u.FirstName, u.LastName, u.UserName, u.CreatedAt }).ToListAsync(cancellationToken);
-        lookup._users.AddRange(users.Select(u => new Row(
-            new RecordRef(RecordKind.User, u.Id, OwnerDirectory.DisplayName(u.FirstName, u.LastName, u.UserName), u.CreatedAt.UtcTicks),
-            EmailAddress.Normalise(u.Email), null, null, null)));
 
         lookup._ticketPrefix = await db.RecordSequences.Where(s => s.Name == RecordSequence.Tickets).Select(s => s.Prefix).SingleAsync(cancellationToken);
         var numbers = messages.SelectMany(m => RecordNumber.FindInSubject(m.Subject, RecordNumber.TicketPrefix))
             .Where(n => string.Equals(n.Prefix, lookup._ticketPrefix, StringComparison.OrdinalIgnoreCase))
             .Select(n => n.Sequence).Distinct().ToList();
-        var tickets = await db.Tickets.AsNoTracking().Where(t => numbers.Contains(t.Sequence))
+        var tickets = await db.Tickets.AsNoTracking().Where(t => all || t.OwnerId == ownerId).Where(t => numbers.Contains(t.Sequence))
             .Select(t => new { t.Id, t.Sequence, Status = t.Status!.Name }).ToListAsync(cancellationToken);
         foreach (var t in tickets)
         {
@@ -82,7 +130,7 @@ internal sealed class BatchRecordLookup : IRecordLookup
                 .Select(l => new { MessageId = l.Email!.MessageId!, l.RecordId, l.Email.Date })
                 .ToListAsync(cancellationToken);
             var ids = links.Select(l => int.TryParse(l.RecordId, CultureInfo.InvariantCulture, out var id) ? id : 0).Distinct().ToList();
-            var linked = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id))
+            var linked = await db.Tickets.AsNoTracking().Where(t => all || t.OwnerId == ownerId).Where(t => ids.Contains(t.Id))
                 .Select(t => new { t.Id, t.Sequence, Status = t.Status!.Name }).ToDictionaryAsync(t => Key(t.Id), cancellationToken);
             foreach (var link in links.OrderBy(l => l.Date))
             {
@@ -112,7 +160,7 @@ internal sealed class BatchRecordLookup : IRecordLookup
 
     public IReadOnlyList<RecordRef> FindByDomain(SearchField field, IReadOnlyCollection<string> domains) =>
         field.Key == SearchFields.AccountDomain.Key
-            ? _accounts.Where(a => a.Domain is { } d && domains.Contains(d)).Select(a => a.Record).OrderBy(r => r.Order).ToList()
+            ? _accounts.Where(a => a.Domain is { } d && domains.Contains(d) && !Rules.Excludes(d)).Select(a => a.Record).OrderBy(r => r.Order).ToList()
             : [];
 
     public TicketRef? FindTicket(RecordNumber number) =>
@@ -125,7 +173,7 @@ internal sealed class BatchRecordLookup : IRecordLookup
         _contacts.Where(c => c.Email == address || c.Secondary == address).OrderBy(c => c.Record.Order)
             .Select(c => new ContactRef(c.Record, c.AccountId)).ToList();
 
-    public bool IsUserAddress(string address) => _users.Any(u => u.Email == address);
+    public bool IsUserAddress(string address) => _userAddresses.Contains(address);
 
     /// <summary>A ticket this batch created or linked a message to: later replies in the batch find it by thread.</summary>
     public void RememberThread(string messageId, TicketRef ticket) => _threads[messageId] = ticket;

@@ -29,7 +29,7 @@ public sealed record ReprocessResult(ReprocessStatus Status, string? Error = nul
 /// Failed messages of a mailbox: the owner lists their own; the owner or an administrator reprocesses one. Every call
 /// checks the signed-in user against the message's mailbox on the server.
 /// </summary>
-public sealed class FailedMessageService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, MailboxScanner scanner, ScanCoordinator coordinator)
+public sealed class FailedMessageService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, MailboxScanner scanner, ScanCoordinator coordinator, Modules.ModuleService modules)
 {
     /// <summary>The signed-in user's mailbox's unresolved failed messages, newest first.</summary>
     public async Task<IReadOnlyList<FailedMessageRow>> OwnUnresolvedAsync(int take = 50, CancellationToken cancellationToken = default)
@@ -68,6 +68,7 @@ public sealed class FailedMessageService(IDbContextFactory<AppDbContext> dbFacto
     public async Task<ReprocessResult> ReprocessAsync(int failedMessageId, CancellationToken cancellationToken = default)
     {
         var userId = await currentUser.GetRequiredIdAsync();
+        modules.Demand(Domain.Modules.CrmModule.MyMail);
         int mailboxId;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {

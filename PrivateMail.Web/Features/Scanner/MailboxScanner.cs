@@ -85,6 +85,7 @@ public sealed class MailboxScanner(
             using (client)
             {
                 await UnlockAsync(mailbox);
+                await Mailboxes.ProvenLogins.RecordAsync(dbFactory, mailbox.Id, credentials?.Login, CancellationToken.None);
                 var context = await LoadContextAsync(mailbox, cancellationToken);
                 var deadline = started + settings.TimeBudget;
                 foreach (var folderName in mailbox.Folders.Distinct(StringComparer.Ordinal))
@@ -210,7 +211,7 @@ public sealed class MailboxScanner(
 
         var context = await LoadContextAsync(mailbox, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var lookup = await BatchRecordLookup.LoadAsync(db, [snapshot], context.Closing, cancellationToken);
+        var lookup = await BatchRecordLookup.LoadAsync(db, [snapshot], context.Closing, mailbox.OwnerId, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var outcome = await ApplyAsync(db, mailbox, failed.Folder, (uint)failed.UidValidity, new UniqueId((uint)failed.Uid), message, snapshot, context, lookup, CancellationToken.None);
         var now = time.GetUtcNow();
@@ -291,7 +292,7 @@ public sealed class MailboxScanner(
             BatchRecordLookup lookup;
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
             {
-                lookup = await BatchRecordLookup.LoadAsync(db, parsed.Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList(), context.Closing, cancellationToken);
+                lookup = await BatchRecordLookup.LoadAsync(db, parsed.Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList(), context.Closing, mailbox.OwnerId, cancellationToken);
             }
 
             // One transaction per batch (cut short after MaxTransactionTime so others' writes never wait long): a message's

@@ -22,7 +22,7 @@ public sealed record AdminMailboxRow(
 /// Mail tools → Scan history: every mailbox with Scan now and Stop, and every mailbox's runs, newest first.
 /// Administrators only, checked on every call. Only names and states are shown, never a mailbox's settings.
 /// </summary>
-public sealed class ScanHistoryAdminService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, ScanCoordinator coordinator, AttemptLimiter limiter)
+public sealed class ScanHistoryAdminService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, ScanCoordinator coordinator, AttemptLimiter limiter, Modules.ModuleService modules)
 {
     public const int DefaultTake = 200;
 
@@ -48,6 +48,9 @@ public sealed class ScanHistoryAdminService(IDbContextFactory<AppDbContext> dbFa
     public async Task<bool> ScanNowAsync(int mailboxId, CancellationToken cancellationToken = default)
     {
         var adminId = await RequireAdministratorAsync();
+        // The administrator's switch applies to the administrator too: no scan while My mail is off.
+        modules.Demand(Domain.Modules.CrmModule.MyMail);
+
         if (!limiter.TryAcquire(AttemptKeys.ScanByUser(adminId)))
         {
             throw new AttemptLimitExceededException();

@@ -10,7 +10,7 @@ public sealed record ScanRunRow(
     int Fetched, int Stored, int Bound, int TicketsOpened, int TicketsCreated, int Skipped, int Failed, string? FirstError);
 
 /// <summary>Scan now, Stop and history for the signed-in user's own mailbox; no member takes a mailbox id from the page.</summary>
-public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, ScanCoordinator coordinator, AttemptLimiter limiter)
+public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, CurrentUser currentUser, ScanCoordinator coordinator, AttemptLimiter limiter, Modules.ModuleService modules)
 {
     public async Task<int?> OwnMailboxIdAsync(CancellationToken cancellationToken = default)
     {
@@ -40,6 +40,7 @@ public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, Curre
     /// </summary>
     public async Task<bool> ScanNowAsync(CancellationToken cancellationToken = default)
     {
+        modules.Demand(Domain.Modules.CrmModule.MyMail);
         var userId = await currentUser.GetRequiredIdAsync();
         if (!limiter.TryAcquire(AttemptKeys.ScanByUser(userId)))
         {

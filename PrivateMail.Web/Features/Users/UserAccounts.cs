@@ -24,6 +24,8 @@ internal static class UserAccounts
         {
             UserName = userName.Trim(),
             Email = email.Trim(),
+            // Set by an administrator (or by the first administrator for themselves): proven, see ProvenAddresses.
+            ProvenEmail = email.Trim(),
             EmailConfirmed = true,
             FirstName = firstName.Trim(),
             LastName = lastName.Trim(),

@@ -18,6 +18,9 @@ public sealed record UserRow(
 {
     /// <summary>The user's private mailbox as administrators may see it (never its login or password), or null.</summary>
     public UserMailboxSummary? Mailbox { get; init; }
+
+    /// <summary>The address an administrator set: it counts as the user's for the scanner (see ProvenAddresses).</summary>
+    public string? ProvenEmail { get; init; }
 }
 
 /// <summary>That a user has a private mailbox: its name, server and status.</summary>

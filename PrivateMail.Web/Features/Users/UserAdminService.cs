@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Users;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Security;
@@ -48,6 +49,7 @@ public sealed class UserAdminService(
                 r.User.CreatedAt)
             {
                 Mailbox = r.Mailbox,
+                ProvenEmail = r.User.ProvenEmail,
             })
             .ToList();
     }
@@ -94,6 +96,30 @@ public sealed class UserAdminService(
         }
 
         return new AdminResult(result.Errors.Select(e => e.Description).ToList());
+    }
+
+    /// <summary>
+    /// Sets the address that counts as the user's for binding and the Sent/Internal classification (empty clears it).
+    /// Only here: the e-mail a user edits under My settings proves nothing.
+    /// </summary>
+    public async Task<AdminResult> SetProvenEmailAsync(string userId, string? email, CancellationToken cancellationToken = default)
+    {
+        await DemandAdministratorAsync();
+        var value = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
+        if (value is not null && (EmailAddress.Parse(value) is not { } parsed || parsed.DisplayName is not null || value.Length > 320))
+        {
+            return new AdminResult([string.Format(System.Globalization.CultureInfo.CurrentCulture, PrivacyStrings.ValidationProvenEmail, value)]);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var changed = await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.ProvenEmail, value), cancellationToken);
+        if (changed == 0)
+        {
+            return new AdminResult([Strings.UserNotFound]);
+        }
+
+        logger.LogInformation("Mail address of user {UserId} set by an administrator.", userId);
+        return AdminResult.Ok;
     }
 
     public async Task<AdminResult> ResetPasswordAsync(string userId, string newPassword)

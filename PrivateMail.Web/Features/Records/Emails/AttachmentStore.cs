@@ -7,6 +7,10 @@ namespace PrivateMail.Web.Features.Records.Emails;
 /// <summary>
 /// Attachment contents as files under <c>{data}/attachments/ab/abcdef…</c>, named by their SHA-256: the same file
 /// attached to many mails is stored once, and a file name from a mail never reaches the disk.
+/// Sharing needs one rule so that deleting a mail never removes a file another writer is about to reference: files are
+/// saved and removed only while holding the database's write lock (inside a write transaction) — <see cref="EmailStore"/>
+/// saves within its transaction, <see cref="EmailService.DeleteAsync"/> checks the references and withdraws the files in
+/// one transaction — so the reference check and a new reference can never interleave.
 /// </summary>
 public sealed class AttachmentStore
 {
@@ -71,13 +75,45 @@ public sealed class AttachmentStore
 
     public bool Exists(string hash) => File.Exists(PathFor(hash));
 
-    /// <summary>Deletes the file of a hash no attachment uses any more.</summary>
-    public void Delete(string hash)
+    /// <summary>
+    /// Moves the file of a hash no attachment uses any more out of reach (one rename) and returns where it went, or null
+    /// when there was none: <see cref="Discard"/> it once the deletion committed, <see cref="Restore"/> it if it did not.
+    /// </summary>
+    public string? Withdraw(string hash)
+    {
+        var path = PathFor(hash);
+        var trash = Path.Combine(_root, "deleted");
+        Directory.CreateDirectory(trash);
+        var target = Path.Combine(trash, hash + "." + Guid.NewGuid().ToString("N"));
+        try
+        {
+            File.Move(path, target);
+            return target;
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Puts a withdrawn file back (its deletion did not commit), unless the content was saved again meanwhile.</summary>
+    public void Restore(string hash, string withdrawn)
     {
         var path = PathFor(hash);
         if (File.Exists(path))
         {
-            File.Delete(path);
+            File.Delete(withdrawn);
+        }
+        else
+        {
+            File.Move(withdrawn, path);
         }
     }
+
+    /// <summary>Removes a withdrawn file for good.</summary>
+    public static void Discard(string withdrawn) => File.Delete(withdrawn);
 }

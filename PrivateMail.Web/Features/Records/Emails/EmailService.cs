@@ -118,13 +118,35 @@ public sealed class EmailService(
             return false;
         }
 
-        var hashes = await db.EmailAttachments.Where(a => a.EmailId == id).Select(a => a.ContentHash).Distinct().ToListAsync(cancellationToken);
-        await db.Emails.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken);
-        var stillUsed = await db.EmailAttachments.Where(a => hashes.Contains(a.ContentHash)).Select(a => a.ContentHash).Distinct().ToListAsync(cancellationToken);
-        foreach (var hash in hashes.Except(stillUsed))
+        // One write transaction (SQLite BEGIN IMMEDIATE: the write lock from the start) for the delete, the reference
+        // check and withdrawing the files: a scan sharing one of these files saves it under the same lock, so it either
+        // committed before (the file is still used and stays) or saves it again after (the file is gone and is rewritten).
+        List<(string Hash, string Path)> withdrawn = [];
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            files.Delete(hash);
+            var hashes = await db.EmailAttachments.Where(a => a.EmailId == id).Select(a => a.ContentHash).Distinct().ToListAsync(cancellationToken);
+            await db.Emails.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken);
+            var stillUsed = await db.EmailAttachments.Where(a => hashes.Contains(a.ContentHash)).Select(a => a.ContentHash).Distinct().ToListAsync(cancellationToken);
+            foreach (var hash in hashes.Except(stillUsed))
+            {
+                if (files.Withdraw(hash) is { } path)
+                {
+                    withdrawn.Add((hash, path));
+                }
+            }
+
+            try
+            {
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+            catch
+            {
+                withdrawn.ForEach(w => files.Restore(w.Hash, w.Path));
+                throw;
+            }
         }
+
+        withdrawn.ForEach(w => AttachmentStore.Discard(w.Path));
 
         logger.LogInformation("E-mail {EmailId} deleted by {UserId}.", id, viewer.UserId);
         return true;

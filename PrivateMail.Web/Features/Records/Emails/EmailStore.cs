@@ -78,6 +78,20 @@ public sealed class EmailStore(
     /// </summary>
     public async Task<StoredEmail> StoreAsync(AppDbContext db, NewEmail email, CancellationToken cancellationToken = default)
     {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await StoreInTransactionAsync(db, email, cancellationToken);
+        }
+
+        // Attachment files are saved under the write lock only (see AttachmentStore): without the caller's transaction, in our own.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var stored = await StoreInTransactionAsync(db, email, cancellationToken);
+        await transaction.CommitAsync(CancellationToken.None);
+        return stored;
+    }
+
+    private async Task<StoredEmail> StoreInTransactionAsync(AppDbContext db, NewEmail email, CancellationToken cancellationToken)
+    {
         var text = Text(email);
         var key = Key(email, text);
         if (await FindAsync(db, email.MailboxId, key, cancellationToken) is { } existing)

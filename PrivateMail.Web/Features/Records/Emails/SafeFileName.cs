@@ -9,7 +9,7 @@ public static class SafeFileName
     private const int MaxLength = 150;
 
     /// <summary>
-    /// A name for the Content-Disposition header: no control characters, quotes or reserved characters, path separators
+    /// A name for the Content-Disposition header: no control or format (bidirectional, zero-width) characters, quotes or reserved characters, path separators
     /// turned into <c>_</c>, never empty, at most 150 characters with the extension kept:
     /// <c>faktura "03/2026".pdf</c> → <c>faktura 03_2026.pdf</c>, <c>../../etc/passwd</c> → <c>etc_passwd</c>.
     /// The name never reaches the disk (files are named by content hash); this is about what the browser sees.
@@ -22,6 +22,11 @@ public static class SafeFileName
             if (c is '/' or '\\')
             {
                 builder.Append('_');
+            }
+            else if (IsInvisibleFormat(c))
+            {
+                // Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069), marks (U+200E/F, U+061C) and other
+                // format characters: "invoice\u202Efdp.exe" must not show as "invoiceexe.pdf".
             }
             else if (char.IsControl(c) || char.IsWhiteSpace(c))
             {
@@ -47,6 +52,10 @@ public static class SafeFileName
 
         return clean.Length == 0 ? "attachment" : clean;
     }
+
+    /// <summary>Unicode format characters (category Cf: bidi controls, zero-width characters, soft hyphen, BOM) and unpaired surrogates.</summary>
+    private static bool IsInvisibleFormat(char c) =>
+        char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
     /// <summary>A well-formed <c>type/subtype</c>, lower case, or <c>application/octet-stream</c>.</summary>
     public static string ContentType(string? contentType)

@@ -1,0 +1,92 @@
+using PrivateMail.Domain.Mail;
+
+namespace PrivateMail.Domain.Binding;
+
+/// <summary>
+/// Domains an account's website never binds mail by: public free-mail domains (everyone's private mail shares them)
+/// and the company's own domains (every internal mail has them). An entry is a domain in comparison form, or
+/// <c>name.*</c> for a provider under every top-level domain (<c>gmx.*</c>: gmx.de, gmx.net, gmx.co.uk); each entry
+/// covers its subdomains too.
+/// </summary>
+public sealed class DomainBindingRules
+{
+    /// <summary>Binding by domain with no exclusions (tests, tools).</summary>
+    public static readonly DomainBindingRules None = new([], []);
+
+    /// <summary>The free-mail list shipped with the app; administrators may edit it (Mail tools → Binding rules).</summary>
+    public static IReadOnlyList<string> DefaultFreeMailDomains { get; } =
+    [
+        "gmail.com", "googlemail.com", "outlook.com", "outlook.*", "hotmail.*", "live.*", "msn.com", "windowslive.com",
+        "yahoo.*", "ymail.com", "rocketmail.com", "aol.com", "aim.com", "icloud.com", "me.com", "mac.com",
+        "proton.me", "protonmail.com", "protonmail.ch", "pm.me", "tutanota.com", "tutanota.de", "tuta.io", "tutamail.com",
+        "gmx.*", "web.de", "t-online.de", "freenet.de", "mail.com", "email.com", "zoho.com", "zohomail.eu", "yandex.*",
+        "mail.ru", "inbox.ru", "list.ru", "bk.ru", "fastmail.com", "fastmail.fm", "hey.com", "mailbox.org", "posteo.de",
+        "laposte.net", "orange.fr", "free.fr", "wanadoo.fr", "libero.it", "virgilio.it", "seznam.cz", "centrum.cz",
+        "wp.pl", "o2.pl", "tlen.pl", "onet.pl", "onet.eu", "op.pl", "poczta.onet.pl", "vp.pl", "interia.pl", "interia.eu",
+        "poczta.fm", "go2.pl", "gazeta.pl", "buziaczek.pl", "autograf.pl", "int.pl", "spoko.pl", "vip.interia.pl",
+    ];
+
+    private readonly string[] _exact;
+    private readonly string[] _anyTld;
+
+    /// <summary>Rules from the administrator's free-mail list and the company's domains (entries already normalised or patterns).</summary>
+    public DomainBindingRules(IEnumerable<string> freeMailDomains, IEnumerable<string> ourDomains)
+    {
+        var entries = freeMailDomains.Concat(ourDomains).Select(NormaliseEntry).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        _exact = entries.Where(e => !e.EndsWith(".*", StringComparison.Ordinal)).ToArray();
+        _anyTld = entries.Where(e => e.EndsWith(".*", StringComparison.Ordinal)).Select(e => e[..^2]).ToArray();
+    }
+
+    /// <summary>Whether mail with a participant at <paramref name="domain"/> (comparison form) must not bind to an account by domain.</summary>
+    public bool Excludes(string domain)
+    {
+        foreach (var entry in _exact)
+        {
+            if (domain == entry || domain.EndsWith("." + entry, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        foreach (var name in _anyTld)
+        {
+            // name.* — the provider's label followed by any public suffix (gmx.de, gmx.co.uk), or a subdomain of one.
+            var labels = domain.Split('.');
+            for (var i = 0; i < labels.Length - 1; i++)
+            {
+                var rest = labels.Length - i - 1;
+                if (labels[i] == name && (rest == 1 || (rest == 2 && labels[i + 1].Length <= 3)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// An entry as an administrator types it (<c>Gmail.com</c>, <c>@wp.pl</c>, <c>gmx.*</c>, <c>księgarnia.pl</c>) in
+    /// comparison form, or null when it is neither a domain nor a <c>name.*</c> pattern.
+    /// </summary>
+    public static string? NormaliseEntry(string? entry)
+    {
+        if (string.IsNullOrWhiteSpace(entry))
+        {
+            return null;
+        }
+
+        var value = entry.Trim();
+        if (value.EndsWith(".*", StringComparison.Ordinal))
+        {
+            var name = AddressRules.NormaliseDomain(value[..^2] + ".example");
+            return name is null || name.Count(c => c == '.') != 1 ? null : name[..^".example".Length] + ".*";
+        }
+
+        return AddressRules.NormaliseDomain(value);
+    }
+
+    /// <summary>The company's domains when the administrator has not listed them: the domains of the users' mailbox addresses.</summary>
+    public static IReadOnlyList<string> DomainsOf(IEnumerable<string?> addresses) =>
+        addresses.Select(EmailAddress.Parse).OfType<EmailAddress>().Select(a => a.Domain).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+}
