@@ -120,6 +120,11 @@ public sealed class PostfixFixture : IAsyncLifetime
     {
         _postfixPath = new[] { "/usr/sbin/postfix", "/usr/local/sbin/postfix" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException($"Postfix is not installed: {InstallHint}.");
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("The Postfix fixture runs Postfix locally, which needs Linux.");
+        }
+
         if (!File.Exists("/usr/lib/dovecot/lmtp"))
         {
             throw new InvalidOperationException($"Dovecot's LMTP server is not installed: {InstallHint}.");

@@ -26,7 +26,7 @@ public sealed class PostfixFixtureTests(PostfixFixture postfix)
         var found = await WaitForAsync(bob, message.Subject, ct);
         var received = await bob.Inbox.GetMessageAsync(found, ct);
         Assert.Equal(message.MessageId, received.MessageId);
-        Assert.Equal("Hello Bob", received.TextBody.Trim());
+        Assert.Equal("Hello Bob", received.TextBody?.Trim());
     }
 
     [Fact]

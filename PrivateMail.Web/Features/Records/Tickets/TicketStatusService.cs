@@ -119,7 +119,7 @@ public sealed class TicketStatusService(IDbContextFactory<AppDbContext> dbFactor
             return RecordStrings.StatusInUseByTickets;
         }
 
-        if (await db.TicketSettings.AnyAsync(s => s.AnswerFromStatusId == id || s.AnswerToStatusId == id || s.ReopenStatusId == id || s.NewTicketStatusId == id, cancellationToken))
+        if (await db.TicketSettings.AnyAsync(s => s.AnswerFromStatusId == id || s.AnswerToStatusId == id || s.ReopenStatusId == id || s.NewTicketStatusId == id || s.ReplySentStatusId == id, cancellationToken))
         {
             return RecordStrings.StatusInUseByMapping;
         }
