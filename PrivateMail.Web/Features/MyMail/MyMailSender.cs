@@ -628,8 +628,15 @@ public sealed class MyMailSender(
         return header + "\n" + quoted;
     }
 
-    private static string Display((string? Name, string Address) address) =>
-        string.IsNullOrWhiteSpace(address.Name) ? address.Address : new MailboxAddress(address.Name, address.Address).ToString();
+    /// <summary>"Name &lt;address&gt;" as a user types it; the name quoted only when it holds characters that need it.</summary>
+    internal static string Display((string? Name, string Address) address)
+    {
+        var name = ReplySubject.SingleLine(address.Name);
+        return name.Length == 0 ? address.Address
+            : name.IndexOfAny([',', ';', '<', '>', '"', '@', ':', '\\', '(', ')', '[', ']', '.']) >= 0
+                ? $"\"{name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\" <{address.Address}>"
+                : $"{name} <{address.Address}>";
+    }
 
     private static List<(string? Name, string Address)> ParseList(string text) =>
         InternetAddressList.TryParse(text, out var list)
