@@ -27,6 +27,9 @@ public sealed class Mailbox
 
     /// <summary>The login the mail server last accepted for this mailbox (a scan or Test connection that signed in); proves the address is the owner's.</summary>
     public string? ProvenLogin { get; set; }
+    /// <summary>The From address of mail sent through the mailbox when the login is not an address (or a different
+    /// spelling of it); validated against the login, so a user cannot send as someone else. Null: the login.</summary>
+    public string? SenderAddress { get; set; }
 
     public MailboxStatus Status { get; set; } = MailboxStatus.Active;
     public string? LastError { get; set; }

@@ -5,6 +5,7 @@ using PrivateMail.Web.Features.Localization;
 using PrivateMail.Web.Features.Mailboxes;
 using PrivateMail.Web.Features.MailServers;
 using PrivateMail.Web.Features.Modules;
+using PrivateMail.Web.Features.MyMail;
 using PrivateMail.Web.Features.MySettings;
 using PrivateMail.Web.Features.OAuth;
 using PrivateMail.Web.Features.Privacy;
@@ -58,6 +59,7 @@ public static class PrivateMailCoreExtensions
         services.AddRecords();
         services.AddScanner();
         services.AddPrivacy();
+        services.AddMyMail();
         return services;
     }
 }

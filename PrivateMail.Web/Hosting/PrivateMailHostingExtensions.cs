@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using MudBlazor.Services;
 using PrivateMail.Web.Components;
 using PrivateMail.Web.Components.Account;
+using PrivateMail.Web.Features.MyMail;
 using PrivateMail.Web.Features.OAuth;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Records.DemoData;
@@ -139,6 +140,7 @@ public static class PrivateMailHostingExtensions
         // Our own policy (SecurityHeadersMiddleware) already says frame-ancestors 'none'; Blazor would add a second, laxer header.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapEmailEndpoints();
+        app.MapMyMailEndpoints();
         app.MapOAuthEndpoints();
         app.Services.UseScannerSchedule();
         app.MapAdditionalIdentityEndpoints();

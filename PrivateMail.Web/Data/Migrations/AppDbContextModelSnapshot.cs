@@ -799,6 +799,9 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ServerSavesSentMail")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SmtpHost")
                         .IsRequired()
                         .HasMaxLength(253)
@@ -899,6 +902,10 @@ namespace PrivateMail.Web.Data.Migrations
 
                     b.PrimitiveCollection<string>("SearchFields")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SenderAddress")
+                        .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -1114,6 +1121,9 @@ namespace PrivateMail.Web.Data.Migrations
                     b.Property<int>("ReopenStatusId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ReplySentStatusId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AnswerFromStatusId");
@@ -1123,6 +1133,8 @@ namespace PrivateMail.Web.Data.Migrations
                     b.HasIndex("NewTicketStatusId");
 
                     b.HasIndex("ReopenStatusId");
+
+                    b.HasIndex("ReplySentStatusId");
 
                     b.ToTable("TicketSettings");
                 });
@@ -1394,6 +1406,11 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasForeignKey("ReopenStatusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("PrivateMail.Web.Data.TicketStatus", null)
+                        .WithMany()
+                        .HasForeignKey("ReplySentStatusId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PrivateMail.Web.Data.Email", b =>
