@@ -522,7 +522,7 @@ public sealed class MyMailSender(
             var names = await ticketStore.GetStatusNamesAsync(CancellationToken.None);
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
             var snapshot = message.Snapshot;
-            var lookup = await BatchRecordLookup.LoadAsync(db, [snapshot], names.Closing, CancellationToken.None);
+            var lookup = await BatchRecordLookup.LoadAsync(db, [snapshot], names.Closing, account.OwnerId, CancellationToken.None);
             var global = await GlobalExceptionsService.LoadAsync(db, CancellationToken.None);
             var mailbox = account.Mailbox;
             var settings = new ScannerSettings(
