@@ -64,6 +64,18 @@ public sealed class SecurityHeadersTests
             Assert.False(HasHsts(response), $"{path}: HSTS over plain http");
         }
 
+        // The one inline script, the framework's import map, carries this response's nonce; no other inline script exists.
+        using (var login = await client.GetAsync("Account/Login"))
+        {
+            var nonce = Regex.Match(Single(login, "Content-Security-Policy", "login"), "'nonce-([^']+)'").Groups[1].Value;
+            Assert.True(nonce.Length >= 16, "The policy has no nonce.");
+            var html = await login.Content.ReadAsStringAsync();
+            var inline = Regex.Matches(html, "<script(?![^>]*\\bsrc=)[^>]*>").Select(m => m.Value).ToList();
+            var script = Assert.Single(inline);
+            Assert.Contains("type=\"importmap\"", script, StringComparison.Ordinal);
+            Assert.Contains($"nonce=\"{nonce}\"", script, StringComparison.Ordinal);
+        }
+
         await PrivateMailAppFactory.SignInAsync(client, "jan", Password);
         var cookies = container.GetAllCookies().ToList();
         var auth = Assert.Single(cookies, c => c.Name == ".AspNetCore.Identity.Application");

@@ -34,7 +34,8 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        // Hex: nothing in it that HTML attribute encoding would change.
+        var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         context.Items[NonceItem] = nonce;
         var headers = context.Response.Headers;
         headers.ContentSecurityPolicy = Policy(nonce);
