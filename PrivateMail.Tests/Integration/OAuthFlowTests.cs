@@ -43,6 +43,8 @@ public sealed class OAuthFlowTests(OAuthDovecotFixture fixture) : IAsyncLifetime
         await _app.CreateUserAsync("admin", Password, administrator: true);
         _janId = (await _app.CreateUserAsync("jan", Password, administrator: false)).Id;
         _evaId = (await _app.CreateUserAsync("eva", Password, administrator: false)).Id;
+        // The mailbox's OAuth sign-in is part of My mail, which ships disabled.
+        await _app.Services.GetRequiredService<ModuleService>().SetEnabledAsync(CrmModule.MyMail, true, "admin", Ct);
         var secrets = _app.Services.GetRequiredService<SecretProtector>();
         await using var db = await CreateDbAsync();
         var server = new MailServer

@@ -27,6 +27,7 @@ public sealed class OAuthLoggingTests(OAuthDovecotFixture fixture) : IAsyncLifet
     {
         fixture.Provider.AutoApprove = true;
         _app = await AppServices.StartAsync(_database, configure: s => s.AddSingleton<ILoggerProvider>(_logs));
+        await _app.Services.GetRequiredService<PrivateMail.Web.Features.Modules.ModuleService>().SetEnabledAsync(PrivateMail.Domain.Modules.CrmModule.MyMail, true, "test", TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Routing;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -114,31 +116,52 @@ internal sealed class HarvestScenario : IAsyncDisposable
 
     /// <summary>
     /// Everything the attacker can reach about the e-mail: the services behind the pages, the e-mail page and the
-    /// attachment URL over HTTP, and every page listing mail. None may show the marker.
+    /// attachment URL over HTTP, the attacker's own records' pages (<paramref name="ownPages"/>, where harvested mail
+    /// would be listed) and every page of the app without a parameter (the route sweep). None may show the marker.
     /// </summary>
-    public async Task AssertAttackerSeesNothingAsync(string marker)
+    public async Task AssertAttackerSeesNothingAsync(IReadOnlyList<string> markers, params string[] ownPages)
     {
-        var (emailId, attachmentId) = await StoredAsync(marker);
+        var stored = new List<(int EmailId, int AttachmentId)>();
+        foreach (var marker in markers)
+        {
+            stored.Add(await StoredAsync(marker));
+        }
+
         await using (var attacker = await AsAsync(Attacker))
         {
             var emails = attacker.Get<EmailService>();
-            Assert.Null(await emails.GetAsync(emailId, Ct));
-            var list = await emails.ListAsync(new GridRequest(PageSize: 100), cancellationToken: Ct);
-            Assert.DoesNotContain(list.Items, e => e.Subject.Contains(marker, StringComparison.Ordinal));
             var access = attacker.Get<RecordAccess>();
-            Assert.False(await access.CanSeeEmailAsync(await access.GetViewerAsync(), emailId, Ct));
+            var viewer = await access.GetViewerAsync();
+            var list = await emails.ListAsync(new GridRequest(PageSize: 100), cancellationToken: Ct);
+            Assert.Equal(0, list.Total);
+            foreach (var (emailId, _) in stored)
+            {
+                Assert.Null(await emails.GetAsync(emailId, Ct));
+                Assert.False(await access.CanSeeEmailAsync(viewer, emailId, Ct));
+            }
         }
 
+        var pages = App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null)
+            .Select(e => e.RoutePattern.RawText!.TrimStart('/'))
+            .Where(r => !r.Contains('{', StringComparison.Ordinal) && !r.StartsWith("Account/", StringComparison.Ordinal))
+            .Distinct().ToList();
+        Assert.Contains("emails", pages);
         using var http = await App.CreateSignedInClientAsync(Attacker, Password);
-        foreach (var url in new[] { $"emails/{emailId}", "emails", "accounts", "contacts", "tickets", "my-settings/mailbox" })
+        foreach (var url in pages.Concat(stored.Select(s => $"emails/{s.EmailId}")).Concat(["my-settings/mailbox"]).Concat(ownPages))
         {
             using var response = await http.GetAsync(url, Ct);
-            Assert.DoesNotContain(marker, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            var html = await response.Content.ReadAsStringAsync(Ct);
+            Assert.All(markers, marker => Assert.DoesNotContain(marker, html, StringComparison.Ordinal));
         }
 
-        using var download = await http.GetAsync(EmailEndpoints.AttachmentUrl(attachmentId).TrimStart('/'), Ct);
-        Assert.NotEqual(HttpStatusCode.OK, download.StatusCode);
-        Assert.DoesNotContain(marker, await download.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        foreach (var (_, attachmentId) in stored)
+        {
+            using var download = await http.GetAsync(EmailEndpoints.AttachmentUrl(attachmentId).TrimStart('/'), Ct);
+            Assert.NotEqual(HttpStatusCode.OK, download.StatusCode);
+            var body = await download.Content.ReadAsStringAsync(Ct);
+            Assert.All(markers, marker => Assert.DoesNotContain(marker, body, StringComparison.Ordinal));
+        }
     }
 
     /// <summary>The control: Anna herself reads the e-mail and downloads its attachment over HTTP.</summary>

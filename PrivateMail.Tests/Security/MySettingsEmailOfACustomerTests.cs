@@ -48,7 +48,7 @@ public sealed class MySettingsEmailOfACustomerTests(DovecotFixture dovecot) : IA
             Assert.Equal(_scenario.VictimId, ticket.OwnerId);
         }
 
-        await _scenario.AssertAttackerSeesNothingAsync("takeover-4f8");
+        await _scenario.AssertAttackerSeesNothingAsync(["takeover-4f8"]);
         await _scenario.AssertVictimSeesItAsync("takeover-4f8");
     }
 

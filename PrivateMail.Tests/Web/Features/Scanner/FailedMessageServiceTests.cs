@@ -9,6 +9,13 @@ namespace PrivateMail.Tests.Web.Features.Scanner;
 /// <summary>Failed messages are the owner's: only the owner lists them; only the owner or an administrator reprocesses one.</summary>
 public sealed class FailedMessageServiceTests : MailServerTestContext
 {
+    /// <summary>Scans and reprocessing need My mail enabled (it ships disabled).</summary>
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await Services.GetRequiredService<PrivateMail.Web.Features.Modules.ModuleService>().SetEnabledAsync(PrivateMail.Domain.Modules.CrmModule.MyMail, true, "admin");
+    }
+
     private FailedMessageService Failed => Services.GetRequiredService<FailedMessageService>();
 
     private async Task<(string JanId, int FailedId)> JansFailedMessageAsync()

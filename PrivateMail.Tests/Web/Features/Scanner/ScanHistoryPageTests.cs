@@ -10,6 +10,13 @@ namespace PrivateMail.Tests.Web.Features.Scanner;
 /// <summary>Mail tools → Scan history: every mailbox's runs, newest first, for administrators only.</summary>
 public sealed class ScanHistoryPageTests : MailServerTestContext
 {
+    /// <summary>Scans and reprocessing need My mail enabled (it ships disabled).</summary>
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await Services.GetRequiredService<PrivateMail.Web.Features.Modules.ModuleService>().SetEnabledAsync(PrivateMail.Domain.Modules.CrmModule.MyMail, true, "admin");
+    }
+
     private IRenderedComponent<MailServersHost> RenderPage() =>
         Render<MailServersHost>(p => p.AddChildContent<ScanHistoryPage>());
 
