@@ -20,9 +20,6 @@ public sealed class SetupCode(SetupState state)
     private volatile string? _code;
     private string? _file;
 
-    /// <summary>The pending code; null before <see cref="PrepareAsync"/> and after set-up. Internal: tests read it here.</summary>
-    internal string? Current => _code;
-
     /// <summary>At start, while no administrator exists: makes (or reads back) the code and announces it in the log.</summary>
     public async Task PrepareAsync(string dataDirectory, ILogger logger)
     {
