@@ -46,6 +46,8 @@ public sealed class MySettingsEmailOfACustomerTests(DovecotFixture dovecot) : IA
             Assert.False(await db.EmailLinks.AnyAsync(l => l.RecordKind == RecordKind.User && l.RecordId == _scenario.AttackerId, Ct));
             var ticket = await db.Tickets.AsNoTracking().SingleAsync(Ct);
             Assert.Equal(_scenario.VictimId, ticket.OwnerId);
+            // The scan signed in with Anna's saved login: that login is now proven hers (not an address here, so it binds nothing).
+            Assert.Equal(dovecot.Bob.Login, await db.Mailboxes.Where(m => m.Id == _scenario.MailboxId).Select(m => m.ProvenLogin).SingleAsync(Ct));
         }
 
         await _scenario.AssertAttackerSeesNothingAsync(["takeover-4f8"]);
