@@ -5,6 +5,7 @@ using PrivateMail.Web.Features.Localization;
 using PrivateMail.Web.Features.Mailboxes;
 using PrivateMail.Web.Features.MailServers;
 using PrivateMail.Web.Features.Modules;
+using PrivateMail.Web.Features.MyMail;
 using PrivateMail.Web.Features.MySettings;
 using PrivateMail.Web.Features.OAuth;
 using PrivateMail.Web.Features.Records;
@@ -55,6 +56,7 @@ public static class PrivateMailCoreExtensions
         services.AddOAuth();
         services.AddRecords();
         services.AddScanner();
+        services.AddMyMailPages();
         return services;
     }
 }
