@@ -36,7 +36,8 @@ public abstract class PrivateMailTestContext : BunitContext
     }
 
     /// <summary>Registers the app's services over a fresh, migrated SQLite file (roles and module defaults seeded).</summary>
-    protected async Task UseAppServicesAsync()
+    /// <param name="configure">Replacements registered after the app's own (e.g. in-memory fakes of a port), before any is resolved.</param>
+    protected async Task UseAppServicesAsync(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null)
     {
         _database = new TestDatabase();
         // Authorization must be registered before the first service is resolved; users sign in later.
@@ -48,6 +49,7 @@ public abstract class PrivateMailTestContext : BunitContext
         Services.AddLogging();
         Services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         Services.AddAuthenticationCore();
+        configure?.Invoke(Services);
         await DatabaseInitializer.InitializeAsync(Services);
     }
 

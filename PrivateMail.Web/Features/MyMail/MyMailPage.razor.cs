@@ -559,16 +559,12 @@ public sealed partial class MyMailPage
         _ => MyMailStrings.SortDateDescending,
     };
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops polling: the timer goes with the page, and an answer still on its way is dropped.</summary>
+    public override void Dispose()
     {
+        _timer?.Dispose();
+        _timer = null;
+        _disposed.Cancel();
         base.Dispose();
-        if (_timer is not null)
-        {
-            await _timer.DisposeAsync();
-            _timer = null;
-        }
-
-        await _disposed.CancelAsync();
-        _disposed.Dispose();
     }
 }
