@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Dovecot (the real IMAP server the integration tests start) and Chromium (for browser journeys),
-# from Debian's packages, only when missing. RUNLEVEL=1 keeps the system Dovecot service from starting.
+# Dovecot (the real IMAP server the integration tests start), Postfix with Dovecot's LMTP server (the real SMTP
+# server: SASL through Dovecot, delivery into it) and Chromium (for browser journeys),
+# from Debian's packages, only when missing. RUNLEVEL=1 keeps the system Dovecot and Postfix services from starting.
 set -euo pipefail
 missing=()
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
+[ -x /usr/sbin/postfix ] || missing+=(postfix)
+[ -x /usr/lib/dovecot/lmtp ] || missing+=(dovecot-lmtpd)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then

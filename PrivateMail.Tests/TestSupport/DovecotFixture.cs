@@ -90,6 +90,23 @@ public sealed class DovecotFixture : IAsyncLifetime
     /// <summary>Starts a private instance; dispose it to kill the server and delete its folder.</summary>
     public static Task<DovecotFixture> StartAsync(CancellationToken cancellationToken = default) => StartAsync(new DovecotFixture(), cancellationToken);
 
+    /// <summary>
+    /// Set (by <see cref="StartWithLmtpAsync"/>) for an instance that also delivers over LMTP on <see cref="LmtpPort"/>
+    /// and answers SASL questions on <see cref="AuthPort"/> (Postfix's smtpd_sasl_type = dovecot). Users are then looked
+    /// up by the local part (%n), since LMTP asks for "bob@example.test".
+    /// </summary>
+    public bool ServesPostfix { get; private init; }
+
+    /// <summary>Dovecot's LMTP listener (delivery), when <see cref="ServesPostfix"/>.</summary>
+    public int LmtpPort { get; private set; }
+
+    /// <summary>Dovecot's auth inet listener (SASL for Postfix), when <see cref="ServesPostfix"/>.</summary>
+    public int AuthPort { get; private set; }
+
+    /// <summary>Starts a private instance that Postfix can authenticate against and deliver into (see <see cref="PostfixFixture"/>).</summary>
+    public static Task<DovecotFixture> StartWithLmtpAsync(CancellationToken cancellationToken = default, string? oauthIntrospectionUrl = null) =>
+        StartAsync(new DovecotFixture { ServesPostfix = true, OAuthIntrospectionUrl = oauthIntrospectionUrl }, cancellationToken);
+
     private static async Task<DovecotFixture> StartAsync(DovecotFixture fixture, CancellationToken cancellationToken)
     {
         try
@@ -230,6 +247,11 @@ public sealed class DovecotFixture : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             (ImapPort, ImapsPort) = PickFreePorts();
+            if (ServesPostfix)
+            {
+                (LmtpPort, AuthPort) = PickFreePorts();
+            }
+
             await File.WriteAllTextAsync(ConfigPath, BuildConfig(), cancellationToken);
             if (OAuthIntrospectionUrl is { } introspection)
             {
@@ -269,17 +291,36 @@ public sealed class DovecotFixture : IAsyncLifetime
         }
         """;
 
+    /// <summary>The user name part of lookups: the whole login, or its local part when LMTP asks with a domain.</summary>
+    private string UserFormat => ServesPostfix ? "%n" : "%u";
+
+    private string PostfixServices => !ServesPostfix ? "" : $$"""
+        service lmtp {
+          inet_listener lmtp {
+            address = 127.0.0.1
+            port = {{LmtpPort}}
+          }
+        }
+        service auth {
+          inet_listener {
+            address = 127.0.0.1
+            port = {{AuthPort}}
+          }
+        }
+
+        """;
+
     private string BuildConfig() => $$"""
         base_dir = {{Directory}}/run
         state_dir = {{Directory}}/state
         instance_name = privatemail-test
-        protocols = imap
+        protocols = imap{{(ServesPostfix ? " lmtp" : "")}}
         listen = 127.0.0.1
         log_path = {{LogPath}}
         default_internal_user = dovecot
         default_login_user = dovenull
         first_valid_uid = 1
-        mail_location = maildir:{{Directory}}/mail/%u/Maildir
+        mail_location = maildir:{{Directory}}/mail/{{UserFormat}}/Maildir
         mail_fsync = never
         auth_mechanisms = plain login{{(OAuthIntrospectionUrl is null ? "" : " " + OAuthMechanisms)}}
         disable_plaintext_auth = no
@@ -293,12 +334,12 @@ public sealed class DovecotFixture : IAsyncLifetime
         }
         passdb {
           driver = passwd-file
-          args = scheme=PLAIN username_format=%u {{Directory}}/users{{PasswordMechanisms}}
+          args = scheme=PLAIN username_format={{UserFormat}} {{Directory}}/users{{PasswordMechanisms}}
         }{{OAuthPassdb}}
         userdb {
           driver = passwd-file
-          args = username_format=%u {{Directory}}/users
-          default_fields = uid=nobody gid=nogroup home={{Directory}}/mail/%u
+          args = username_format={{UserFormat}} {{Directory}}/users
+          default_fields = uid=nobody gid=nogroup home={{Directory}}/mail/{{UserFormat}}
         }
         namespace inbox {
           inbox = yes
@@ -334,7 +375,7 @@ public sealed class DovecotFixture : IAsyncLifetime
             ssl = yes
           }
         }
-
+        {{PostfixServices}}
         """;
 
     /// <summary>

@@ -262,6 +262,18 @@ public sealed class FakeMyMailSender : IMyMailSender
         return Task.FromResult(new MyMailResult<uint> { Value = 99 });
     }
 
+    /// <summary>Uploads kept, with their bytes (the real sender writes them to the user's temporary folder).</summary>
+    public List<(ComposeAttachment Attachment, byte[] Content)> Uploads { get; } = [];
+
+    public async Task<MyMailResult<ComposeAttachment>> AddAttachmentAsync(string fileName, string contentType, Stream content, CancellationToken cancellationToken = default)
+    {
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken);
+        var attachment = new ComposeAttachment(fileName, contentType, buffer.Length, Path.Combine(Path.GetTempPath(), "fake-" + Guid.NewGuid().ToString("N")));
+        Uploads.Add((attachment, buffer.ToArray()));
+        return new MyMailResult<ComposeAttachment> { Value = attachment };
+    }
+
     public Task DiscardAsync(ComposeDraft draft, CancellationToken cancellationToken = default)
     {
         Discarded.Add(draft);

@@ -19,6 +19,9 @@ public sealed class MailServer
     public string SmtpHost { get; set; } = "";
     public int SmtpPort { get; set; } = 465;
     public MailSecurity SmtpSecurity { get; set; } = MailSecurity.SslTls;
+    /// <summary>The server files a copy of what is sent in the Sent folder itself (Gmail, Microsoft 365): My mail then
+    /// appends none, or every message would be there twice.</summary>
+    public bool ServerSavesSentMail { get; set; }
 
     public MailAuthMethod AuthMethod { get; set; } = MailAuthMethod.Password;
     public OAuthProvider? OAuthProvider { get; set; }

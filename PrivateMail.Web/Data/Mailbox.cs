@@ -25,6 +25,10 @@ public sealed class Mailbox
     /// <summary>The account the owner signed in as (from the provider's ID token, else the login); shown, not secret.</summary>
     public string? OAuthAccount { get; set; }
 
+    /// <summary>The From address of mail sent through the mailbox when the login is not an address (or a different
+    /// spelling of it); validated against the login, so a user cannot send as someone else. Null: the login.</summary>
+    public string? SenderAddress { get; set; }
+
     public MailboxStatus Status { get; set; } = MailboxStatus.Active;
     public string? LastError { get; set; }
     public DateTimeOffset? LastErrorAt { get; set; }

@@ -24,6 +24,9 @@ public sealed class TicketSettings
     public int AnswerToStatusId { get; set; }
     public int ReopenStatusId { get; set; }
     public int NewTicketStatusId { get; set; }
+    /// <summary>The status a ticket moves to once a reply to it is sent from My mail; null: the status a customer's
+    /// answer moves a ticket out of (<see cref="AnswerFromStatusId"/>, "Waiting for response").</summary>
+    public int? ReplySentStatusId { get; set; }
 }
 
 /// <summary>A number sequence per record kind: the next value is taken and incremented in one statement.</summary>

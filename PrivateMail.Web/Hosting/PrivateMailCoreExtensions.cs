@@ -56,6 +56,7 @@ public static class PrivateMailCoreExtensions
         services.AddOAuth();
         services.AddRecords();
         services.AddScanner();
+        services.AddMyMail();
         services.AddMyMailPages();
         return services;
     }

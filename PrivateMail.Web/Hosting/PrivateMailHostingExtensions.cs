@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using MudBlazor.Services;
 using PrivateMail.Web.Components;
 using PrivateMail.Web.Components.Account;
+using PrivateMail.Web.Features.MyMail;
 using PrivateMail.Web.Features.OAuth;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Records.DemoData;
@@ -106,6 +107,7 @@ public static class PrivateMailHostingExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapEmailEndpoints();
+        app.MapMyMailEndpoints();
         app.MapOAuthEndpoints();
         app.Services.UseScannerSchedule();
         app.MapAdditionalIdentityEndpoints();

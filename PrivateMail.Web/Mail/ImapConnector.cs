@@ -82,17 +82,26 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
     public async Task<(ImapClient? Client, ConnectionResult Result)> OpenAsync(
         ImapEndpoint endpoint, ImapCredentials? credentials, CancellationToken cancellationToken = default)
     {
+        var client = new ImapClient();
+        var result = await ConnectAsync(client, endpoint, credentials, cancellationToken);
+        return result.Succeeded ? (client, result) : (null, result);
+    }
+
+    /// <summary>
+    /// Connects and (with credentials) authenticates any MailKit client — IMAP here, SMTP for sending — with the same
+    /// timeout, certificate check and failure classification. On failure the client is disposed and the result says why.
+    /// </summary>
+    internal async Task<ConnectionResult> ConnectAsync(MailService client, ImapEndpoint endpoint, ImapCredentials? credentials, CancellationToken cancellationToken)
+    {
         if (credentials?.Unavailable is { } reason)
         {
-            return (null, new ConnectionResult { Failure = ConnectionFailure.CredentialsUnavailable, Detail = reason });
+            client.Dispose();
+            return new ConnectionResult { Failure = ConnectionFailure.CredentialsUnavailable, Detail = reason };
         }
 
         var certificate = new CertificateCheck(endpoint.ValidateCertificate);
-        var client = new ImapClient
-        {
-            Timeout = (int)options.Value.Timeout.TotalMilliseconds,
-            ServerCertificateValidationCallback = certificate.Validate,
-        };
+        client.Timeout = (int)options.Value.Timeout.TotalMilliseconds;
+        client.ServerCertificateValidationCallback = certificate.Validate;
         try
         {
             using var timeout = CreateTimeout(cancellationToken);
@@ -108,19 +117,19 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
                 await client.AuthenticateAsync(credentials.Login, credentials.Password, timeout.Token);
             }
 
-            return (client, new ConnectionResult
+            return new ConnectionResult
             {
                 Authenticated = client.IsAuthenticated,
                 CertificateSubject = certificate.Subject,
-            });
+            };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             client.Dispose();
             var result = Classify(ex, endpoint, certificate);
-            logger.LogInformation("IMAP connection to {Host}:{Port} ({Security}) failed: {Failure} {Detail}",
-                endpoint.Host, endpoint.Port, endpoint.Security, result.Failure, result.Detail);
-            return (null, result);
+            logger.LogInformation("{Protocol} connection to {Host}:{Port} ({Security}) failed: {Failure} {Detail}",
+                client is ImapClient ? "IMAP" : "SMTP", endpoint.Host, endpoint.Port, endpoint.Security, result.Failure, result.Detail);
+            return result;
         }
     }
 
@@ -128,12 +137,12 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
     /// XOAUTH2 where offered (Gmail, Outlook, Dovecot) — and when the server lists neither, as the widely understood
     /// one — else the standard OAUTHBEARER (RFC 7628).
     /// </summary>
-    private static SaslMechanism OAuthMechanism(ImapClient client, ImapCredentials credentials) =>
+    private static SaslMechanism OAuthMechanism(MailService client, ImapCredentials credentials) =>
         client.AuthenticationMechanisms.Contains("XOAUTH2") || !client.AuthenticationMechanisms.Contains("OAUTHBEARER")
             ? new SaslMechanismOAuth2(credentials.Login, credentials.Password)
             : new SaslMechanismOAuthBearer(credentials.Login, credentials.Password);
 
-    private CancellationTokenSource CreateTimeout(CancellationToken cancellationToken)
+    internal CancellationTokenSource CreateTimeout(CancellationToken cancellationToken)
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         source.CancelAfter(options.Value.Timeout);
@@ -147,7 +156,8 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
         _ => SecureSocketOptions.None,
     };
 
-    private static ConnectionResult Classify(Exception ex, ImapEndpoint endpoint, CertificateCheck? certificate)
+    /// <summary>What an exception from connecting, TLS, AUTH or a later command means (also for SMTP, and mid-session).</summary>
+    internal static ConnectionResult Classify(Exception ex, ImapEndpoint endpoint, CertificateCheck? certificate = null)
     {
         var socket = ex as SocketException ?? ex.InnerException as SocketException;
         var failure = ex switch
@@ -161,7 +171,7 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
             _ when socket?.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => ConnectionFailure.HostNotFound,
             _ when socket?.SocketErrorCode is SocketError.ConnectionRefused => ConnectionFailure.ConnectionRefused,
             _ when socket?.SocketErrorCode is SocketError.TimedOut => ConnectionFailure.Timeout,
-            ImapProtocolException or ImapCommandException or ProtocolException => ConnectionFailure.Protocol,
+            ImapProtocolException or ImapCommandException or ProtocolException or MailKit.Net.Smtp.SmtpCommandException => ConnectionFailure.Protocol,
             _ => ConnectionFailure.Network,
         };
         var handshake = ex as SslHandshakeException;
@@ -187,7 +197,7 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
         return false;
     }
 
-    private static async Task DisconnectQuietlyAsync(ImapClient client)
+    internal static async Task DisconnectQuietlyAsync(MailService client)
     {
         try
         {
@@ -200,7 +210,7 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
         }
     }
 
-    private static MailFolder ToMailFolder(IMailFolder folder)
+    internal static MailFolder ToMailFolder(IMailFolder folder)
     {
         var depth = folder.DirectorySeparator == '\0' ? 0 : folder.FullName.Count(c => c == folder.DirectorySeparator);
         // With LIST-EXTENDED a parent that exists only through its children comes back as \NonExistent, which
@@ -227,7 +237,7 @@ public sealed class ImapConnector(IOptions<ImapOptions> options, ILogger<ImapCon
     }
 
     /// <summary>Verifies the server certificate (unless switched off) and remembers why it was refused.</summary>
-    private sealed class CertificateCheck(bool validate)
+    internal sealed class CertificateCheck(bool validate)
     {
         public string? Subject { get; private set; }
         public string? Problem { get; private set; }

@@ -20,6 +20,12 @@ using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Cre
 
 try
 {
+    if (args.Length > 0 && args[0] == "mymail-page")
+    {
+        var page = Arguments.Parse(args[1..]);
+        return await MyMailPageBench.RunAsync(page.GetInt("count", 10_000), page.GetInt("repeat", 10), cancel.Token);
+    }
+
     if (args.Length > 0 && args[0] == "worker")
     {
         var options = Arguments.Parse(args[2..]);

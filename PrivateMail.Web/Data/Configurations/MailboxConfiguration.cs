@@ -16,6 +16,7 @@ internal sealed class MailboxConfiguration : IEntityTypeConfiguration<Mailbox>
         builder.Property(m => m.Actions).HasConversion<int>();
         builder.Property(m => m.LastError).HasMaxLength(2000);
         builder.Property(m => m.OAuthAccount).HasMaxLength(320);
+        builder.Property(m => m.SenderAddress).HasMaxLength(320);
         builder.PrimitiveCollection(m => m.Folders);
         builder.PrimitiveCollection(m => m.SearchFields);
         builder.PrimitiveCollection(m => m.EmailExceptions);

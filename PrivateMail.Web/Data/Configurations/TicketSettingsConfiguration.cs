@@ -13,5 +13,6 @@ internal sealed class TicketSettingsConfiguration : IEntityTypeConfiguration<Tic
         builder.HasOne<TicketStatus>().WithMany().HasForeignKey(s => s.AnswerToStatusId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<TicketStatus>().WithMany().HasForeignKey(s => s.ReopenStatusId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<TicketStatus>().WithMany().HasForeignKey(s => s.NewTicketStatusId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<TicketStatus>().WithMany().HasForeignKey(s => s.ReplySentStatusId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -774,6 +774,9 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ServerSavesSentMail")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SmtpHost")
                         .IsRequired()
                         .HasMaxLength(253)
@@ -870,6 +873,10 @@ namespace PrivateMail.Web.Data.Migrations
 
                     b.PrimitiveCollection<string>("SearchFields")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SenderAddress")
+                        .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -1085,6 +1092,9 @@ namespace PrivateMail.Web.Data.Migrations
                     b.Property<int>("ReopenStatusId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ReplySentStatusId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AnswerFromStatusId");
@@ -1094,6 +1104,8 @@ namespace PrivateMail.Web.Data.Migrations
                     b.HasIndex("NewTicketStatusId");
 
                     b.HasIndex("ReopenStatusId");
+
+                    b.HasIndex("ReplySentStatusId");
 
                     b.ToTable("TicketSettings");
                 });
@@ -1365,6 +1377,11 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasForeignKey("ReopenStatusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("PrivateMail.Web.Data.TicketStatus", null)
+                        .WithMany()
+                        .HasForeignKey("ReplySentStatusId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("PrivateMail.Web.Data.Email", b =>

@@ -116,7 +116,11 @@ public sealed partial class MailServerEditPage
         }
     }
 
-    private async Task TestAsync()
+    private Task TestAsync() => TestAsync(smtp: false);
+
+    private Task TestSmtpAsync() => TestAsync(smtp: true);
+
+    private async Task TestAsync(bool smtp)
     {
         if (_model is null || _editContext is null || _serverErrors is null)
         {
@@ -129,7 +133,9 @@ public sealed partial class MailServerEditPage
         {
             var login = _testLogin;
             var validation = _model.ValidateCertificate;
-            var outcome = await Servers.TestConnectionAsync(_model, login, _testPassword, _disposed.Token);
+            var outcome = smtp
+                ? await Servers.TestSmtpAsync(_model, login, _testPassword, _disposed.Token)
+                : await Servers.TestConnectionAsync(_model, login, _testPassword, _disposed.Token);
             _serverErrors.Show(outcome.FieldErrors);
 
             _testedLogin = string.IsNullOrWhiteSpace(login) ? null : login.Trim();

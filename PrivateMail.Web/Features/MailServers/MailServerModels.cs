@@ -57,6 +57,9 @@ public sealed class MailServerModel
 
     public MailSecurity SmtpSecurity { get; set; } = MailSecurity.SslTls;
 
+    /// <summary>The server keeps a copy of sent mail in Sent itself (Gmail, Microsoft): My mail appends none.</summary>
+    public bool ServerSavesSentMail { get; set; }
+
     public MailAuthMethod AuthMethod { get; set; } = MailAuthMethod.Password;
 
     [Display(ResourceType = typeof(MailServerStrings), Name = nameof(MailServerStrings.OAuthProvider))]

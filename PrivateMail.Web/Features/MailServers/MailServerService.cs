@@ -20,6 +20,7 @@ public sealed class MailServerService(
     CurrentUser currentUser,
     SecretProtector secrets,
     ImapConnector imap,
+    IMailSender smtp,
     TimeProvider time,
     ILogger<MailServerService> logger)
 {
@@ -52,6 +53,7 @@ public sealed class MailServerService(
             SmtpHost = server.SmtpHost,
             SmtpPort = server.SmtpPort,
             SmtpSecurity = server.SmtpSecurity,
+            ServerSavesSentMail = server.ServerSavesSentMail,
             AuthMethod = server.AuthMethod,
             OAuthProvider = server.OAuthProvider,
             OAuthClientId = server.OAuthClientId ?? "",
@@ -201,6 +203,49 @@ public sealed class MailServerService(
         return new ConnectionTestOutcome(ConnectionMessages.Describe(result, endpoint), result, new Dictionary<string, string>());
     }
 
+    /// <summary>
+    /// Test SMTP: connects to the form's SMTP host and port with its security mode and certificate setting and, when a
+    /// test login is given, authenticates (password; no mail is sent). Same precise failures as the IMAP test.
+    /// </summary>
+    public async Task<ConnectionTestOutcome> TestSmtpAsync(MailServerModel model, string? login, string? password, CancellationToken cancellationToken = default)
+    {
+        await DemandAdministratorAsync();
+        var errors = new Dictionary<string, string>();
+        if (string.IsNullOrWhiteSpace(model.SmtpHost))
+        {
+            errors[nameof(model.SmtpHost)] = Required(MailServerStrings.SmtpHost);
+        }
+
+        AddAttributeErrors(model, nameof(model.SmtpHost), model.SmtpHost, errors);
+        AddAttributeErrors(model, nameof(model.SmtpPort), model.SmtpPort, errors);
+        if (!Enum.IsDefined(model.SmtpSecurity))
+        {
+            errors[nameof(model.SmtpSecurity)] = MailServerStrings.ValidationChoice;
+        }
+
+        if (errors.Count > 0)
+        {
+            return new ConnectionTestOutcome(Strings.FixErrors, null, errors);
+        }
+
+        ImapCredentials? credentials = null;
+        if (!string.IsNullOrWhiteSpace(login))
+        {
+            if (string.IsNullOrEmpty(password))
+            {
+                return new ConnectionTestOutcome(MailServerStrings.TestPasswordMissing, null, new Dictionary<string, string>());
+            }
+
+            credentials = new ImapCredentials(login.Trim(), password);
+        }
+
+        var endpoint = new ImapEndpoint(HostNames.Normalise(model.SmtpHost)!, model.SmtpPort, model.SmtpSecurity, model.ValidateCertificate);
+        var result = await smtp.TestAsync(endpoint, credentials, cancellationToken);
+        logger.LogInformation("SMTP test to {Host}:{Port} ({Security}, login given: {WithLogin}): {Outcome}.",
+            endpoint.Host, endpoint.Port, endpoint.Security, credentials is not null, result.Failure?.ToString() ?? "succeeded");
+        return new ConnectionTestOutcome(ConnectionMessages.Describe(result, endpoint), result, new Dictionary<string, string>());
+    }
+
     /// <summary>The form's annotations and the rules between fields; uniqueness is checked against the database after.</summary>
     private static Dictionary<string, string> Validate(MailServerModel model, bool hasStoredSecret)
     {
@@ -296,6 +341,9 @@ public sealed class MailServerService(
         server.SmtpHost = HostNames.Normalise(model.SmtpHost) ?? "";
         server.SmtpPort = model.SmtpPort;
         server.SmtpSecurity = model.SmtpSecurity;
+        // Gmail and Microsoft 365 file sent mail themselves; an OAuth preset of theirs always does.
+        server.ServerSavesSentMail = model.ServerSavesSentMail
+            || (model.AuthMethod == MailAuthMethod.OAuth2 && model.OAuthProvider is OAuthProvider.Google or OAuthProvider.Microsoft);
         server.AuthMethod = model.AuthMethod;
         if (model.AuthMethod != MailAuthMethod.OAuth2)
         {

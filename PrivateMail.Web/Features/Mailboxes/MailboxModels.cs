@@ -23,6 +23,11 @@ public sealed class MailboxModel
     [Display(ResourceType = typeof(MailboxStrings), Name = nameof(MailboxStrings.Login))]
     public string Login { get; set; } = "";
 
+    /// <summary>The From address of mail sent from My mail; empty: the login. Must belong to the login.</summary>
+    [MaxLengthField(320)]
+    [Display(ResourceType = typeof(MyMailMessages), Name = nameof(MyMailMessages.SenderAddress))]
+    public string SenderAddress { get; set; } = "";
+
     /// <summary>A new password, or empty to keep the stored one.</summary>
     public string Password { get; set; } = "";
 
@@ -79,6 +84,7 @@ public sealed class MailboxModel
         Name = saved.Name;
         MailServerId = saved.MailServerId;
         Login = saved.Login;
+        SenderAddress = saved.SenderAddress;
         Password = saved.Password;
         Status = saved.Status;
         Folders = [.. saved.Folders];

@@ -47,6 +47,7 @@ public sealed class MailboxService(
             Name = mailbox.Name,
             MailServerId = mailbox.MailServerId,
             Login = mailbox.Login,
+            SenderAddress = mailbox.SenderAddress ?? "",
             HasPassword = !string.IsNullOrEmpty(mailbox.PasswordProtected),
             Status = mailbox.Status,
             StoredStatus = mailbox.Status,
@@ -198,6 +199,12 @@ public sealed class MailboxService(
             errors[nameof(model.Login)] = Required(MailboxStrings.Login);
         }
 
+        var senderAddress = model.SenderAddress?.Trim() ?? "";
+        if (senderAddress.Length > 0 && SenderAddressError(senderAddress, login) is { } senderError)
+        {
+            errors[nameof(model.SenderAddress)] = senderError;
+        }
+
         // A blank password keeps the stored one; only the first save of a login/password mailbox must bring one.
         if (server?.AuthMethod == MailAuthMethod.Password && typedPassword.Length == 0 && string.IsNullOrEmpty(mailbox?.PasswordProtected))
         {
@@ -278,6 +285,7 @@ public sealed class MailboxService(
 
         mailbox.MailServerId = server.Id;
         mailbox.Login = login;
+        mailbox.SenderAddress = senderAddress.Length == 0 ? null : EmailAddress.Parse(senderAddress)!.Address;
         if (typedPassword.Length > 0)
         {
             mailbox.PasswordProtected = secrets.Protect(typedPassword);
@@ -378,6 +386,26 @@ public sealed class MailboxService(
         id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 
     private DateOnly Today(TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+
+    /// <summary>
+    /// A sender address belongs to the login when it is the login itself (an address login), or the login followed by
+    /// @domain (a plain user name): the mailbox's owner can only ever send as the account they sign in with.
+    /// </summary>
+    internal static string? SenderAddressError(string senderAddress, string login)
+    {
+        if (EmailAddress.Parse(senderAddress) is not { } sender || ReplySenderHasControl(senderAddress))
+        {
+            return string.Format(CultureInfo.CurrentCulture, MailboxStrings.ValidationEmail, senderAddress);
+        }
+
+        var loginAddress = EmailAddress.Parse(login);
+        var belongs = loginAddress is not null
+            ? string.Equals(loginAddress.Normalised, sender.Normalised, StringComparison.Ordinal)
+            : login.Length > 0 && string.Equals(sender.Address[..sender.Address.LastIndexOf('@')], login, StringComparison.OrdinalIgnoreCase);
+        return belongs ? null : string.Format(CultureInfo.CurrentCulture, MyMailMessages.SenderAddressMismatch, login);
+    }
+
+    private static bool ReplySenderHasControl(string text) => text.Any(char.IsControl);
 
     private static string Required(string field) => string.Format(CultureInfo.CurrentCulture, Strings.ValidationRequired, field);
 

@@ -162,6 +162,7 @@ public sealed partial class ComposeForm : IDisposable
         {
             var limit = Sender.MaxAttachmentBytes;
             var refused = new List<string>();
+            var failures = new List<string>();
             foreach (var file in files)
             {
                 var total = Draft.Attachments.Sum(a => a.Size);
@@ -171,24 +172,27 @@ public sealed partial class ComposeForm : IDisposable
                     continue;
                 }
 
-                var directory = Path.Combine(Path.GetTempPath(), "privatemail-compose");
-                Directory.CreateDirectory(directory);
-                var path = Path.Combine(directory, Guid.NewGuid().ToString("N"));
-                await using (var source = file.OpenReadStream(limit))
-                await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
-                {
-                    await source.CopyToAsync(target);
-                }
-
                 var type = string.IsNullOrWhiteSpace(file.ContentType) ? "application/octet-stream" : file.ContentType;
-                Draft.Attachments.Add(new ComposeAttachment(SafeFileName.Clean(file.Name), type, file.Size, path));
+                // Streamed straight into the sender's per-user temporary folder, never buffered whole.
+                await using var source = file.OpenReadStream(limit);
+                var kept = await Sender.AddAttachmentAsync(SafeFileName.Clean(file.Name), type, source);
+                if (kept.Value is { } attachment)
+                {
+                    Draft.Attachments.Add(attachment);
+                }
+                else
+                {
+                    failures.Add(kept.Message ?? MyMailStrings.UploadFailed);
+                }
             }
 
             if (refused.Count > 0)
             {
-                _attachmentError = string.Format(CultureInfo.CurrentCulture, MyMailStrings.AttachmentTooLargeFormat,
-                    string.Join(", ", refused), EmailDetailPage.FileSize(limit));
+                failures.Insert(0, string.Format(CultureInfo.CurrentCulture, MyMailStrings.AttachmentTooLargeFormat,
+                    string.Join(", ", refused), EmailDetailPage.FileSize(limit)));
             }
+
+            _attachmentError = failures.Count > 0 ? string.Join(" ", failures.Distinct()) : null;
         }
         catch (IOException)
         {

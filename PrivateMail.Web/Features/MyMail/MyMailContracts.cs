@@ -217,4 +217,10 @@ public interface IMyMailSender
 
     /// <summary>The most a message's attachments may add up to, in bytes (configurable; 25 MB by default).</summary>
     long MaxAttachmentBytes { get; }
+
+    /// <summary>
+    /// Keeps an uploaded file for a draft in the user's own temporary folder (the only place <see cref="SendAsync"/>
+    /// reads attachments from); refused above <see cref="MaxAttachmentBytes"/>. Add the result to <see cref="ComposeDraft.Attachments"/>.
+    /// </summary>
+    Task<MyMailResult<ComposeAttachment>> AddAttachmentAsync(string fileName, string contentType, Stream content, CancellationToken cancellationToken = default);
 }

@@ -46,7 +46,7 @@ public sealed partial class MyMailPage
     public required IMyMailReader Reader { get; init; }
 
     [Inject]
-    public required MailComposer Composer { get; init; }
+    public required ComposeLauncher Composer { get; init; }
 
     [Inject]
     public required UserClock Clock { get; init; }

@@ -6,7 +6,7 @@ public static class MyMailPagesExtensions
     public static IServiceCollection AddMyMailPages(this IServiceCollection services)
     {
         services.AddScoped<MailPreferences>();
-        services.AddScoped<MailComposer>();
+        services.AddScoped<ComposeLauncher>();
         return services;
     }
 }

@@ -18,6 +18,8 @@ public sealed class StatusMappingModel
     public int AnswerToStatusId { get; set; }
     public int ReopenStatusId { get; set; }
     public int NewTicketStatusId { get; set; }
+    /// <summary>Where a ticket goes once a reply to it is sent from My mail (default: Waiting for response).</summary>
+    public int ReplySentStatusId { get; set; }
 }
 
 /// <summary>
@@ -119,7 +121,7 @@ public sealed class TicketStatusService(IDbContextFactory<AppDbContext> dbFactor
             return RecordStrings.StatusInUseByTickets;
         }
 
-        if (await db.TicketSettings.AnyAsync(s => s.AnswerFromStatusId == id || s.AnswerToStatusId == id || s.ReopenStatusId == id || s.NewTicketStatusId == id, cancellationToken))
+        if (await db.TicketSettings.AnyAsync(s => s.AnswerFromStatusId == id || s.AnswerToStatusId == id || s.ReopenStatusId == id || s.NewTicketStatusId == id || s.ReplySentStatusId == id, cancellationToken))
         {
             return RecordStrings.StatusInUseByMapping;
         }
@@ -140,6 +142,7 @@ public sealed class TicketStatusService(IDbContextFactory<AppDbContext> dbFactor
             AnswerToStatusId = s.AnswerToStatusId,
             ReopenStatusId = s.ReopenStatusId,
             NewTicketStatusId = s.NewTicketStatusId,
+            ReplySentStatusId = s.ReplySentStatusId ?? s.AnswerFromStatusId,
         };
     }
 
@@ -149,7 +152,7 @@ public sealed class TicketStatusService(IDbContextFactory<AppDbContext> dbFactor
         await DemandAdministratorAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var statuses = await db.TicketStatuses.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
-        int[] chosen = [model.AnswerFromStatusId, model.AnswerToStatusId, model.ReopenStatusId, model.NewTicketStatusId];
+        int[] chosen = [model.AnswerFromStatusId, model.AnswerToStatusId, model.ReopenStatusId, model.NewTicketStatusId, model.ReplySentStatusId];
         if (chosen.Any(id => !statuses.ContainsKey(id)))
         {
             return RecordStrings.ValidationChooseFromList;
@@ -166,6 +169,7 @@ public sealed class TicketStatusService(IDbContextFactory<AppDbContext> dbFactor
         settings.AnswerToStatusId = model.AnswerToStatusId;
         settings.ReopenStatusId = model.ReopenStatusId;
         settings.NewTicketStatusId = model.NewTicketStatusId;
+        settings.ReplySentStatusId = model.ReplySentStatusId;
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Ticket status mapping changed.");
         return null;

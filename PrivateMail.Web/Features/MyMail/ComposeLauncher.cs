@@ -14,7 +14,7 @@ public enum ComposeOutcome
 }
 
 /// <summary>Opens the compose view as the user's <em>Open mail in</em> setting says: a dialog over the page, or the compose page.</summary>
-public sealed class MailComposer(MailPreferences preferences, IDialogService dialogs, NavigationManager navigation)
+public sealed class ComposeLauncher(MailPreferences preferences, IDialogService dialogs, NavigationManager navigation)
 {
     /// <summary>The dialog's outcome (null when closed with Escape), or null at once when the page variant was navigated to.</summary>
     public async Task<ComposeOutcome?> OpenAsync(ComposeRequest request)
