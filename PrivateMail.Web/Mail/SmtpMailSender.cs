@@ -59,9 +59,9 @@ public sealed class SmtpMailSender(ImapConnector connector, ILogger<SmtpMailSend
         {
             try
             {
-                using var timeout = connector.CreateTimeout(cancellationToken);
-                // MailKit leaves the Bcc header out of what it transmits; the envelope still names every recipient.
-                await client.SendAsync(message.Mime, timeout.Token);
+                // No overall bound: 25 MB may take a while on a slow link; the client's Timeout still ends a stalled
+                // read or write. MailKit leaves the Bcc header out of what it transmits; the envelope names every recipient.
+                await client.SendAsync(message.Mime, cancellationToken);
             }
             catch (SmtpCommandException ex)
             {

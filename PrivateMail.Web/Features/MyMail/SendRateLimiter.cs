@@ -45,12 +45,6 @@ public sealed class SendRateLimiter(IOptions<MyMailOptions> options, TimeProvide
 
         lock (queue)
         {
-            var kept = queue.Where(t => t != slot).ToList();
-            if (kept.Count == queue.Count)
-            {
-                return;
-            }
-
             // Only the first match goes: another send may share the same instant.
             var removed = false;
             var rebuilt = new Queue<DateTimeOffset>();
