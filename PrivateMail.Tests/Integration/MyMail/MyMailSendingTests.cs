@@ -102,6 +102,42 @@ public sealed class MyMailSendingTests(PostfixFixture postfix) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reply_all_keeps_the_other_recipients_but_not_alice_and_forward_carries_the_attachments()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var original = MyMailHarness.Message("Bob <bob@example.test>", "alice@example.test", "Plan " + marker, "The plan", $"plan-{marker}@customer.test");
+        original.To.Add(new MailboxAddress("Carol", "carol@customer.test"));
+        original.Cc.Add(new MailboxAddress("Dan", "dan@customer.test"));
+        var body = new BodyBuilder { TextBody = "The plan" };
+        body.Attachments.Add("plan.pdf", System.Text.Encoding.ASCII.GetBytes("%PDF-1.4 plan " + marker), new ContentType("application", "pdf"));
+        original.Body = body.ToMessageBody();
+        var uid = await postfix.Dovecot.AppendAsync(postfix.Dovecot.Alice, "INBOX", original, Ct);
+
+        await using var alice = await _h.AsAsync("alice");
+        var sender = alice.Get<IMyMailSender>();
+        var all = (await sender.CreateDraftAsync(ComposeKind.ReplyAll, "INBOX", uid.Id, Ct)).Value!;
+        Assert.Equal(["Bob <bob@example.test>"], all.To);
+        Assert.Equal(["Carol <carol@customer.test>", "Dan <dan@customer.test>"], all.Cc);
+
+        var forward = (await sender.CreateDraftAsync(ComposeKind.Forward, "INBOX", uid.Id, Ct)).Value!;
+        Assert.Equal("Fwd: Plan " + marker, forward.Subject);
+        Assert.Null(forward.InReplyTo);
+        Assert.Contains("The plan", forward.Body, StringComparison.Ordinal);
+        var attachment = Assert.Single(forward.Attachments);
+        Assert.Equal(("plan.pdf", "application/pdf"), (attachment.FileName, attachment.ContentType));
+        forward.To = ["bob@example.test"];
+        var sent = await sender.SendAsync(forward, Ct);
+        Assert.True(sent.Succeeded, sent.Message);
+        Assert.False(File.Exists(attachment.TempFilePath), "The forwarded file was left in the compose folder.");
+
+        var received = await _h.WaitForDeliveryAsync(postfix.Dovecot.Bob, "Fwd: Plan " + marker);
+        var file = Assert.Single(received.Attachments.OfType<MimePart>());
+        using var content = new MemoryStream();
+        await file.Content!.DecodeToAsync(content, Ct);
+        Assert.Equal("%PDF-1.4 plan " + marker, System.Text.Encoding.ASCII.GetString(content.ToArray()));
+    }
+
+    [Fact]
     public async Task Header_injection_is_impossible_and_the_from_address_is_always_the_mailboxs_own()
     {
         var marker = Guid.NewGuid().ToString("N");
