@@ -78,6 +78,9 @@ public sealed class RouteAccessTests : IAsyncLifetime
         var stale = ParameterisedRoutes.Keys.Except(parameterised).ToList();
         Assert.True(stale.Count == 0, "ParameterisedRoutes lists routes the app no longer has: " + string.Join(", ", stale));
         Assert.Contains("/emails", plain);
+        // My mail's client and compose page name no object: they act for the caller's own mailbox only.
+        Assert.Contains("/my-mail", plain);
+        Assert.Contains("/my-mail/compose", plain);
         // My mail's attachment download names its message by query (folder, uid, part), so it is swept as a plain route;
         // MyMailReadingTests checks it with a real message: the owner gets the bytes, another user 404.
         Assert.Contains(PrivateMail.Web.Features.MyMail.MyMailEndpoints.AttachmentPath, plain);

@@ -60,6 +60,7 @@ public static class PrivateMailCoreExtensions
         services.AddScanner();
         services.AddPrivacy();
         services.AddMyMail();
+        services.AddMyMailPages();
         return services;
     }
 }

@@ -9,7 +9,7 @@ namespace PrivateMail.Tests.Web.Localization;
 public sealed partial class StringsTests
 {
     /// <summary>Every resource area of the app; a new .resx belongs here.</summary>
-    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings), nameof(RecordStrings), nameof(OAuthStrings), nameof(SecurityStrings), nameof(PrivacyStrings), nameof(MyMailMessages)];
+    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings), nameof(RecordStrings), nameof(OAuthStrings), nameof(SecurityStrings), nameof(PrivacyStrings), nameof(MyMailMessages), nameof(MyMailStrings)];
 
     private static ResourceManager Manager(string area) => area switch
     {
@@ -21,6 +21,7 @@ public sealed partial class StringsTests
         nameof(SecurityStrings) => SecurityStrings.ResourceManager,
         nameof(PrivacyStrings) => PrivacyStrings.ResourceManager,
         nameof(MyMailMessages) => MyMailMessages.ResourceManager,
+        nameof(MyMailStrings) => MyMailStrings.ResourceManager,
         _ => throw new ArgumentOutOfRangeException(nameof(area)),
     };
 

@@ -39,9 +39,10 @@ public static class ModuleNames
         _ => MudBlazor.Icons.Material.Outlined.Apps,
     };
 
-    /// <summary>The address of a module's page: the record lists; My mail keeps its placeholder until the mail view exists.</summary>
+    /// <summary>The address of a module's page: the record lists and the mail client.</summary>
     public static string Href(CrmModule module) => module switch
     {
+        CrmModule.MyMail => "my-mail",
         CrmModule.Emails => "emails",
         CrmModule.Contacts => "contacts",
         CrmModule.Accounts => "accounts",

@@ -11,19 +11,13 @@ namespace PrivateMail.Web.Features.Records.Emails;
 public sealed partial class EmailDetailPage
 {
     private EmailDetails? _email;
-    private SafeEmailHtml? _body;
     private bool _loaded;
-    private bool _showImages;
-    private bool _showText;
 
     [Parameter]
     public int Id { get; set; }
 
     [Inject]
     public required EmailService Emails { get; init; }
-
-    [Inject]
-    public required EmailHtmlSanitizer Sanitizer { get; init; }
 
     [Inject]
     public required IDialogService Dialogs { get; init; }
@@ -38,37 +32,16 @@ public sealed partial class EmailDetailPage
 
     protected override async Task LoadAsync()
     {
-        if (_email?.Id != Id)
-        {
-            // Another mail: images are blocked again until asked for.
-            _showImages = false;
-            _showText = false;
-        }
-
         _email = await Emails.GetAsync(Id);
-        Render();
         _loaded = true;
     }
 
-    private void Render()
+    /// <summary>A <c>cid:</c> image of the body → its inline attachment's address (exact Content-ID first).</summary>
+    private string? ResolveContentId(string contentId)
     {
-        if (_email?.HtmlBody is not { } html)
-        {
-            _body = null;
-            return;
-        }
-
-        var inline = _email.Attachments.Where(a => a.ContentId is not null).ToList();
-        _body = Sanitizer.ForDisplay(html, _showImages, contentId =>
-            (inline.FirstOrDefault(a => string.Equals(a.ContentId, contentId, StringComparison.Ordinal))
-             ?? inline.FirstOrDefault(a => string.Equals(a.ContentId, contentId, StringComparison.OrdinalIgnoreCase)))?.Url);
-    }
-
-    /// <summary>The user's explicit choice to load remote images for this mail, this time.</summary>
-    private void ShowImages()
-    {
-        _showImages = true;
-        Render();
+        var inline = _email?.Attachments.Where(a => a.ContentId is not null).ToList() ?? [];
+        return (inline.FirstOrDefault(a => string.Equals(a.ContentId, contentId, StringComparison.Ordinal))
+                ?? inline.FirstOrDefault(a => string.Equals(a.ContentId, contentId, StringComparison.OrdinalIgnoreCase)))?.Url;
     }
 
     private async Task LinkAsync()
