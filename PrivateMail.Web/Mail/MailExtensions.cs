@@ -7,6 +7,7 @@ internal static class MailExtensions
     {
         services.AddOptions<ImapOptions>().BindConfiguration(ImapOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ImapConnector>();
+        services.AddSingleton<IMailSource, ImapMailSource>();
         return services;
     }
 }

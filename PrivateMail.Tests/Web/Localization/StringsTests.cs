@@ -9,7 +9,7 @@ namespace PrivateMail.Tests.Web.Localization;
 public sealed partial class StringsTests
 {
     /// <summary>Every resource area of the app; a new .resx belongs here.</summary>
-    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings), nameof(RecordStrings), nameof(OAuthStrings)];
+    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings), nameof(RecordStrings), nameof(OAuthStrings), nameof(ScannerStrings)];
 
     private static ResourceManager Manager(string area) => area switch
     {
@@ -18,6 +18,7 @@ public sealed partial class StringsTests
         nameof(MailboxStrings) => MailboxStrings.ResourceManager,
         nameof(RecordStrings) => RecordStrings.ResourceManager,
         nameof(OAuthStrings) => OAuthStrings.ResourceManager,
+        nameof(ScannerStrings) => ScannerStrings.ResourceManager,
         _ => throw new ArgumentOutOfRangeException(nameof(area)),
     };
 

@@ -7,6 +7,10 @@ namespace PrivateMail.Web.Features.Scanner;
 
 public sealed partial class ScanPanel
 {
+    private int? _outcomesRun;
+
+    private void ToggleOutcomes(int runId) => _outcomesRun = _outcomesRun == runId ? null : runId;
+
     private int? _mailboxId;
     private ScanProgress? _running;
     private IReadOnlyList<ScanRunRow> _history = [];

@@ -63,6 +63,50 @@ public sealed partial class EmailHtmlSanitizer
         return ExtraBlankLines().Replace(HorizontalSpace().Replace(text.ToString(), " "), "\n\n").Trim();
     }
 
+    /// <summary>
+    /// Text of HTML too large to parse: tags dropped in one linear pass (no DOM, no regex), entities left as written,
+    /// at most <paramref name="maxChars"/> characters. Used only where the HTML itself is kept aside unparsed.
+    /// </summary>
+    public static string RoughText(string html, int maxChars)
+    {
+        var text = new StringBuilder(Math.Min(html.Length, maxChars));
+        var inTag = false;
+        var lastSpace = false;
+        foreach (var c in html)
+        {
+            if (text.Length >= maxChars)
+            {
+                break;
+            }
+
+            if (c == '<')
+            {
+                inTag = true;
+            }
+            else if (c == '>' && inTag)
+            {
+                inTag = false;
+                if (!lastSpace)
+                {
+                    text.Append(' ');
+                    lastSpace = true;
+                }
+            }
+            else if (!inTag)
+            {
+                var space = char.IsWhiteSpace(c);
+                if (!space || !lastSpace)
+                {
+                    text.Append(space ? ' ' : c);
+                }
+
+                lastSpace = space;
+            }
+        }
+
+        return text.ToString().Trim();
+    }
+
     private static void Walk(INode node, StringBuilder text)
     {
         foreach (var child in node.ChildNodes)
