@@ -70,42 +70,47 @@ public sealed partial class EmailHtmlSanitizer
     public static string RoughText(string html, int maxChars)
     {
         var text = new StringBuilder(Math.Min(html.Length, maxChars));
-        var inTag = false;
         var lastSpace = false;
-        foreach (var c in html)
+        var i = 0;
+        while (i < html.Length && text.Length < maxChars)
         {
-            if (text.Length >= maxChars)
-            {
-                break;
-            }
-
+            var c = html[i];
             if (c == '<')
             {
-                inTag = true;
-            }
-            else if (c == '>' && inTag)
-            {
-                inTag = false;
+                // Script and style content is never text.
+                var skip = StartsTag(html, i, "script") ? "</script" : StartsTag(html, i, "style") ? "</style" : null;
+                var close = skip is null ? i : html.IndexOf(skip, i, StringComparison.OrdinalIgnoreCase);
+                var end = close < 0 ? -1 : html.IndexOf('>', close);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                i = end + 1;
                 if (!lastSpace)
                 {
                     text.Append(' ');
                     lastSpace = true;
                 }
-            }
-            else if (!inTag)
-            {
-                var space = char.IsWhiteSpace(c);
-                if (!space || !lastSpace)
-                {
-                    text.Append(space ? ' ' : c);
-                }
 
-                lastSpace = space;
+                continue;
             }
+
+            var space = char.IsWhiteSpace(c);
+            if (!space || !lastSpace)
+            {
+                text.Append(space ? ' ' : c);
+            }
+
+            lastSpace = space;
+            i++;
         }
 
         return text.ToString().Trim();
     }
+
+    private static bool StartsTag(string html, int at, string name) =>
+        string.Compare(html, at + 1, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0;
 
     private static void Walk(INode node, StringBuilder text)
     {

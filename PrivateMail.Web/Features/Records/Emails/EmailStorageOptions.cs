@@ -22,7 +22,10 @@ public sealed class EmailStorageOptions
     [Range(10_000, 100_000_000)]
     public int MaxHtmlChars { get; set; } = 1024 * 1024;
 
-    /// <summary>Sanitising one HTML body may take this long; beyond it the HTML is kept as an attachment instead.</summary>
+    /// <summary>
+    /// Sanitising one HTML body may take this long (wall clock, so generous: a loaded machine is slow too); beyond it
+    /// the HTML is kept as an attachment instead.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
-    public TimeSpan HtmlTimeLimit { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan HtmlTimeLimit { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -267,7 +267,7 @@ internal sealed class WriteStage(
         return new MessageOutcome(ScanOutcomeKind.Quarantined, Reason: existing.Error);
     }
 
-    /// <summary>The transaction's outcome rows in one statement.</summary>
+    /// <summary>The transaction's outcome rows in one statement, on the transaction's own connection.</summary>
     private static async Task RecordOutcomesAsync(AppDbContext db, WriteTarget target, IReadOnlyList<(ParsedMail Item, MessageOutcome Outcome)> committed)
     {
         if (committed.Count == 0)
@@ -275,22 +275,25 @@ internal sealed class WriteStage(
             return;
         }
 
+        await using var command = (Microsoft.Data.Sqlite.SqliteCommand)db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
         var sql = new System.Text.StringBuilder("INSERT INTO \"ScanOutcomes\" (\"RunId\", \"Folder\", \"Uid\", \"Kind\", \"EmailId\", \"Reason\", \"Subject\") VALUES ");
-        var parameters = new List<object?> { target.RunId, target.Folder };
+        command.Parameters.AddWithValue("$run", target.RunId);
+        command.Parameters.AddWithValue("$folder", target.Folder);
         for (var i = 0; i < committed.Count; i++)
         {
             var (item, outcome) = committed[i];
-            var at = parameters.Count;
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{0}}, {{1}}, {{{at}}}, {{{at + 1}}}, {{{at + 2}}}, {{{at + 3}}}, {{{at + 4}}})");
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"($run, $folder, $u{i}, $k{i}, $e{i}, $r{i}, $s{i})");
             var subject = item.Subject;
-            parameters.Add((long)item.Uid);
-            parameters.Add(outcome.Kind.ToString());
-            parameters.Add(outcome.EmailId);
-            parameters.Add(outcome.Reason);
-            parameters.Add(subject.Length <= 300 ? subject : subject[..300]);
+            command.Parameters.AddWithValue($"$u{i}", (long)item.Uid);
+            command.Parameters.AddWithValue($"$k{i}", outcome.Kind.ToString());
+            command.Parameters.AddWithValue($"$e{i}", (object?)outcome.EmailId ?? DBNull.Value);
+            command.Parameters.AddWithValue($"$r{i}", (object?)outcome.Reason ?? DBNull.Value);
+            command.Parameters.AddWithValue($"$s{i}", subject.Length <= 300 ? subject : subject[..300]);
         }
 
-        await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters.Select(p => p ?? DBNull.Value), CancellationToken.None);
+        command.CommandText = sql.ToString();
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     private async Task AdvanceAsync(AppDbContext db, int cursorId, uint uid)
