@@ -34,7 +34,10 @@ public sealed class Email : ISearchable
     public long? UidValidity { get; set; }
     /// <summary>Sanitised when stored (scripts and event handlers removed); sanitised again, with remote images blocked, when shown.</summary>
     public string? HtmlBody { get; set; }
+    /// <summary>The text, cut at <c>Emails:MaxTextBodyChars</c>; loaded only for the e-mail's own page.</summary>
     public string TextBody { get; set; } = "";
+    /// <summary>The start of the text (about 2 KB) for lists, conversations and record pages.</summary>
+    public string Preview { get; set; } = "";
     public string RawHeaders { get; set; } = "";
     public string DedupeKey { get; set; } = "";
     public string OwnerId { get; set; } = "";

@@ -6,6 +6,8 @@ public enum ScanRunStatus
     Done = 1,
     Stopped = 2,
     Error = 3,
+    /// <summary>The process ended while the run was going (a crash or a kill); closed at the next start-up.</summary>
+    Interrupted = 4,
 }
 
 /// <summary>One scan of one mailbox: the history row shown on the Mailbox tab and to administrators.</summary>
@@ -25,6 +27,39 @@ public sealed class ScanRun
     public int TicketsOpened { get; set; }
     public int TicketsCreated { get; set; }
     public int Skipped { get; set; }
+    /// <summary>Messages quarantined (kept as failed messages).</summary>
     public int Failed { get; set; }
+    /// <summary>Messages already stored as an e-mail (seen in another folder, or again).</summary>
+    public int Duplicates { get; set; }
+    /// <summary>Messages acted on without storing an e-mail (Create e-mail off: a ticket created or answered only).</summary>
+    public int NotStored { get; set; }
+    /// <summary>Stored, encoded with <see cref="Features.Scanner.ScanNotes"/> so it reads in the viewer's language.</summary>
     public string? FirstError { get; set; }
+    public List<ScanOutcome> Outcomes { get; set; } = [];
+}
+
+/// <summary>What a run did with one message: exactly one per message it fetched.</summary>
+public enum ScanOutcomeKind
+{
+    Stored = 0,
+    Duplicate = 1,
+    NotStored = 2,
+    Skipped = 3,
+    Quarantined = 4,
+}
+
+/// <summary>One message of one run and what became of it; kept as long as its run (<c>Scanner:HistoryRetention</c>).</summary>
+public sealed class ScanOutcome
+{
+    public long Id { get; set; }
+    public int RunId { get; set; }
+    public ScanRun? Run { get; set; }
+    public string Folder { get; set; } = "";
+    public long Uid { get; set; }
+    public ScanOutcomeKind Kind { get; set; }
+    /// <summary>The e-mail stored, or the one this message duplicates.</summary>
+    public int? EmailId { get; set; }
+    /// <summary>A <see cref="Features.Scanner.ScanNotes"/> code with its arguments (skip or quarantine reason, a reused Message-ID).</summary>
+    public string? Reason { get; set; }
+    public string Subject { get; set; } = "";
 }

@@ -20,6 +20,7 @@ public static class DatabaseInitializer
             // WAL lets the scanner write while pages read.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
             await RecordsSeeder.SeedAsync(db);
+            await Features.Scanner.ScanHistoryRetention.CloseInterruptedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow());
         }
 
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();

@@ -27,7 +27,7 @@ public static class PrivateMailCoreExtensions
     public static IServiceCollection AddPrivateMailCore(this IServiceCollection services, string connectionString)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new UnicodeCollation()));
+        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new UnicodeCollation(), new SqlitePragmas()));
         // The factory also registers a scoped context, which Identity's stores use.
         services.AddIdentityCore<ApplicationUser>(o =>
             {

@@ -43,8 +43,9 @@ public static class PrivateMailHostingExtensions
         {
             connectionString = new SqliteConnectionStringBuilder
             {
+                // Private cache: a shared cache locks whole tables between this process's connections, so pages would
+                // wait for the scanner's write transaction; WAL already lets them read while it writes.
                 DataSource = Path.Combine(dataDirectory, "privatemail.db"),
-                Cache = SqliteCacheMode.Shared,
             }.ToString();
         }
 

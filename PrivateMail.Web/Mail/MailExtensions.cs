@@ -9,6 +9,7 @@ internal static class MailExtensions
         services.AddSingleton<ImapConnector>();
         services.AddSingleton<IMailClient, ImapMailClient>();
         services.AddSingleton<IMailSender, SmtpMailSender>();
+        services.AddSingleton<IMailSource, ImapMailSource>();
         return services;
     }
 }

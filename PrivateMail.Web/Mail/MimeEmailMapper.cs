@@ -38,7 +38,6 @@ public static class MimeEmailMapper
             Text = message.TextBody ?? snapshot.TextBody,
             RawHeaders = HeaderText(message, headers.ToArray()),
             Attachments = attachments,
-            DedupeKey = MessageIdentity.DedupKey(snapshot),
         };
     }
 

@@ -10,6 +10,9 @@ public static class MimeSnapshotMapper
     /// <summary>Text bodies longer than this are cut: the snapshot feeds rules and ticket descriptions, not archives.</summary>
     public const int MaxTextBodyLength = 1_000_000;
 
+    /// <summary>HTML longer than this is not parsed into a document for its text (the e-mail's own HTML cap is the same by default).</summary>
+    public const int MaxHtmlToParse = 1024 * 1024;
+
     internal static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static MessageSnapshot ToSnapshot(MimeMessage message)
@@ -146,7 +149,8 @@ public static class MimeSnapshotMapper
         var text = message.TextBody;
         if (string.IsNullOrEmpty(text) && message.HtmlBody is { } html)
         {
-            text = HtmlToText(html);
+            // Beyond the cap no DOM is built (a few hundred thousand elements take minutes): tags are only dropped.
+            text = html.Length <= MaxHtmlToParse ? HtmlToText(html) : Features.Records.Emails.EmailHtmlSanitizer.RoughText(html, MaxTextBodyLength);
         }
 
         // A multipart whose boundary never occurs has no parts: everything the sender wrote is in its preamble.

@@ -16,7 +16,7 @@ namespace PrivateMail.Benchmarks;
 internal static class BenchApp
 {
     public static string ConnectionString(string databasePath) =>
-        new SqliteConnectionStringBuilder { DataSource = databasePath, Cache = SqliteCacheMode.Shared }.ToString();
+        new SqliteConnectionStringBuilder { DataSource = databasePath }.ToString();
 
     /// <summary>Registers the core services; <paramref name="settings"/> become configuration (e.g. <c>Scanner:BatchSize</c>).</summary>
     public static void AddServices(IServiceCollection services, IConfigurationManager configuration, string dataDirectory, IDictionary<string, string?> settings)

@@ -9,7 +9,7 @@ namespace PrivateMail.Benchmarks;
 /// <summary>What to run. Defaults are the full run; <c>--quick</c> is the smoke run (1,000 messages).</summary>
 internal sealed record BenchSettings(
     IReadOnlyList<int> Sizes, IReadOnlyList<int> Contacts, int BindSize, int Repeat, int BatchSize, int LatencyMessages, int IntervalSeconds,
-    string RepositoryRoot, string WorkDirectory, bool Quick, bool WriteReadme)
+    string RepositoryRoot, string WorkDirectory, bool Quick, bool WriteReadme, bool Hold = false)
 {
     public static BenchSettings From(Arguments args)
     {
@@ -23,12 +23,13 @@ internal sealed record BenchSettings(
             args.GetInt("repeat", 3),
             args.GetInt("batch", 100),
             args.GetInt("latency", quick ? 10 : 50),
-            args.GetInt("interval", 1),
+            args.GetInt("interval", 0),
             root,
             // SQLite on the real disk, like the app: fsync costs are part of the product. The server's mail is on tmpfs.
             args.Get("work-dir", Path.Combine(Path.GetTempPath(), "privatemail-bench-" + Guid.NewGuid().ToString("N")[..8])),
             quick,
-            !args.Has("no-readme"));
+            !args.Has("no-readme"),
+            args.Has("hold"));
     }
 }
 
@@ -61,6 +62,18 @@ internal static class Orchestrator
         {
             (appendRates[size], corpusBytes[size]) = await LoadCorpusAsync(dovecot, plan, size, cancellationToken);
             Log($"Loaded {size:N0} messages ({corpusBytes[size] / 1024.0 / 1024:F1} MB) with MULTIAPPEND at {appendRates[size]:N0} msg/s");
+        }
+
+        if (settings.Hold)
+        {
+            // For profiling by hand: the server, corpus and templates stay up and the worker command lines are printed.
+            foreach (var contacts in settings.Contacts)
+            {
+                Log($"worker scan --host {dovecot.Host} --port {dovecot.Port} --folder {Folder(settings.Sizes[0])} --batch {settings.BatchSize} --count {settings.Sizes[0]} --template {templates[contacts]} --run-dir {Path.Combine(settings.WorkDirectory, "run")}");
+            }
+
+            Log("Holding: Ctrl+C or SIGTERM ends.");
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
         var failures = new List<string>();

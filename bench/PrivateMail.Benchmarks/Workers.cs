@@ -199,7 +199,12 @@ internal static class Workers
         builder.Services.AddLogging();
         var settings = ScannerSettingsFor(args);
         settings["Scanner:ScheduleEnabled"] = "true";
-        settings["Scanner:IntervalSeconds"] = args.IntervalSeconds.ToString(CultureInfo.InvariantCulture);
+        // 0: the defaults (IMAP IDLE push, the schedule every minute as the safety net); else polling every N seconds.
+        if (args.IntervalSeconds > 0)
+        {
+            settings["Scanner:IntervalSeconds"] = args.IntervalSeconds.ToString(CultureInfo.InvariantCulture);
+            settings["Scanner:Push"] = "false";
+        }
         BenchApp.AddServices(builder.Services, builder.Configuration, directory, settings);
         using var host = builder.Build();
         await DatabaseInitializer.InitializeAsync(host.Services);
@@ -221,7 +226,7 @@ internal static class Workers
         for (var i = -1; i < args.Count; i++)
         {
             // A random moment within the interval: appending right after the last find would lock onto the schedule's phase.
-            await Task.Delay(random.Next(args.IntervalSeconds * 1000), cancellationToken);
+            await Task.Delay(random.Next(Math.Max(1, args.IntervalSeconds) * 1000), cancellationToken);
             var message = new MimeMessage { MessageId = $"latency-{i}-{Guid.NewGuid():N}@bench.example", Subject = $"Latency probe {i}", Date = DateTimeOffset.UtcNow };
             message.From.Add(new MailboxAddress("Stranger", "someone@stranger.example"));
             message.To.Add(new MailboxAddress("Support", CrmPlan.MailboxAddress));

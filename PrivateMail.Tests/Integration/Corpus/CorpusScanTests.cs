@@ -268,7 +268,7 @@ public sealed class CorpusScanTests(DovecotFixture dovecot) : IAsyncLifetime
         Assert.Equal(new DateTimeOffset(2026, 3, 2, 13, 30, 45, TimeSpan.FromHours(1)), byFile["08-missing-date.eml"].OriginalDate);
 
         // Identity: a usable Message-ID is the dedupe key; none or a broken one falls back to the content hash.
-        Assert.Equal("mid:8b1f2a7e-3c4d-4e5f-9a0b-1c2d3e4f5a6b@wisniewska.example", byFile["02-thunderbird-nested-related.eml"].DedupeKey);
+        Assert.StartsWith("mid:8b1f2a7e-3c4d-4e5f-9a0b-1c2d3e4f5a6b@wisniewska.example#", byFile["02-thunderbird-nested-related.eml"].DedupeKey, StringComparison.Ordinal);
         Assert.Equal("cahx7rk9zq1ab2cd3ef4gh5ij6kl7mn8op9qr0st1uv2wx3yz4a@mail.gmail.com", byFile["03-gmail-rfc2231-attachments.eml"].MessageId);
         foreach (var file in new[] { "09-missing-message-id.eml", "10-invalid-message-id.eml", "10b-invalid-message-id-same-program.eml" })
         {

@@ -9,7 +9,7 @@ namespace PrivateMail.Tests.Web.Localization;
 public sealed partial class StringsTests
 {
     /// <summary>Every resource area of the app; a new .resx belongs here.</summary>
-    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings), nameof(RecordStrings), nameof(OAuthStrings), nameof(SecurityStrings), nameof(PrivacyStrings), nameof(MyMailMessages), nameof(MyMailStrings)];
+    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings), nameof(RecordStrings), nameof(OAuthStrings), nameof(SecurityStrings), nameof(PrivacyStrings), nameof(MyMailMessages), nameof(MyMailStrings), nameof(ScannerStrings)];
 
     private static ResourceManager Manager(string area) => area switch
     {
@@ -22,6 +22,7 @@ public sealed partial class StringsTests
         nameof(PrivacyStrings) => PrivacyStrings.ResourceManager,
         nameof(MyMailMessages) => MyMailMessages.ResourceManager,
         nameof(MyMailStrings) => MyMailStrings.ResourceManager,
+        nameof(ScannerStrings) => ScannerStrings.ResourceManager,
         _ => throw new ArgumentOutOfRangeException(nameof(area)),
     };
 

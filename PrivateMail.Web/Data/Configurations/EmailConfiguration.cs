@@ -14,6 +14,7 @@ internal sealed class EmailConfiguration : IEntityTypeConfiguration<Email>
         builder.Property(e => e.InReplyTo).HasMaxLength(1000);
         builder.Property(e => e.Folder).HasMaxLength(500);
         builder.Property(e => e.DedupeKey).HasMaxLength(1000);
+        builder.Property(e => e.Preview).HasDefaultValue("");
         builder.Property(e => e.Type).HasConversion<string>().HasMaxLength(16);
         // The same message is stored once per mailbox, however often a scan sees it.
         builder.HasIndex(e => new { e.MailboxId, e.DedupeKey }).IsUnique();

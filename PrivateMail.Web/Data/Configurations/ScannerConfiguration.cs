@@ -27,6 +27,20 @@ internal sealed class ScanRunConfiguration : IEntityTypeConfiguration<ScanRun>
     }
 }
 
+internal sealed class ScanOutcomeConfiguration : IEntityTypeConfiguration<ScanOutcome>
+{
+    public void Configure(EntityTypeBuilder<ScanOutcome> builder)
+    {
+        builder.Property(o => o.Folder).HasMaxLength(1000);
+        builder.Property(o => o.Reason).HasMaxLength(2000);
+        builder.Property(o => o.Subject).HasMaxLength(300);
+        builder.Property(o => o.Kind).HasConversion<string>().HasMaxLength(16);
+        // A run's outcomes in order, paged; deleted with their run.
+        builder.HasIndex(o => new { o.RunId, o.Id });
+        builder.HasOne(o => o.Run).WithMany(r => r.Outcomes).HasForeignKey(o => o.RunId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class FailedMessageConfiguration : IEntityTypeConfiguration<FailedMessage>
 {
     public void Configure(EntityTypeBuilder<FailedMessage> builder)

@@ -460,6 +460,12 @@ namespace PrivateMail.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Preview")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
                     b.Property<string>("RawHeaders")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -966,6 +972,47 @@ namespace PrivateMail.Web.Data.Migrations
                     b.ToTable("RecordSequences");
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.ScanOutcome", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EmailId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Uid")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Id");
+
+                    b.ToTable("ScanOutcomes");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.ScanRun", b =>
                 {
                     b.Property<int>("Id")
@@ -973,6 +1020,9 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Bound")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Duplicates")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Failed")
@@ -989,6 +1039,9 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("MailboxId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NotStored")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Skipped")
@@ -1337,6 +1390,17 @@ namespace PrivateMail.Web.Data.Migrations
                     b.Navigation("Owner");
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.ScanOutcome", b =>
+                {
+                    b.HasOne("PrivateMail.Web.Data.ScanRun", "Run")
+                        .WithMany("Outcomes")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Run");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.ScanRun", b =>
                 {
                     b.HasOne("PrivateMail.Web.Data.Mailbox", "Mailbox")
@@ -1423,6 +1487,11 @@ namespace PrivateMail.Web.Data.Migrations
             modelBuilder.Entity("PrivateMail.Web.Data.MailServer", b =>
                 {
                     b.Navigation("Mailboxes");
+                });
+
+            modelBuilder.Entity("PrivateMail.Web.Data.ScanRun", b =>
+                {
+                    b.Navigation("Outcomes");
                 });
 #pragma warning restore 612, 618
         }

@@ -27,6 +27,7 @@ internal static class RecordsExtensions
         // Usable without a signed-in user: the scanner and the demo loader.
         services.AddSingleton<TicketStore>();
         services.AddSingleton<RecordChangeNotifier>();
+        services.AddOptions<EmailStorageOptions>().BindConfiguration(EmailStorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EmailStore>();
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<EmailHtmlSanitizer>();

@@ -7,6 +7,10 @@ namespace PrivateMail.Web.Features.Scanner;
 
 public sealed partial class ScanPanel
 {
+    private int? _outcomesRun;
+
+    private void ToggleOutcomes(int runId) => _outcomesRun = _outcomesRun == runId ? null : runId;
+
     private int? _mailboxId;
     private ScanProgress? _running;
     private IReadOnlyList<ScanRunRow> _history = [];
@@ -60,6 +64,13 @@ public sealed partial class ScanPanel
         {
             _running = progress.Status == ScanRunStatus.Running ? progress : null;
             _history = await Scans.HistoryAsync();
+            // The run may have finished while the history loaded (its end is announced a moment later): the row and
+            // the buttons must agree, so a finished row never shows beside Stop.
+            if (_running is { } running && _history.FirstOrDefault(h => h.Id == running.RunId) is { Status: not ScanRunStatus.Running })
+            {
+                _running = null;
+            }
+
             _failed = await FailedMessages.OwnUnresolvedAsync();
             StateHasChanged();
             if (progress.Status != ScanRunStatus.Running)

@@ -11,6 +11,7 @@ internal static class ScanRunLabels
         ScanRunStatus.Running => MailboxStrings.ScanRunRunning,
         ScanRunStatus.Stopped => MailboxStrings.ScanRunStopped,
         ScanRunStatus.Error => MailboxStrings.ScanRunError,
+        ScanRunStatus.Interrupted => ScannerStrings.RunInterrupted,
         _ => MailboxStrings.ScanRunDone,
     };
 }

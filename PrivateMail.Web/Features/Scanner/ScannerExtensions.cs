@@ -8,9 +8,14 @@ public static class ScannerExtensions
     {
         services.AddOptions<ScannerOptions>().BindConfiguration(ScannerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<MailboxScanner>();
+        services.AddSingleton<MailboxLock>();
+        services.AddSingleton<ScanHistoryRetention>();
+        services.AddSingleton<MailboxWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<MailboxWatcher>());
         services.AddSingleton<ScanCoordinator>();
         services.AddScoped<ScanService>();
         services.AddScoped<ScanHistoryAdminService>();
+        services.AddScoped<ScanOutcomeService>();
         services.AddScoped<GlobalExceptionsService>();
         services.AddScoped<FailedMessageService>();
         services.AddTransient<ScheduledScan>();

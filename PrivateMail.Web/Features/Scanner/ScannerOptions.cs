@@ -44,6 +44,28 @@ public sealed class ScannerOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan LockedRetryInterval { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Push: each Active mailbox keeps one connection in IMAP IDLE on its inbox and is scanned as soon as mail arrives
+    /// (the schedule stays the safety net). Off together with <see cref="ScheduleEnabled"/>.
+    /// </summary>
+    public bool Push { get; set; } = true;
+
+    /// <summary>IDLE is re-issued this often (RFC 2177 asks for less than 29 minutes).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:29:00")]
+    public TimeSpan IdleRefresh { get; set; } = TimeSpan.FromMinutes(25);
+
+    /// <summary>How often the watched mailboxes are compared with their settings (a change closes or restarts a watch).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan WatchReconcileInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>At most this many IDLE connections to one server (servers limit connections per user and per address).</summary>
+    [Range(1, 10_000)]
+    public int IdleConnectionsPerServer { get; set; } = 50;
+
+    /// <summary>Scan runs (with each message's outcome) and quarantined messages are kept this long.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Larger messages are not parsed: they are kept as failed messages for an administrator.</summary>
     [Range(1024, 1_000_000_000)]
     public long MaxMessageBytes { get; set; } = 50 * 1024 * 1024;

@@ -16,6 +16,7 @@ public sealed class ScheduledScan(
     IDbContextFactory<AppDbContext> dbFactory,
     ModuleService modules,
     ScanCoordinator coordinator,
+    ScanHistoryRetention retention,
     IOptions<ScannerOptions> options,
     TimeProvider time,
     ILogger<ScheduledScan> logger)
@@ -37,9 +38,20 @@ public sealed class ScheduledScan(
             mailboxes = await db.Mailboxes.AsNoTracking()
                 // OAuth mailboxes count once they can renew their token; a refused refresh token waits for a new sign-in.
                 .Where(m => m.PasswordProtected != null || m.OAuthRefreshTokenProtected != null)
+                // A deactivated user's mailbox is not read (the scanner refuses it too).
+                .Where(m => db.Users.Any(u => u.Id == m.OwnerId && u.IsActive))
                 .Where(m => m.Status == MailboxStatus.Active
                     || (m.Status == MailboxStatus.Locked && (m.LastErrorAt == null || m.LastErrorAt <= retryLockedBefore)))
                 .OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(CancellationToken);
+        }
+
+        try
+        {
+            await retention.PurgeIfDueAsync(CancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Purging old scan history failed.");
         }
 
         foreach (var id in mailboxes)

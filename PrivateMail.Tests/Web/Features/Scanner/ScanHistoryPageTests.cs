@@ -72,6 +72,35 @@ public sealed class ScanHistoryPageTests : MailServerTestContext
     }
 
     [Fact]
+    public async Task A_runs_messages_show_paged_with_their_outcome_and_reason_in_the_viewers_language()
+    {
+        UseCulture("pl");
+        var jan = await MailboxOfAsync("jan");
+        var t0 = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
+        var run = new ScanRun { MailboxId = jan, StartedAt = t0, FinishedAt = t0.AddSeconds(5), Status = ScanRunStatus.Done, Fetched = 30, Stored = 29, Skipped = 1 };
+        for (var i = 1; i <= 29; i++)
+        {
+            run.Outcomes.Add(new ScanOutcome { Folder = "INBOX", Uid = i, Kind = ScanOutcomeKind.Stored, Subject = $"Message {i}" });
+        }
+
+        run.Outcomes.Add(new ScanOutcome { Folder = "INBOX", Uid = 30, Kind = ScanOutcomeKind.Skipped, Subject = "From the shop", Reason = ScanNotes.Encode("SenderExcepted") });
+        await AddRunAsync(run);
+
+        var page = RenderPage();
+        page.WaitForAssertion(() => page.Find($"#scan-outcomes-{run.Id}"));
+        page.Find($"#scan-outcomes-{run.Id}").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(ScanOutcomeService.PageSize, page.FindAll("#scan-outcomes-admin tbody tr").Count));
+        Assert.Contains("Strona 1 z 2", page.Find("#scan-outcomes-admin").TextContent);
+        page.Find("#scan-outcomes-admin button[aria-label='Następna strona']").Click();
+        page.WaitForAssertion(() => Assert.Equal(5, page.FindAll("#scan-outcomes-admin tbody tr").Count));
+        var skipped = page.FindAll("#scan-outcomes-admin tbody tr")[^1];
+        Assert.Equal(nameof(ScanOutcomeKind.Skipped), skipped.GetAttribute("data-outcome"));
+        Assert.Contains("Pominięta", skipped.TextContent);
+        Assert.Contains("Nadawca jest na liście wyjątków.", skipped.TextContent);
+    }
+
+    [Fact]
     public async Task A_non_administrator_cannot_read_the_history()
     {
         var userId = await CreateUserAsync("jan");

@@ -99,9 +99,9 @@ public sealed class EmailService(
         var query = db.Emails.AsNoTracking().Where(e => e.Links.Any(l => l.RecordKind == kind && l.RecordId == id));
         query = oldestFirst ? query.OrderBy(e => e.Date).ThenBy(e => e.Id) : query.OrderByDescending(e => e.Date).ThenByDescending(e => e.Id);
         var rows = await query.Take(500)
-            .Select(e => new { e.Id, e.Subject, e.From, e.To, e.Date, e.DateOffsetMinutes, e.Type, e.TextBody, Attachments = e.Attachments.Count(a => !a.IsInline) })
+            .Select(e => new { e.Id, e.Subject, e.From, e.To, e.Date, e.DateOffsetMinutes, e.Type, e.Preview, Attachments = e.Attachments.Count(a => !a.IsInline) })
             .ToListAsync(cancellationToken);
-        return rows.Select(e => new ConversationItem(e.Id, e.Subject, e.From, e.To, e.Date.ToOffset(TimeSpan.FromMinutes(e.DateOffsetMinutes)), e.Type, e.TextBody, e.Attachments)).ToList();
+        return rows.Select(e => new ConversationItem(e.Id, e.Subject, e.From, e.To, e.Date.ToOffset(TimeSpan.FromMinutes(e.DateOffsetMinutes)), e.Type, e.Preview, e.Attachments)).ToList();
     }
 
     /// <summary>Deletes an e-mail with its attachments and links; the attachment files go when no other mail uses them.</summary>

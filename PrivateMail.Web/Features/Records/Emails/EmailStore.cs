@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
@@ -34,36 +37,51 @@ public sealed record NewEmail
     public string? Text { get; init; }
     public string RawHeaders { get; init; } = "";
     public IReadOnlyList<NewAttachment> Attachments { get; init; } = [];
-    /// <summary>Overrides the computed key (the scanner passes its own); see <see cref="EmailStore.DedupeKey"/>.</summary>
-    public string? DedupeKey { get; init; }
 }
 
-/// <summary>The stored e-mail's id, and whether this call stored it (false: it was there already).</summary>
-public sealed record StoredEmail(int Id, bool Created);
+/// <summary>
+/// The stored e-mail's id, and whether this call stored it (false: the same message was there already). When a
+/// different message with the same Message-ID was stored before, <see cref="ReusedMessageIdOf"/> names it.
+/// </summary>
+public sealed record StoredEmail(int Id, bool Created)
+{
+    public int? ReusedMessageIdOf { get; init; }
+}
 
 /// <summary>
-/// Stores e-mails and binds them to records, without a signed-in user: for the scanner and demo data. Storing is
-/// idempotent per mailbox through the unique (mailbox, dedupe key) index, even when two scans race.
+/// An e-mail ready to be written: everything that costs CPU or touches files is done (HTML sanitised or set aside,
+/// text cut, preview, content key, attachment files saved), so writing it inside a transaction is a few inserts.
+/// </summary>
+public sealed record PreparedEmail(NewEmail Source, string Key, string? MessageId, string TextBody, string Preview, string? HtmlBody, string SearchText, IReadOnlyList<(NewAttachment Attachment, string Hash)> Attachments);
+
+/// <summary>
+/// Stores e-mails and binds them to records, without a signed-in user: for the scanner, sent mail and demo data.
+/// Storing is idempotent per mailbox through the unique (mailbox, dedupe key) index, even when two writers race. The
+/// key is computed here and only here: the Message-ID plus a hash of the body parts (decoded text, HTML, attachment
+/// contents — not headers), so the same message in two folders, or a Sent copy the server saved with extra headers,
+/// is one e-mail, while a different message reusing a Message-ID is stored too.
 /// </summary>
 public sealed class EmailStore(
     IDbContextFactory<AppDbContext> dbFactory,
     AttachmentStore files,
     EmailHtmlSanitizer sanitizer,
     TimeProvider time,
+    IOptions<EmailStorageOptions> options,
     ILogger<EmailStore> logger)
 {
     public async Task<StoredEmail> StoreAsync(NewEmail email, CancellationToken cancellationToken = default)
     {
+        var prepared = await PrepareAsync(email, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         try
         {
-            return await StoreAsync(db, email, cancellationToken);
+            return await StoreAsync(db, prepared, cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
             // Another writer stored the same message a moment earlier: theirs stands.
             await using var again = await dbFactory.CreateDbContextAsync(cancellationToken);
-            if (await FindAsync(again, email.MailboxId, Key(email, Text(email)), cancellationToken) is { } raced)
+            if (await FindAsync(again, email.MailboxId, prepared.Key, null, cancellationToken) is { Same: { } raced })
             {
                 return new StoredEmail(raced, false);
             }
@@ -72,81 +90,147 @@ public sealed class EmailStore(
         }
     }
 
+    /// <summary>Prepares and stores through the caller's context (and transaction).</summary>
+    public async Task<StoredEmail> StoreAsync(AppDbContext db, NewEmail email, CancellationToken cancellationToken = default) =>
+        await StoreAsync(db, await PrepareAsync(email, cancellationToken), cancellationToken);
+
     /// <summary>
-    /// Stores the e-mail through the caller's context, inside the caller's transaction when one is open (the scanner
-    /// applies a batch in one transaction; its write lock makes find-then-insert atomic).
+    /// The CPU-bound half of storing, to run outside any transaction: sanitises the HTML (or, when it is too large or
+    /// too slow to sanitise, keeps it as an attachment), cuts the text, builds the preview and the key. Attachment files
+    /// are written only when the e-mail is new (so mail that is skipped or a duplicate leaves no file behind).
     /// </summary>
-    public async Task<StoredEmail> StoreAsync(AppDbContext db, NewEmail email, CancellationToken cancellationToken = default)
+    public async Task<PreparedEmail> PrepareAsync(NewEmail email, CancellationToken cancellationToken = default)
     {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            return await StoreInTransactionAsync(db, email, cancellationToken);
-        }
-
-        // Attachment files are saved under the write lock only (see AttachmentStore): without the caller's transaction, in our own.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var stored = await StoreInTransactionAsync(db, email, cancellationToken);
-        await transaction.CommitAsync(CancellationToken.None);
-        return stored;
-    }
-
-    private async Task<StoredEmail> StoreInTransactionAsync(AppDbContext db, NewEmail email, CancellationToken cancellationToken)
-    {
-        var text = Text(email);
-        var key = Key(email, text);
-        if (await FindAsync(db, email.MailboxId, key, cancellationToken) is { } existing)
-        {
-            return new StoredEmail(existing, false);
-        }
-
-        var entity = new Email
-        {
-            Subject = email.Subject,
-            From = Display(email.From),
-            FromNormalised = email.From?.Normalised,
-            To = Join(email.To),
-            Cc = Join(email.Cc),
-            Bcc = Join(email.Bcc),
-            ReplyTo = Join(email.ReplyTo),
-            Date = email.Date,
-            DateOffsetMinutes = (int)email.Date.Offset.TotalMinutes,
-            MessageId = MessageIdentity.NormaliseMessageId(email.MessageId),
-            InReplyTo = MessageIdentity.NormaliseMessageId(email.InReplyTo),
-            References = string.Join(' ', email.References.Select(MessageIdentity.NormaliseMessageId).OfType<string>()),
-            Type = email.Type,
-            MailboxId = email.MailboxId,
-            Folder = email.Folder,
-            Uid = email.Uid,
-            UidValidity = email.UidValidity,
-            HtmlBody = email.Html is null ? null : sanitizer.SanitiseForStorage(email.Html),
-            TextBody = text,
-            RawHeaders = email.RawHeaders,
-            DedupeKey = key,
-            OwnerId = email.OwnerId,
-            CreatedAt = time.GetUtcNow(),
-            SearchText = Records.SearchText.Build(email.Subject, Display(email.From), email.From?.Normalised, Join(email.To), Join(email.Cc)),
-        };
-
-        // Files first: a crash leaves at worst an unreferenced file, never a row without its content.
+        var settings = options.Value;
+        var attachments = new List<NewAttachment>(email.Attachments.Count);
         foreach (var attachment in email.Attachments)
         {
-            var (hash, size) = await files.SaveAsync(attachment.Content, cancellationToken);
-            entity.Attachments.Add(new EmailAttachment
-            {
-                FileName = SafeFileName.Clean(attachment.FileName),
-                ContentType = SafeFileName.ContentType(attachment.ContentType),
-                Size = size,
-                ContentId = attachment.ContentId?.Trim().Trim('<', '>'),
-                IsInline = attachment.IsInline,
-                ContentHash = hash,
-            });
+            attachments.Add(await SeekableAsync(attachment, cancellationToken));
         }
 
-        db.Emails.Add(entity);
-        await db.SaveChangesAsync(cancellationToken);
+        var html = email.Html;
+        string? safeHtml = null;
+        var fullText = email.Text;
+        if (html is not null)
+        {
+            safeHtml = html.Length <= settings.MaxHtmlChars ? await SanitiseWithinAsync(html, settings.HtmlTimeLimit) : null;
+            if (safeHtml is null)
+            {
+                // Not parsed as HTML at all: the original is an attachment, the e-mail shows text.
+                attachments.Add(new NewAttachment("message.html", "text/html", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(html))));
+                fullText ??= EmailHtmlSanitizer.RoughText(html, settings.MaxTextBodyChars);
+            }
+        }
 
-        logger.LogDebug("E-mail {EmailId} stored for {OwnerId} ({Attachments} attachments).", entity.Id, email.OwnerId, entity.Attachments.Count);
-        return new StoredEmail(entity.Id, true);
+        fullText ??= html is null ? "" : EmailHtmlSanitizer.ToPlainText(html);
+        var hashes = attachments.Select(a => ContentHash(a.Content)).ToList();
+        var key = Key(email, fullText, html, hashes);
+        var text = fullText.Length <= settings.MaxTextBodyChars
+            ? fullText
+            : fullText[..settings.MaxTextBodyChars] + "\n\n[…]";
+        var preview = fullText.Length <= settings.PreviewChars ? fullText : fullText[..settings.PreviewChars].TrimEnd() + "…";
+
+        var from = Display(email.From);
+        var to = Join(email.To);
+        var cc = Join(email.Cc);
+        return new PreparedEmail(email, key, MessageIdentity.NormaliseMessageId(email.MessageId), text, preview, safeHtml,
+            Records.SearchText.Build(email.Subject, from, email.From?.Normalised, to, cc), attachments.Zip(hashes).ToList());
+    }
+
+    /// <summary>
+    /// Writes a prepared e-mail through the caller's context, inside the caller's transaction when one is open (the
+    /// scanner writes a batch in one; its write lock makes find-then-insert atomic). Prepared statements, no change tracker.
+    /// </summary>
+    public async Task<StoredEmail> StoreAsync(AppDbContext db, PreparedEmail prepared, CancellationToken cancellationToken = default)
+    {
+        var email = prepared.Source;
+        // Attachment files are saved under the database's write lock only (BEGIN IMMEDIATE; see AttachmentStore): a
+        // deletion checking references cannot interleave with the file check below. The caller's transaction, or our own.
+        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var found = await FindAsync(db, email.MailboxId, prepared.Key, prepared.MessageId, cancellationToken);
+            if (found.Same is { } existing)
+            {
+                return new StoredEmail(existing, false);
+            }
+
+            // Files first: a crash leaves at worst an unreferenced file, never a row without its content.
+            var rows = new List<EmailAttachment>(prepared.Attachments.Count);
+            foreach (var (attachment, knownHash) in prepared.Attachments)
+            {
+                attachment.Content.Position = 0;
+                // Content-addressed: most attachments (logos, signatures) are on disk already; no need to write them again.
+                var (hash, size) = files.Exists(knownHash) ? (knownHash, attachment.Content.Length) : await files.SaveAsync(attachment.Content, cancellationToken);
+                rows.Add(new EmailAttachment
+                {
+                    FileName = SafeFileName.Clean(attachment.FileName),
+                    ContentType = SafeFileName.ContentType(attachment.ContentType),
+                    Size = size,
+                    ContentId = attachment.ContentId?.Trim().Trim('<', '>'),
+                    IsInline = attachment.IsInline,
+                    ContentHash = hash,
+                });
+            }
+
+            var commands = Commands.For(db);
+            var insert = commands.Insert;
+            var p = insert.Parameters;
+            p["$subject"].Value = email.Subject;
+            p["$from"].Value = (object?)Display(email.From) ?? DBNull.Value;
+            p["$fromNormalised"].Value = (object?)email.From?.Normalised ?? DBNull.Value;
+            p["$to"].Value = Join(email.To);
+            p["$cc"].Value = Join(email.Cc);
+            p["$bcc"].Value = Join(email.Bcc);
+            p["$replyTo"].Value = Join(email.ReplyTo);
+            p["$date"].Value = email.Date.UtcTicks;
+            p["$offset"].Value = (int)email.Date.Offset.TotalMinutes;
+            p["$messageId"].Value = (object?)prepared.MessageId ?? DBNull.Value;
+            p["$inReplyTo"].Value = (object?)MessageIdentity.NormaliseMessageId(email.InReplyTo) ?? DBNull.Value;
+            p["$references"].Value = string.Join(' ', email.References.Select(MessageIdentity.NormaliseMessageId).OfType<string>());
+            p["$type"].Value = email.Type.ToString();
+            p["$mailboxId"].Value = (object?)email.MailboxId ?? DBNull.Value;
+            p["$folder"].Value = (object?)email.Folder ?? DBNull.Value;
+            p["$uid"].Value = (object?)email.Uid ?? DBNull.Value;
+            p["$uidValidity"].Value = (object?)email.UidValidity ?? DBNull.Value;
+            p["$html"].Value = (object?)prepared.HtmlBody ?? DBNull.Value;
+            p["$text"].Value = prepared.TextBody;
+            p["$preview"].Value = prepared.Preview;
+            p["$rawHeaders"].Value = email.RawHeaders;
+            p["$key"].Value = prepared.Key;
+            p["$ownerId"].Value = email.OwnerId;
+            p["$createdAt"].Value = time.GetUtcNow().UtcTicks;
+            p["$searchText"].Value = prepared.SearchText;
+            commands.Enlist(db);
+            var id = Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var attachment in rows)
+            {
+                var a = commands.Attachment.Parameters;
+                a["$emailId"].Value = id;
+                a["$fileName"].Value = attachment.FileName;
+                a["$contentType"].Value = attachment.ContentType;
+                a["$size"].Value = attachment.Size;
+                a["$contentId"].Value = (object?)attachment.ContentId ?? DBNull.Value;
+                a["$isInline"].Value = attachment.IsInline;
+                a["$hash"].Value = attachment.ContentHash;
+                await commands.Attachment.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(cancellationToken);
+            }
+
+            logger.LogDebug("E-mail {EmailId} stored for {OwnerId} ({Attachments} attachments).", id, email.OwnerId, rows.Count);
+            return new StoredEmail(id, true) { ReusedMessageIdOf = found.SameMessageId };
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Binds the e-mail to records; links that exist already are left alone.</summary>
@@ -181,30 +265,171 @@ public sealed class EmailStore(
         await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
     }
 
-    private static string Text(NewEmail email) => email.Text ?? (email.Html is null ? "" : EmailHtmlSanitizer.ToPlainText(email.Html));
-
-    private static string Key(NewEmail email, string text) =>
-        email.DedupeKey ?? DedupeKey(email.MessageId, email.From, email.Date, email.Subject, [.. email.To, .. email.Cc, .. email.Bcc], text);
-
-    /// <summary>The key that stores a message once per mailbox: the scanner's <see cref="MessageIdentity.DedupKey"/>.</summary>
-    public static string DedupeKey(string? messageId, EmailAddress? from, DateTimeOffset date, string subject, IEnumerable<EmailAddress> recipients, string text) =>
-        MessageIdentity.DedupKey(new MessageSnapshot
+    /// <summary>
+    /// The key that stores a message once per mailbox: its Message-ID plus a hash of what it says (body parts, not
+    /// headers); for mail without a Message-ID, sender, date, subject and recipients stand in for the ID.
+    /// </summary>
+    private static string Key(NewEmail email, string text, string? html, IReadOnlyList<string> attachmentHashes)
+    {
+        using var content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        content.AppendData(System.Text.Encoding.UTF8.GetBytes(NormaliseLines(text)));
+        content.AppendData([0]);
+        content.AppendData(System.Text.Encoding.UTF8.GetBytes(html is null ? "" : NormaliseLines(html)));
+        foreach (var hash in attachmentHashes.Order(StringComparer.Ordinal))
         {
-            MessageId = MessageIdentity.NormaliseMessageId(messageId),
-            From = from,
-            Date = date,
-            Subject = subject,
-            To = recipients.ToList(),
-            TextBody = text,
-        });
+            content.AppendData([0]);
+            content.AppendData(System.Text.Encoding.ASCII.GetBytes(hash));
+        }
 
-    // Compiled once: the scanner asks once per message, and EF's per-call expression-tree lookup cost more than SQLite's.
-    private static readonly Func<AppDbContext, int?, string, CancellationToken, Task<int?>> FindByKey = EF.CompileAsyncQuery(
-        (AppDbContext db, int? mailboxId, string key, CancellationToken _) =>
-            db.Emails.Where(e => e.MailboxId == mailboxId && e.DedupeKey == key).Select(e => (int?)e.Id).FirstOrDefault());
+        var body = Convert.ToHexStringLower(content.GetHashAndReset());
+        var id = MessageIdentity.NormaliseMessageId(email.MessageId);
+        return id is not null
+            ? "mid:" + id + "#" + body[..24]
+            : MessageIdentity.DedupKey(new MessageSnapshot
+            {
+                From = email.From,
+                Date = email.Date,
+                Subject = email.Subject,
+                To = [.. email.To, .. email.Cc, .. email.Bcc],
+                TextBody = body,
+            });
+    }
 
-    private static Task<int?> FindAsync(AppDbContext db, int? mailboxId, string key, CancellationToken cancellationToken) =>
-        FindByKey(db, mailboxId, key, cancellationToken);
+    /// <summary>Line ends differ between a received copy and a saved one (CRLF vs LF); what the lines say does not.</summary>
+    private static string NormaliseLines(string value) => value.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd();
+
+    private static string ContentHash(Stream content)
+    {
+        var start = content.Position;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(content));
+        content.Position = start;
+        return hash;
+    }
+
+    private static async Task<NewAttachment> SeekableAsync(NewAttachment attachment, CancellationToken cancellationToken)
+    {
+        if (attachment.Content.CanSeek)
+        {
+            return attachment;
+        }
+
+        var copy = new MemoryStream();
+        await attachment.Content.CopyToAsync(copy, cancellationToken);
+        copy.Position = 0;
+        return attachment with { Content = copy };
+    }
+
+    /// <summary>Sanitises on the thread pool with a time cap; null when it took too long (the caller keeps the HTML apart).</summary>
+    private async Task<string?> SanitiseWithinAsync(string html, TimeSpan limit)
+    {
+        var work = Task.Run(() => sanitizer.SanitiseForStorage(html));
+        try
+        {
+            return await work.WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Sanitising an HTML body of {Length} characters took longer than {Limit}; it is kept as an attachment.", html.Length, limit);
+            return null;
+        }
+    }
+
+    /// <summary>The e-mail with this exact key, and else one with the same Message-ID (another message reusing it).</summary>
+    private static async Task<(int? Same, int? SameMessageId)> FindAsync(AppDbContext db, int? mailboxId, string key, string? messageId, CancellationToken cancellationToken)
+    {
+        var commands = Commands.For(db);
+        var find = commands.Find;
+        find.Parameters["$mailboxId"].Value = (object?)mailboxId ?? DBNull.Value;
+        find.Parameters["$key"].Value = key;
+        find.Parameters["$messageId"].Value = (object?)messageId ?? DBNull.Value;
+        commands.Enlist(db);
+        int? same = null, sameId = null;
+        await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (reader.GetString(1) == key)
+            {
+                same = reader.GetInt32(0);
+            }
+            else
+            {
+                sameId ??= reader.GetInt32(0);
+            }
+        }
+
+        return (same, sameId);
+    }
+
+    /// <summary>
+    /// The store's prepared statements, per connection: the scanner writes thousands of e-mails through one connection,
+    /// and preparing each statement once saves most of what EF's change tracker and command building cost.
+    /// </summary>
+    private sealed class Commands
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Data.Common.DbConnection, Commands> PerConnection = new();
+
+        private Commands(SqliteConnection connection)
+        {
+            Insert = Create(connection, """
+                INSERT INTO "Emails" ("Subject", "From", "FromNormalised", "To", "Cc", "Bcc", "ReplyTo", "Date", "DateOffsetMinutes",
+                    "MessageId", "InReplyTo", "References", "Type", "MailboxId", "Folder", "Uid", "UidValidity", "HtmlBody", "TextBody",
+                    "Preview", "RawHeaders", "DedupeKey", "OwnerId", "CreatedAt", "SearchText")
+                VALUES ($subject, $from, $fromNormalised, $to, $cc, $bcc, $replyTo, $date, $offset, $messageId, $inReplyTo, $references,
+                    $type, $mailboxId, $folder, $uid, $uidValidity, $html, $text, $preview, $rawHeaders, $key, $ownerId, $createdAt, $searchText)
+                RETURNING "Id";
+                """);
+            Attachment = Create(connection, """
+                INSERT INTO "EmailAttachments" ("EmailId", "FileName", "ContentType", "Size", "ContentId", "IsInline", "ContentHash")
+                VALUES ($emailId, $fileName, $contentType, $size, $contentId, $isInline, $hash);
+                """);
+            Find = Create(connection, """
+                SELECT "Id", "DedupeKey" FROM "Emails" WHERE "MailboxId" IS $mailboxId AND "DedupeKey" = $key
+                UNION ALL
+                SELECT "Id", "DedupeKey" FROM "Emails" WHERE $messageId IS NOT NULL AND "MessageId" = $messageId AND "MailboxId" IS $mailboxId AND "DedupeKey" <> $key;
+                """);
+        }
+
+        public SqliteCommand Insert { get; }
+
+        public SqliteCommand Attachment { get; }
+
+        public SqliteCommand Find { get; }
+
+        public static Commands For(AppDbContext db)
+        {
+            var connection = db.Database.GetDbConnection();
+            return PerConnection.GetValue(connection, c => new Commands((SqliteConnection)c));
+        }
+
+        /// <summary>Joins the context's open transaction (or none), opening the connection when EF has not yet.</summary>
+        public void Enlist(AppDbContext db)
+        {
+            if (db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
+            {
+                db.Database.OpenConnection();
+            }
+
+            var transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            Insert.Transaction = transaction;
+            Attachment.Transaction = transaction;
+            Find.Transaction = transaction;
+        }
+
+        private static SqliteCommand Create(SqliteConnection connection, string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(sql, @"\$[A-Za-z]+"))
+            {
+                if (!command.Parameters.Contains(match.Value))
+                {
+                    command.Parameters.Add(new SqliteParameter(match.Value, null));
+                }
+            }
+
+            return command;
+        }
+    }
 
     private static string Join(IEnumerable<EmailAddress> addresses) => string.Join(", ", addresses.Select(Display));
 

@@ -1,0 +1,295 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Records;
+using PrivateMail.Domain.Scanning;
+using PrivateMail.Tests.TestSupport;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Scanner;
+using PrivateMail.Web.Features.Secrets;
+using PrivateMail.Web.Mail;
+
+namespace PrivateMail.Tests.Web.Features.Scanner;
+
+/// <summary>
+/// The scanner's stages over the in-memory mail source and a real SQLite file: decisions, outcomes and safety rules
+/// that need no IMAP server (the MailKit source's contract and the fault suite run against Dovecot).
+/// </summary>
+public sealed class ScanStageTests : IAsyncLifetime
+{
+    private const string Inbox = "INBOX";
+    private readonly TestDatabase _database = new();
+    private readonly InMemoryMailSource _source = new();
+    private AppServices? _app;
+    private string _owner = "";
+
+    private IServiceProvider Services => _app!.Services;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await AppServices.StartAsync(_database, configure: s => s.AddSingleton<IMailSource>(_source));
+        await using var db = await Db();
+        var user = new ApplicationUser { UserName = "olga", NormalizedUserName = "OLGA", Email = "olga@crm.example", SecurityStamp = "x" };
+        db.Users.Add(user);
+        await db.SaveChangesAsync(Ct);
+        _owner = user.Id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        _database.Dispose();
+    }
+
+    private Task<AppDbContext> Db() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct);
+
+    private async Task<int> MailboxAsync(string[]? folders = null, ScannerActions? actions = null, string[]? emailExceptions = null)
+    {
+        await using var db = await Db();
+        var server = new MailServer { Name = "Memory", ImapHost = "memory.invalid", ImapPort = 143, ImapSecurity = MailSecurity.None };
+        db.MailServers.Add(server);
+        await db.SaveChangesAsync(Ct);
+        var mailbox = new Mailbox
+        {
+            OwnerId = _owner, Name = "Olga", MailServerId = server.Id, Login = "olga",
+            PasswordProtected = Services.GetRequiredService<SecretProtector>().Protect("secret"),
+            Folders = [.. folders ?? [Inbox]],
+            Actions = actions ?? ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.OpenTicket | ScannerActions.CreateTicket,
+            SearchFields = [.. SearchFields.DefaultKeys],
+            EmailExceptions = [.. emailExceptions ?? []],
+        };
+        db.Mailboxes.Add(mailbox);
+        await db.SaveChangesAsync(Ct);
+        return mailbox.Id;
+    }
+
+    private static MimeMessage Message(string from, string subject, string? id = null, string body = "Hello")
+    {
+        var message = new MimeMessage { Subject = subject, MessageId = id ?? $"{Guid.NewGuid():N}@mail.example", Date = DateTimeOffset.UtcNow };
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(new MailboxAddress("Olga", "olga@crm.example"));
+        message.Body = new TextPart("plain") { Text = body };
+        return message;
+    }
+
+    private async Task<ScanProgress> ScanAsync(int mailboxId, bool expectDone = true)
+    {
+        var run = await Services.GetRequiredService<ScanCoordinator>().RunAsync(mailboxId, null, Ct) ?? throw new InvalidOperationException("The scan did not run.");
+        Assert.True(!expectDone || run.Status == ScanRunStatus.Done, $"The scan ended {run.Status}: {ScanNotes.Display(run.FirstError)}");
+        return run;
+    }
+
+    private async Task<List<ScanOutcome>> OutcomesAsync(int runId)
+    {
+        await using var db = await Db();
+        return await db.ScanOutcomes.Where(o => o.RunId == runId).OrderBy(o => o.Id).ToListAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Every_fetched_message_has_exactly_one_outcome_and_the_counters_add_up()
+    {
+        var mailboxId = await MailboxAsync(emailExceptions: ["noreply@shop.example"]);
+        var twice = Message("Anna <anna@somewhere.example>", "Twice");
+        _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "Stored"));
+        _source.Append(Inbox, Message("Shop <noreply@shop.example>", "Excepted"));
+        _source.Append(Inbox, twice);
+        _source.Append(Inbox, twice);
+        var refused = _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "Damaged on the server"));
+        _source.Refuse(Inbox, refused);
+        var huge = _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "Huge"), claimedSize: 60L * 1024 * 1024);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal(ScanRunStatus.Done, run.Status);
+        Assert.Equal(6, run.Fetched);
+        Assert.Equal((2, 1, 1, 2), (run.Stored, run.Duplicates, run.Skipped, run.Failed));
+        Assert.Equal(run.Fetched, run.Stored + run.Duplicates + run.NotStored + run.Skipped + run.Failed);
+        var outcomes = await OutcomesAsync(run.RunId);
+        Assert.Equal(
+            [ScanOutcomeKind.Stored, ScanOutcomeKind.Skipped, ScanOutcomeKind.Stored, ScanOutcomeKind.Duplicate, ScanOutcomeKind.Quarantined, ScanOutcomeKind.Quarantined],
+            outcomes.Select(o => o.Kind));
+        Assert.Equal(outcomes[2].EmailId, outcomes[3].EmailId);
+        Assert.Equal("SenderExcepted", ScanNotes.CodeOf(outcomes[1].Reason));
+        Assert.Equal(ScanNotes.Refused, ScanNotes.CodeOf(outcomes[4].Reason));
+        Assert.Equal(ScanNotes.TooLarge, ScanNotes.CodeOf(outcomes[5].Reason));
+        Assert.Equal("Huge", outcomes[5].Subject);
+
+        // The oversized message was quarantined from its headers: its body was never downloaded.
+        Assert.DoesNotContain(huge, _source.BodiesFetched);
+        Assert.Contains(huge, _source.HeadersFetched);
+        await using var db = await Db();
+        var failed = await db.FailedMessages.OrderBy(f => f.Uid).ToListAsync(Ct);
+        Assert.Equal([(long)refused, huge], failed.Select(f => f.Uid));
+        Assert.True(failed[1].Size < 10_000);
+        Assert.Equal(6, await db.FolderCursors.Where(c => c.MailboxId == mailboxId).Select(c => c.LastUid).SingleAsync(Ct));
+        var row = await db.ScanRuns.SingleAsync(r => r.Id == run.RunId, Ct);
+        Assert.Equal((6, 2, 1, 1, 2), (row.Fetched, row.Stored, row.Duplicates, row.Skipped, row.Failed));
+    }
+
+    [Fact]
+    public async Task A_different_message_reusing_a_message_id_is_stored_and_marked_while_copies_of_one_message_stay_one_e_mail()
+    {
+        var mailboxId = await MailboxAsync(folders: [Inbox, "Sent"]);
+        var original = Message("Anna <anna@somewhere.example>", "Report", "same-id@broken.example", body: "First report");
+        var impostor = Message("Anna <anna@somewhere.example>", "Report", "same-id@broken.example", body: "A completely different report");
+        _source.Append(Inbox, original);
+        _source.Append(Inbox, impostor);
+        // The server's own copy of the first one, with headers added on the way: still the same message.
+        var copy = Message("Anna <anna@somewhere.example>", "Report", "same-id@broken.example", body: "First report");
+        copy.Headers.Add("X-Delivered-To", "olga@crm.example");
+        copy.Headers.Add("Received", "from relay.example by mx.example; Mon, 30 Nov 2026 00:00:00 +0000");
+        _source.Append("Sent", copy);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((3, 2, 1), (run.Fetched, run.Stored, run.Duplicates));
+        var outcomes = await OutcomesAsync(run.RunId);
+        Assert.Null(outcomes[0].Reason);
+        Assert.Equal(ScanNotes.ReusedMessageId, ScanNotes.CodeOf(outcomes[1].Reason));
+        Assert.Contains(outcomes[0].EmailId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), ScanNotes.Display(outcomes[1].Reason), StringComparison.Ordinal);
+        Assert.Equal(ScanOutcomeKind.Duplicate, outcomes[2].Kind);
+        Assert.Equal(outcomes[0].EmailId, outcomes[2].EmailId);
+        await using var db = await Db();
+        Assert.Equal(["A completely different report", "First report"], (await db.Emails.Select(e => e.TextBody).ToListAsync(Ct)).Select(t => t.Trim()).Order());
+    }
+
+    [Fact]
+    public async Task A_reply_seen_again_in_another_folder_does_not_reopen_a_ticket_closed_in_between()
+    {
+        var records = new RecordFactory(Services);
+        var contact = await records.ContactAsync(_owner, "Jan", "Kowalski", "jan@customer.example");
+        var ticket = await records.TicketAsync(_owner, "Printer jams", TicketStatuses.WaitingForResponse, contact);
+        var mailboxId = await MailboxAsync(folders: [Inbox, "Archive"]);
+        var reply = Message("Jan <jan@customer.example>", $"Re: Printer jams {ticket.Number.ToSubjectTag()}", "reply-1@customer.example");
+        _source.Append(Inbox, reply);
+
+        var first = await ScanAsync(mailboxId);
+        Assert.Equal(1, first.TicketsOpened);
+        await using (var db = await Db())
+        {
+            Assert.Equal(TicketStatuses.Answered, await db.Tickets.Where(t => t.Id == ticket.Id).Select(t => t.Status!.Name).SingleAsync(Ct));
+            var closed = await db.TicketStatuses.Where(s => s.Name == TicketStatuses.Closed).Select(s => s.Id).SingleAsync(Ct);
+            await db.Tickets.Where(t => t.Id == ticket.Id).ExecuteUpdateAsync(t => t.SetProperty(x => x.StatusId, closed), Ct);
+        }
+
+        // The user files the reply in Archive: the scanner sees it once more.
+        _source.Append("Archive", reply);
+        var second = await ScanAsync(mailboxId);
+
+        Assert.Equal((1, 1, 0), (second.Fetched, second.Duplicates, second.TicketsOpened));
+        await using var check = await Db();
+        Assert.Equal(TicketStatuses.Closed, await check.Tickets.Where(t => t.Id == ticket.Id).Select(t => t.Status!.Name).SingleAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_deactivated_users_mailbox_is_not_read()
+    {
+        var mailboxId = await MailboxAsync();
+        _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "Hello"));
+        await using (var db = await Db())
+        {
+            await db.Users.Where(u => u.Id == _owner).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsActive, false), Ct);
+        }
+
+        var run = await ScanAsync(mailboxId, expectDone: false);
+
+        Assert.Equal((ScanRunStatus.Error, 0), (run.Status, run.Fetched));
+        Assert.Equal(ScanNotes.OwnerInactive, ScanNotes.CodeOf(run.FirstError));
+        Assert.Equal(0, _source.Opened);
+    }
+
+    [Fact]
+    public async Task Html_over_the_size_cap_is_not_parsed_as_html_but_kept_as_an_attachment_with_text()
+    {
+        var mailboxId = await MailboxAsync();
+        var message = Message("Anna <anna@somewhere.example>", "Huge page");
+        var html = "<html><body>" + string.Concat(Enumerable.Repeat("<div>x</div>", 400_000)) + "<script>alert(1)</script></body></html>";
+        message.Body = new TextPart("html") { Text = html };
+        _source.Append(Inbox, message);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((1, 1), (run.Fetched, run.Stored));
+        await using var db = await Db();
+        var email = await db.Emails.Include(e => e.Attachments).SingleAsync(Ct);
+        Assert.Null(email.HtmlBody);
+        Assert.StartsWith("x x x", email.TextBody, StringComparison.Ordinal);
+        Assert.Equal("message.html", Assert.Single(email.Attachments).FileName);
+        Assert.True(email.Preview.Length <= 2001);
+    }
+
+    [Fact]
+    public async Task A_long_text_body_is_cut_at_the_cap_and_lists_get_a_short_preview()
+    {
+        var mailboxId = await MailboxAsync();
+        var text = string.Concat(Enumerable.Range(0, 300_000).Select(i => "line " + i + "\n"));
+        _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "Long", body: text));
+
+        await ScanAsync(mailboxId);
+
+        await using var db = await Db();
+        var email = await db.Emails.SingleAsync(Ct);
+        Assert.True(text.Length > 2 * 1024 * 1024);
+        Assert.Equal(2 * 1024 * 1024 + "\n\n[…]".Length, email.TextBody.Length);
+        Assert.StartsWith("line 0\nline 1\n", email.Preview, StringComparison.Ordinal);
+        Assert.Equal(2001, email.Preview.Length);
+    }
+
+    [Fact]
+    public async Task A_run_left_running_by_a_crash_is_closed_as_interrupted_at_start_up()
+    {
+        var mailboxId = await MailboxAsync();
+        await using (var db = await Db())
+        {
+            db.ScanRuns.Add(new ScanRun { MailboxId = mailboxId, StartedAt = DateTimeOffset.UtcNow.AddMinutes(-3), Status = ScanRunStatus.Running });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await PrivateMail.Web.Hosting.DatabaseInitializer.InitializeAsync(Services);
+
+        await using var check = await Db();
+        var run = await check.ScanRuns.SingleAsync(Ct);
+        Assert.Equal(ScanRunStatus.Interrupted, run.Status);
+        Assert.NotNull(run.FinishedAt);
+        Assert.Equal(ScanNotes.Interrupted, ScanNotes.CodeOf(run.FirstError));
+    }
+
+    [Fact]
+    public async Task History_older_than_the_retention_is_deleted_with_its_outcomes_and_quarantined_files()
+    {
+        var mailboxId = await MailboxAsync();
+        var refused = _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "Bad"));
+        _source.Refuse(Inbox, refused);
+        _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "Good"));
+        var old = await ScanAsync(mailboxId);
+        string rawPath;
+        await using (var db = await Db())
+        {
+            var past = DateTimeOffset.UtcNow.AddDays(-31);
+            await db.ScanRuns.ExecuteUpdateAsync(r => r.SetProperty(x => x.StartedAt, past), Ct);
+            await db.FailedMessages.ExecuteUpdateAsync(f => f.SetProperty(x => x.FailedAt, past).SetProperty(x => x.RawPath, "failed/x.eml"), Ct);
+            rawPath = Path.Combine(_database.Directory, "failed", "x.eml");
+            Directory.CreateDirectory(Path.GetDirectoryName(rawPath)!);
+            await File.WriteAllTextAsync(rawPath, "raw", Ct);
+        }
+
+        _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "New"));
+        var recent = await ScanAsync(mailboxId);
+        var deleted = await Services.GetRequiredService<ScanHistoryRetention>().PurgeAsync(Ct);
+
+        Assert.Equal(1, deleted);
+        Assert.False(File.Exists(rawPath));
+        await using var check = await Db();
+        Assert.Equal([recent.RunId], await check.ScanRuns.Select(r => r.Id).ToListAsync(Ct));
+        Assert.Empty(await check.ScanOutcomes.Where(o => o.RunId == old.RunId).ToListAsync(Ct));
+        Assert.Empty(await check.FailedMessages.ToListAsync(Ct));
+        Assert.Equal(2, await check.Emails.CountAsync(Ct));
+    }
+}

@@ -1,0 +1,123 @@
+using System.Threading.Channels;
+using MimeKit;
+using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Scanning;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Records.Emails;
+using PrivateMail.Web.Mail;
+
+namespace PrivateMail.Web.Features.Scanner.Stages;
+
+/// <summary>A parsed message: the domain's snapshot and the e-mail ready to write, or the note it is quarantined with.</summary>
+internal sealed record ParsedMail(uint Uid, byte[]? Raw, MessageSnapshot? Snapshot, PreparedEmail? Email, string? Problem)
+{
+    public string Subject => Snapshot?.Subject ?? "";
+}
+
+internal sealed record ParsedBatch(IReadOnlyList<ParsedMail> Items);
+
+/// <summary>
+/// Stage 2: MIME → snapshot, and the e-mail prepared for storage (HTML sanitised or set aside, text cut, preview, key)
+/// — all the unbounded work, on its own core, before anything touches the database.
+/// </summary>
+internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string folder, uint uidValidity, ScannerOptions settings, TimeProvider time)
+{
+    public async Task RunAsync(ChannelReader<FetchedBatch> input, ChannelWriter<ParsedBatch> output, CancellationToken stop)
+    {
+        Exception? failure = null;
+        try
+        {
+            await foreach (var batch in input.ReadAllAsync(stop))
+            {
+                var parsed = new List<ParsedMail>(batch.Items.Count);
+                foreach (var item in batch.Items)
+                {
+                    parsed.Add(await ParseAsync(item.Uid, item.Raw, item.Arrived, item.Problem, stop));
+                }
+
+                await output.WriteAsync(new ParsedBatch(parsed), stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The writer has what it wants.
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            output.TryComplete(failure);
+        }
+    }
+
+    public async Task<ParsedMail> ParseAsync(uint uid, byte[]? raw, DateTimeOffset? arrived, string? problem, CancellationToken cancellationToken)
+    {
+        if (problem is not null || raw is null)
+        {
+            return new ParsedMail(uid, raw, HeadersOnly(raw), null, problem ?? ScanNotes.Encode(ScanNotes.Refused, ""));
+        }
+
+        if (raw.LongLength > settings.MaxMessageBytes)
+        {
+            return new ParsedMail(uid, raw, null, null, ScanNotes.Encode(ScanNotes.TooLarge, settings.MaxMessageBytes, raw.LongLength));
+        }
+
+        MimeMessage message;
+        try
+        {
+            message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), cancellationToken);
+        }
+        catch (Exception ex) when (ex is FormatException or ParseException)
+        {
+            return new ParsedMail(uid, raw, null, null, ScanNotes.Encode(ScanNotes.Unreadable, ex.Message));
+        }
+
+        // MimeKit's entities have finalizers: disposed here, they never reach the finalizer thread.
+        using (message)
+        {
+            try
+            {
+                var snapshot = MimeSnapshotMapper.ToSnapshot(message);
+                PreparedEmail? prepared = null;
+                if (mailbox.Actions.HasFlag(ScannerActions.CreateEmail))
+                {
+                    var email = MimeEmailMapper.ToNewEmail(message, snapshot, mailbox.OwnerId, arrived ?? time.GetUtcNow()) with
+                    {
+                        MailboxId = mailbox.Id,
+                        Folder = folder,
+                        Uid = uid,
+                        UidValidity = uidValidity,
+                    };
+                    prepared = await emails.PrepareAsync(email, cancellationToken);
+                }
+
+                return new ParsedMail(uid, raw, snapshot, prepared, null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return new ParsedMail(uid, raw, null, null, ScanNotes.Encode(ScanNotes.Failed, ex.Message));
+            }
+        }
+    }
+
+    /// <summary>The subject of a message kept only by its headers, for the outcome list.</summary>
+    private static MessageSnapshot? HeadersOnly(byte[]? headers)
+    {
+        if (headers is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var message = MimeMessage.Load(new MemoryStream(headers, writable: false));
+            return MimeSnapshotMapper.ToSnapshot(message);
+        }
+        catch (Exception ex) when (ex is FormatException or ParseException)
+        {
+            return null;
+        }
+    }
+}

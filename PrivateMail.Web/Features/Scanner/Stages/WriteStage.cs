@@ -1,0 +1,314 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Records;
+using PrivateMail.Domain.Scanning;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.Records;
+using PrivateMail.Web.Features.Records.Emails;
+using PrivateMail.Web.Features.Records.Tickets;
+
+namespace PrivateMail.Web.Features.Scanner.Stages;
+
+/// <summary>Where a folder's writes go: its cursor, and the run its outcomes belong to.</summary>
+internal sealed record WriteTarget(string Folder, uint UidValidity, int CursorId, int RunId);
+
+/// <summary>
+/// Stage 4, the one writer: per batch, one transaction (cut after <see cref="MaxTransactionTime"/> so others' writes
+/// never wait long) holding each message's e-mail, links, ticket change or creation, its outcome row, and the cursor
+/// past it — a crash or a stop redoes whole messages or none. A savepoint per message: one that fails half-way is
+/// rolled back whole and quarantined with its bytes, the rest of the batch stands. Nothing unbounded runs here: the
+/// HTML was dealt with by the parse stage.
+/// </summary>
+internal sealed class WriteStage(
+    IDbContextFactory<AppDbContext> dbFactory,
+    EmailStore emails,
+    TicketStore tickets,
+    TimeProvider time,
+    Mailbox mailbox,
+    DecideStage decide,
+    string dataDirectory,
+    ILogger logger)
+{
+    /// <summary>The longest a scan holds the database's write lock before it commits and lets other writers in.</summary>
+    public static readonly TimeSpan MaxTransactionTime = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Writes batches until the input ends, the run's message limit or time budget is reached, or the run is stopped
+    /// (after the message under way). An error of an earlier stage surfaces here, after the batches before it.
+    /// </summary>
+    public async Task RunAsync(ChannelReader<ParsedBatch> input, WriteTarget target, ScanCounters counters, int maxMessages, DateTimeOffset deadline, NotifyStage notify, CancellationToken cancellationToken)
+    {
+        await foreach (var batch in input.ReadAllAsync(CancellationToken.None))
+        {
+            var room = maxMessages - counters.Fetched;
+            if (room <= 0 || time.GetUtcNow() >= deadline)
+            {
+                return;
+            }
+
+            await WriteBatchAsync(batch.Items.Take(room).ToList(), target, notify, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            notify.Progress();
+        }
+    }
+
+    private async Task WriteBatchAsync(IReadOnlyList<ParsedMail> items, WriteTarget target, NotifyStage notify, CancellationToken cancellationToken)
+    {
+        BatchRecordLookup lookup;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            lookup = await decide.LookupAsync(db, items, cancellationToken);
+        }
+
+        var next = 0;
+        while (next < items.Count && !cancellationToken.IsCancellationRequested)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            var opened = time.GetTimestamp();
+            var committed = new List<(ParsedMail Item, MessageOutcome Outcome)>();
+            var last = 0u;
+            do
+            {
+                var item = items[next++];
+                var outcome = item.Problem is null
+                    ? await ApplyInSavepointAsync(db, transaction, target, item, lookup)
+                    : await QuarantineAsync(db, target.Folder, target.UidValidity, item.Uid, item.Raw, item.Problem);
+                committed.Add((item, outcome));
+                outcome.Remember?.Invoke(lookup);
+                last = item.Uid;
+                // Nothing tracked is needed again: without this every SaveChanges re-scans the batch's earlier rows.
+                db.ChangeTracker.Clear();
+            }
+            while (next < items.Count && !cancellationToken.IsCancellationRequested && time.GetElapsedTime(opened) < MaxTransactionTime);
+
+            await RecordOutcomesAsync(db, target, committed);
+            // Once per transaction, in it: the cursor moves exactly with the messages it passes (UIDs ascend), and only
+            // over UIDs the server returned.
+            await AdvanceAsync(db, target.CursorId, last);
+
+            // Not cancellable: messages that were applied must not be applied again because the stop came in between.
+            await transaction.CommitAsync(CancellationToken.None);
+            notify.Committed(committed.Select(c => c.Outcome).ToList());
+        }
+    }
+
+    /// <summary>Applies one message in its own savepoint; a failure undoes only this message and quarantines it.</summary>
+    public async Task<MessageOutcome> ApplyInSavepointAsync(AppDbContext db, IDbContextTransaction transaction, WriteTarget target, ParsedMail item, BatchRecordLookup lookup)
+    {
+        await transaction.CreateSavepointAsync("message", CancellationToken.None);
+        try
+        {
+            var outcome = await ApplyAsync(db, item, lookup, CancellationToken.None);
+            await transaction.ReleaseSavepointAsync("message", CancellationToken.None);
+            return outcome;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Mailbox {MailboxId}: message {Uid} in {Folder} failed.", mailbox.Id, item.Uid, target.Folder);
+            await transaction.RollbackToSavepointAsync("message", CancellationToken.None);
+            db.ChangeTracker.Clear();
+            return await QuarantineAsync(db, target.Folder, target.UidValidity, item.Uid, item.Raw, ScanNotes.Encode(ScanNotes.Failed, ex.Message));
+        }
+    }
+
+    /// <summary>Carries out the domain's decision for one message. Repeat-safe: every step checks what is there already.</summary>
+    public async Task<MessageOutcome> ApplyAsync(AppDbContext db, ParsedMail item, BatchRecordLookup lookup, CancellationToken cancellationToken)
+    {
+        var snapshot = item.Snapshot ?? throw new InvalidOperationException("A message without a snapshot cannot be applied.");
+        var context = decide.Context;
+        var decision = decide.Decide(snapshot, lookup);
+        if (decision.Skipped is { } skipped)
+        {
+            return new MessageOutcome(ScanOutcomeKind.Skipped, Reason: ScanNotes.Encode(skipped.ToString()));
+        }
+
+        var changes = new List<RecordChange>();
+        var remember = new List<Action<BatchRecordLookup>>();
+        int? emailId = null;
+        string? reason = null;
+        var links = new List<(RecordKind Kind, string Id)>();
+        bool stored = false, duplicate = false, bound = false, opened = false, created = false;
+        var emailHasTicket = false;
+        if (decision.Store)
+        {
+            var prepared = item.Email ?? throw new InvalidOperationException("The message was not prepared for storing.");
+            var result = await emails.StoreAsync(db, prepared with { Source = prepared.Source with { Type = decision.Type } }, cancellationToken);
+            emailId = result.Id;
+            stored = result.Created;
+            duplicate = !result.Created;
+            if (result.ReusedMessageIdOf is { } other)
+            {
+                reason = ScanNotes.Encode(ScanNotes.ReusedMessageId, other);
+            }
+
+            if (stored)
+            {
+                changes.Add(new RecordChange(RecordChangeKind.Email, Key(result.Id)));
+            }
+
+            links.AddRange(decision.Bindings.Select(b => (b.Kind, b.Id)));
+            if (decision.Ticket is { } named)
+            {
+                links.Add((RecordKind.Ticket, named.Id));
+            }
+
+            if (links.Count > 0)
+            {
+                bound = stored;
+                changes.AddRange(links.Select(l => new RecordChange(l.Kind, l.Id)));
+            }
+
+            // A just-stored e-mail has no ticket link but the ones above; only a re-done one must be asked.
+            emailHasTicket = stored
+                ? links.Exists(l => l.Kind == RecordKind.Ticket)
+                : await db.EmailLinks.AnyAsync(l => l.EmailId == result.Id && l.RecordKind == RecordKind.Ticket, cancellationToken);
+        }
+
+        if (decision.Ticket is { } ticket && snapshot.MessageId is { } ownId)
+        {
+            remember.Add(l => l.RememberThread(ownId, ticket));
+        }
+
+        // A status change belongs to the message, not to each copy of it: the same reply seen again (in Archive, in a
+        // second folder) was applied when it was first stored, and must not reopen a ticket closed since.
+        if (decision.TicketChange is { } change && !duplicate && context.StatusIds.TryGetValue(change.To, out var toId))
+        {
+            await tickets.SetStatusAsync(db, int.Parse(change.TicketId, CultureInfo.InvariantCulture), toId, cancellationToken);
+            remember.Add(l => l.StatusChanged(change.TicketId, change.To, context.Closing.Contains(change.To)));
+            changes.Add(new RecordChange(RecordKind.Ticket, change.TicketId));
+            opened = true;
+        }
+
+        // A stored e-mail already linked to a ticket was handled before (another folder, or a crash before the cursor moved);
+        // so was a message a ticket was created from, even when no e-mail of it was stored (Create e-mail off).
+        var source = (mailbox.Id, MessageIdentity.DedupKey(snapshot));
+        int? earlierTicket = decision.NewTicket is null || emailHasTicket ? null
+            : await TicketFromSource(db, source.Item1, source.Item2, cancellationToken);
+        if (earlierTicket is { } earlier && emailId is not null)
+        {
+            links.Add((RecordKind.Ticket, Key(earlier)));
+        }
+
+        if (decision.NewTicket is { } draft && !emailHasTicket && earlierTicket is null && context.StatusIds.TryGetValue(draft.Status, out var statusId))
+        {
+            var description = draft.OtherContacts.Count == 0
+                ? draft.Description
+                : draft.Description + "\n\n— Other contacts with this address: " + string.Join(", ", draft.OtherContacts.Select(c => c.DisplayName));
+            var createdTicket = await tickets.CreateAsync(db, new NewTicket(
+                draft.Title.Length == 0 ? "(no subject)" : draft.Title, description, statusId, TicketPriority.Normal,
+                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source }, cancellationToken);
+            created = true;
+            var createdKey = Key(createdTicket.Id);
+            changes.Add(new RecordChange(RecordKind.Ticket, createdKey));
+            if (draft.ContactId is { } contactId)
+            {
+                changes.Add(new RecordChange(RecordKind.Contact, contactId));
+            }
+
+            if (emailId is not null)
+            {
+                links.Add((RecordKind.Ticket, createdKey));
+            }
+
+            if (snapshot.MessageId is { } messageId)
+            {
+                var createdRef = new TicketRef(createdKey, createdTicket.Number, draft.Status, context.Closing.Contains(draft.Status));
+                remember.Add(l => l.RememberThread(messageId, createdRef));
+            }
+        }
+
+        // Every link of the message in one statement, bindings and the ticket it opened alike (same savepoint as the rest).
+        if (emailId is { } linkedId && links.Count > 0)
+        {
+            await emails.LinkAsync(db, linkedId, links, cancellationToken);
+        }
+
+        var kind = stored ? ScanOutcomeKind.Stored : duplicate ? ScanOutcomeKind.Duplicate : ScanOutcomeKind.NotStored;
+        return new MessageOutcome(kind, emailId, reason)
+        {
+            Bound = bound,
+            TicketOpened = opened,
+            TicketCreated = created,
+            Remember = remember.Count == 0 ? null : l => remember.ForEach(r => r(l)),
+            Changes = changes,
+        };
+    }
+
+    /// <summary>Keeps the raw message as a file and records why it failed, through the caller's context (and transaction).</summary>
+    public async Task<MessageOutcome> QuarantineAsync(AppDbContext db, string folder, uint uidValidity, uint uid, byte[]? raw, string note)
+    {
+        string? relative = null;
+        if (raw is not null)
+        {
+            relative = Path.Combine("failed", mailbox.Id.ToString(CultureInfo.InvariantCulture), $"{uidValidity}-{uid}-{Guid.NewGuid():N}.eml");
+            var path = Path.Combine(dataDirectory, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, raw, CancellationToken.None);
+        }
+
+        var existing = await db.FailedMessages.SingleOrDefaultAsync(
+            f => f.MailboxId == mailbox.Id && f.Folder == folder && f.UidValidity == uidValidity && f.Uid == uid, CancellationToken.None);
+        if (existing is null)
+        {
+            existing = new FailedMessage { MailboxId = mailbox.Id, Folder = folder, UidValidity = uidValidity, Uid = uid };
+            db.FailedMessages.Add(existing);
+        }
+
+        existing.Error = note.Length <= 2000 ? note : note[..2000];
+        existing.RawPath = relative;
+        existing.Size = raw?.LongLength ?? 0;
+        existing.FailedAt = time.GetUtcNow();
+        existing.ResolvedAt = null;
+        await db.SaveChangesAsync(CancellationToken.None);
+        return new MessageOutcome(ScanOutcomeKind.Quarantined, Reason: existing.Error);
+    }
+
+    /// <summary>The transaction's outcome rows in one statement, on the transaction's own connection.</summary>
+    private static async Task RecordOutcomesAsync(AppDbContext db, WriteTarget target, IReadOnlyList<(ParsedMail Item, MessageOutcome Outcome)> committed)
+    {
+        if (committed.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = (Microsoft.Data.Sqlite.SqliteCommand)db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        var sql = new System.Text.StringBuilder("INSERT INTO \"ScanOutcomes\" (\"RunId\", \"Folder\", \"Uid\", \"Kind\", \"EmailId\", \"Reason\", \"Subject\") VALUES ");
+        command.Parameters.AddWithValue("$run", target.RunId);
+        command.Parameters.AddWithValue("$folder", target.Folder);
+        for (var i = 0; i < committed.Count; i++)
+        {
+            var (item, outcome) = committed[i];
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"($run, $folder, $u{i}, $k{i}, $e{i}, $r{i}, $s{i})");
+            var subject = item.Subject;
+            command.Parameters.AddWithValue($"$u{i}", (long)item.Uid);
+            command.Parameters.AddWithValue($"$k{i}", outcome.Kind.ToString());
+            command.Parameters.AddWithValue($"$e{i}", (object?)outcome.EmailId ?? DBNull.Value);
+            command.Parameters.AddWithValue($"$r{i}", (object?)outcome.Reason ?? DBNull.Value);
+            command.Parameters.AddWithValue($"$s{i}", subject.Length <= 300 ? subject : subject[..300]);
+        }
+
+        command.CommandText = sql.ToString();
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    private async Task AdvanceAsync(AppDbContext db, int cursorId, uint uid)
+    {
+        var now = time.GetUtcNow();
+        await db.FolderCursors.Where(c => c.Id == cursorId && c.LastUid < uid)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastUid, (long)uid).SetProperty(c => c.UpdatedAt, now), CancellationToken.None);
+    }
+
+    // Compiled once: asked for most received messages when Create ticket is on.
+    private static readonly Func<AppDbContext, int, string, CancellationToken, Task<int?>> TicketFromSource = EF.CompileAsyncQuery(
+        (AppDbContext db, int mailboxId, string key, CancellationToken _) =>
+            db.Tickets.Where(t => t.SourceMailboxId == mailboxId && t.SourceKey == key).Select(t => (int?)t.Id).FirstOrDefault());
+
+    private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private static int? ToId(string? id) => int.TryParse(id, CultureInfo.InvariantCulture, out var value) ? value : null;
+}
