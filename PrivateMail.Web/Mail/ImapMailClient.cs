@@ -12,7 +12,7 @@ namespace PrivateMail.Web.Mail;
 /// <summary>Opens <see cref="ImapMailSession"/>s through <see cref="ImapConnector"/> (same timeouts, TLS and failures as everywhere).</summary>
 public sealed class ImapMailClient(ImapConnector connector) : IMailClient
 {
-    public async Task<(IMailSession? Session, ConnectionResult Result)> OpenAsync(ImapEndpoint endpoint, ImapCredentials credentials, CancellationToken cancellationToken)
+    public async Task<(IMailClientSession? Session, ConnectionResult Result)> OpenAsync(ImapEndpoint endpoint, ImapCredentials credentials, CancellationToken cancellationToken)
     {
         var (client, result) = await connector.OpenAsync(endpoint, credentials, cancellationToken);
         return client is null ? (null, result) : (new ImapMailSession(client), result);
@@ -24,7 +24,7 @@ public sealed class ImapMailClient(ImapConnector connector) : IMailClient
 /// the visible envelopes, read a message's structure and text parts without its attachments, stream one part in chunks,
 /// change flags, move, expunge and append.
 /// </summary>
-internal sealed class ImapMailSession(ImapClient client) : IMailSession
+internal sealed class ImapMailSession(ImapClient client) : IMailClientSession
 {
     /// <summary>A part is streamed in pieces of this size: the most of it ever held in memory.</summary>
     internal const int ChunkSize = 256 * 1024;

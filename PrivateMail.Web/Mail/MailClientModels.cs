@@ -73,7 +73,7 @@ public sealed record ReadMessage
 public sealed record MessageForStore(NewEmail Email, Domain.Mail.MessageSnapshot Snapshot);
 
 /// <summary>A connection to the user's IMAP mailbox for one operation; dispose to log out.</summary>
-public interface IMailSession : IAsyncDisposable
+public interface IMailClientSession : IAsyncDisposable
 {
     /// <summary>Every folder with unread and total counts (LIST-STATUS where offered).</summary>
     Task<IReadOnlyList<FolderWithCounts>> ListFoldersAsync(CancellationToken cancellationToken);
@@ -124,5 +124,5 @@ public enum MailFlags
 public interface IMailClient
 {
     /// <summary>Connects and logs in; on failure the session is null and the result says why.</summary>
-    Task<(IMailSession? Session, ConnectionResult Result)> OpenAsync(ImapEndpoint endpoint, ImapCredentials credentials, CancellationToken cancellationToken);
+    Task<(IMailClientSession? Session, ConnectionResult Result)> OpenAsync(ImapEndpoint endpoint, ImapCredentials credentials, CancellationToken cancellationToken);
 }

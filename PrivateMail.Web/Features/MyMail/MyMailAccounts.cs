@@ -58,7 +58,7 @@ public sealed class MyMailAccounts(
     }
 
     /// <summary>Logs in to the mailbox; the caller disposes the session.</summary>
-    public async Task<(IMailSession? Session, MyMailResult? Problem)> OpenAsync(MyMailAccount account, CancellationToken cancellationToken)
+    public async Task<(IMailClientSession? Session, MyMailResult? Problem)> OpenAsync(MyMailAccount account, CancellationToken cancellationToken)
     {
         var login = await credentials.GetAsync(account.Mailbox, cancellationToken);
         var (session, result) = await mail.OpenAsync(account.Imap, login, cancellationToken);
@@ -66,7 +66,7 @@ public sealed class MyMailAccounts(
     }
 
     /// <summary>Runs <paramref name="work"/> in a fresh session: the resolved account, login, and the work's failures mapped to results.</summary>
-    public async Task<MyMailResult<T>> RunAsync<T>(string userId, Func<MyMailAccount, IMailSession, Task<MyMailResult<T>>> work, CancellationToken cancellationToken)
+    public async Task<MyMailResult<T>> RunAsync<T>(string userId, Func<MyMailAccount, IMailClientSession, Task<MyMailResult<T>>> work, CancellationToken cancellationToken)
     {
         var (account, problem) = await ResolveAsync(userId, cancellationToken);
         if (account is null)
