@@ -73,6 +73,21 @@ public sealed class EmailStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Mail_stored_under_the_old_message_id_only_key_is_not_stored_again()
+    {
+        var first = await Store.StoreAsync(Message());
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            // As the previous version keyed it: the Message-ID alone.
+            await db.Emails.Where(e => e.Id == first.Id).ExecuteUpdateAsync(e => e.SetProperty(x => x.DedupeKey, "mid:abc-1@firma.example"));
+        }
+
+        var again = await Store.StoreAsync(Message());
+
+        Assert.Equal((first.Id, false, (int?)null), (again.Id, again.Created, again.ReusedMessageIdOf));
+    }
+
+    [Fact]
     public async Task Mail_without_a_message_id_is_recognised_by_its_content()
     {
         var first = await Store.StoreAsync(Message(messageId: null));

@@ -781,12 +781,12 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
     [InlineData(new long[] { }, 10, 100, new int[] { })]
     public void Batches_respect_count_and_bytes_and_a_single_oversized_message_goes_alone(long[] sizes, int maxCount, long maxBytes, int[] expected)
     {
-        var uids = sizes.Select((_, i) => new UniqueId((uint)i + 1)).ToList();
+        var items = sizes.Select((size, i) => new PrivateMail.Web.Mail.MailItem((uint)i + 1, size, null)).ToList();
 
-        var batches = PrivateMail.Web.Mail.ImapFolderReader.Batches(uids, u => sizes[u.Id - 1], maxCount, maxBytes).ToList();
+        var batches = PrivateMail.Web.Features.Scanner.Stages.FetchStage.Batches(items, maxCount, maxBytes).ToList();
 
         Assert.Equal(expected, batches.Select(b => b.Count));
-        Assert.Equal(uids, batches.SelectMany(b => b));
+        Assert.Equal(items, batches.SelectMany(b => b));
     }
 
     [Fact]

@@ -334,7 +334,11 @@ public sealed class EmailStore(
         }
     }
 
-    /// <summary>The e-mail with this exact key, and else one with the same Message-ID (another message reusing it).</summary>
+    /// <summary>
+    /// The e-mail with this key — or with the key mail was stored under before keys included the body ("mid:" and the
+    /// Message-ID alone), so a folder read again after the upgrade adds no copies — and else one with the same
+    /// Message-ID (another message reusing it).
+    /// </summary>
     private static async Task<(int? Same, int? SameMessageId)> FindAsync(AppDbContext db, int? mailboxId, string key, string? messageId, CancellationToken cancellationToken)
     {
         var commands = Commands.For(db);
@@ -383,9 +387,10 @@ public sealed class EmailStore(
                 VALUES ($emailId, $fileName, $contentType, $size, $contentId, $isInline, $hash);
                 """);
             Find = Create(connection, """
-                SELECT "Id", "DedupeKey" FROM "Emails" WHERE "MailboxId" IS $mailboxId AND "DedupeKey" = $key
+                SELECT "Id", $key FROM "Emails" WHERE "MailboxId" IS $mailboxId AND ("DedupeKey" = $key OR "DedupeKey" = 'mid:' || $messageId)
                 UNION ALL
-                SELECT "Id", "DedupeKey" FROM "Emails" WHERE $messageId IS NOT NULL AND "MessageId" = $messageId AND "MailboxId" IS $mailboxId AND "DedupeKey" <> $key;
+                SELECT "Id", "DedupeKey" FROM "Emails" WHERE $messageId IS NOT NULL AND "MessageId" = $messageId AND "MailboxId" IS $mailboxId
+                    AND "DedupeKey" <> $key AND "DedupeKey" <> 'mid:' || $messageId;
                 """);
         }
 
