@@ -68,6 +68,29 @@ public sealed class MyMailSendingTests(PostfixFixture postfix) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_send_the_server_accepted_proves_the_mailbox_login_as_the_owners_address()
+    {
+        await using (var db = await _h.DbAsync())
+        {
+            await db.Mailboxes.Where(m => m.Id == _h.MailboxId).ExecuteUpdateAsync(u => u.SetProperty(m => m.ProvenLogin, (string?)null), Ct);
+        }
+
+        await using (var alice = await _h.AsAsync("alice"))
+        {
+            var sender = alice.Get<IMyMailSender>();
+            var draft = (await sender.CreateDraftToAsync(["bob@example.test"], "Proof " + Guid.NewGuid().ToString("N"), Ct)).Value!;
+            var result = await sender.SendAsync(draft, Ct);
+            Assert.True(result.Succeeded, result.Message);
+        }
+
+        await using (var db = await _h.DbAsync())
+        {
+            var mailbox = await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == _h.MailboxId, Ct);
+            Assert.Equal(mailbox.Login, mailbox.ProvenLogin);
+        }
+    }
+
+    [Fact]
     public async Task A_reply_has_exact_threading_headers_one_re_prefix_the_quote_and_marks_the_original_answered()
     {
         var marker = Guid.NewGuid().ToString("N");

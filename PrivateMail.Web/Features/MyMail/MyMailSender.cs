@@ -317,6 +317,9 @@ public sealed class MyMailSender(
         logger.LogInformation("My mail: user {UserId} sent message {MessageId} to {Count} recipients.", userId, message.MessageId,
             outgoing.To.Count + outgoing.Cc.Count + outgoing.Bcc.Count);
 
+        // The server accepted the mailbox's login for sending: the address is proven the owner's (binding, Sent/Internal).
+        await Mailboxes.ProvenLogins.RecordAsync(dbFactory, account.Mailbox.Id, login.Login, CancellationToken.None);
+
         // The message is out: nothing below may report the send as failed (the user would send it again).
         var (sentFolder, sentUid, warning) = await FileAfterSendingAsync(account, draft, message, cancellationToken);
         var emailId = await StoreSentAsync(account, draft, message, sentFolder, sentUid, cancellationToken);

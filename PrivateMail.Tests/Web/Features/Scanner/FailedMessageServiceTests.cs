@@ -62,7 +62,7 @@ public sealed class FailedMessageServiceTests : MailServerTestContext
         await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var stored = await db.FailedMessages.SingleAsync();
         Assert.Null(stored.ResolvedAt);
-        Assert.Equal("The saved message is missing.", stored.Error);
+        Assert.Equal("The saved message is missing.", ScanNotes.Display(stored.Error));
     }
 
     [Fact]
