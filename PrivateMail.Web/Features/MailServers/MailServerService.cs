@@ -180,27 +180,7 @@ public sealed class MailServerService(
             errors[nameof(model.ImapSecurity)] = MailServerStrings.ValidationChoice;
         }
 
-        if (errors.Count > 0)
-        {
-            return new ConnectionTestOutcome(Strings.FixErrors, null, errors);
-        }
-
-        ImapCredentials? credentials = null;
-        if (!string.IsNullOrWhiteSpace(login))
-        {
-            if (string.IsNullOrEmpty(password))
-            {
-                return new ConnectionTestOutcome(MailServerStrings.TestPasswordMissing, null, new Dictionary<string, string>());
-            }
-
-            credentials = new ImapCredentials(login.Trim(), password);
-        }
-
-        var endpoint = new ImapEndpoint(HostNames.Normalise(model.ImapHost)!, model.ImapPort, model.ImapSecurity, model.ValidateCertificate);
-        var result = await imap.TestAsync(endpoint, credentials, cancellationToken);
-        logger.LogInformation("Connection test to {Host}:{Port} ({Security}, login given: {WithLogin}): {Outcome}.",
-            endpoint.Host, endpoint.Port, endpoint.Security, credentials is not null, result.Failure?.ToString() ?? "succeeded");
-        return new ConnectionTestOutcome(ConnectionMessages.Describe(result, endpoint), result, new Dictionary<string, string>());
+        return await TestAsync("IMAP", HostNames.Normalise(model.ImapHost), model.ImapPort, model.ImapSecurity, model, login, password, errors, imap.TestAsync, cancellationToken);
     }
 
     /// <summary>
@@ -223,6 +203,15 @@ public sealed class MailServerService(
             errors[nameof(model.SmtpSecurity)] = MailServerStrings.ValidationChoice;
         }
 
+        return await TestAsync("SMTP", HostNames.Normalise(model.SmtpHost), model.SmtpPort, model.SmtpSecurity, model, login, password, errors, smtp.TestAsync, cancellationToken);
+    }
+
+    /// <summary>The IMAP and SMTP tests after their own field checks: the test login, one connection, the outcome in words.</summary>
+    private async Task<ConnectionTestOutcome> TestAsync(
+        string protocol, string? host, int port, MailSecurity security, MailServerModel model, string? login, string? password,
+        Dictionary<string, string> errors, Func<ImapEndpoint, ImapCredentials?, CancellationToken, Task<ConnectionResult>> test,
+        CancellationToken cancellationToken)
+    {
         if (errors.Count > 0)
         {
             return new ConnectionTestOutcome(Strings.FixErrors, null, errors);
@@ -239,10 +228,10 @@ public sealed class MailServerService(
             credentials = new ImapCredentials(login.Trim(), password);
         }
 
-        var endpoint = new ImapEndpoint(HostNames.Normalise(model.SmtpHost)!, model.SmtpPort, model.SmtpSecurity, model.ValidateCertificate);
-        var result = await smtp.TestAsync(endpoint, credentials, cancellationToken);
-        logger.LogInformation("SMTP test to {Host}:{Port} ({Security}, login given: {WithLogin}): {Outcome}.",
-            endpoint.Host, endpoint.Port, endpoint.Security, credentials is not null, result.Failure?.ToString() ?? "succeeded");
+        var endpoint = new ImapEndpoint(host!, port, security, model.ValidateCertificate);
+        var result = await test(endpoint, credentials, cancellationToken);
+        logger.LogInformation("{Protocol} test to {Host}:{Port} ({Security}, login given: {WithLogin}): {Outcome}.",
+            protocol, endpoint.Host, endpoint.Port, endpoint.Security, credentials is not null, result.Failure?.ToString() ?? "succeeded");
         return new ConnectionTestOutcome(ConnectionMessages.Describe(result, endpoint), result, new Dictionary<string, string>());
     }
 
