@@ -528,13 +528,11 @@ public sealed class MyMailSender(
             var lookup = await BatchRecordLookup.LoadAsync(db, [snapshot], names.Closing, account.OwnerId, CancellationToken.None);
             var global = await GlobalExceptionsService.LoadAsync(db, CancellationToken.None);
             var mailbox = account.Mailbox;
-            var settings = new ScannerSettings(
-                account.OwnerId,
+            var settings = Scanner.Stages.DecideStage.Settings(
+                mailbox,
                 ScannerActions.CreateEmail | ScannerActions.BindEmail,
-                mailbox.SearchFields.Count > 0 ? mailbox.SearchFields : SearchFields.All.Select(f => f.Key).ToList(),
-                mailbox.EmailExceptions.Select(EmailAddress.Normalise).OfType<string>().ToList(),
-                mailbox.DomainExceptions.Select(AddressRules.NormaliseDomain).OfType<string>().ToList());
-            var decision = MailScanner.Decide(snapshot, settings, global, new TicketStatusMapping(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket), lookup);
+                mailbox.SearchFields.Count > 0 ? mailbox.SearchFields : SearchFields.All.Select(f => f.Key).ToList());
+            var decision = MailScanner.Decide(snapshot, settings, global, Scanner.Stages.DecideStage.Statuses(names), lookup);
             var links = decision.Skipped is null ? decision.Bindings.Select(b => (b.Kind, b.Id)).ToList() : [];
             if (decision.Skipped is null && decision.Ticket is { } named)
             {

@@ -29,13 +29,18 @@ internal sealed class DecideStage(ScanContext context)
         var names = await tickets.GetStatusNamesAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = await db.TicketStatuses.AsNoTracking().ToDictionaryAsync(s => s.Name, s => s.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
-        var settings = new ScannerSettings(
-            mailbox.OwnerId,
-            mailbox.Actions,
-            mailbox.SearchFields,
-            mailbox.EmailExceptions.Select(EmailAddress.Normalise).OfType<string>().ToList(),
-            mailbox.DomainExceptions.Select(AddressRules.NormaliseDomain).OfType<string>().ToList());
         var global = await GlobalExceptionsService.LoadAsync(db, cancellationToken);
-        return new DecideStage(new ScanContext(settings, global, new TicketStatusMapping(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket), names.Closing, ids));
+        return new DecideStage(new ScanContext(Settings(mailbox, mailbox.Actions, mailbox.SearchFields), global, Statuses(names), names.Closing, ids));
     }
+
+    /// <summary>A mailbox's scanner settings with the given actions and search fields, its exceptions normalised.</summary>
+    public static ScannerSettings Settings(Mailbox mailbox, ScannerActions actions, IReadOnlyCollection<string> searchFields) => new(
+        mailbox.OwnerId,
+        actions,
+        searchFields,
+        mailbox.EmailExceptions.Select(EmailAddress.Normalise).OfType<string>().ToList(),
+        mailbox.DomainExceptions.Select(AddressRules.NormaliseDomain).OfType<string>().ToList());
+
+    /// <summary>The domain's ticket status mapping from the configured status names.</summary>
+    public static TicketStatusMapping Statuses(TicketStatusNames names) => new(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket);
 }
