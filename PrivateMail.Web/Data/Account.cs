@@ -1,7 +1,7 @@
 namespace PrivateMail.Web.Data;
 
 /// <summary>A company or organisation. Mail binds to it by its e-mail address or by the domain of its website.</summary>
-public sealed class Account : IOwnedRecord, ISearchable
+public sealed class Account : IOwnedRecord, ISearchable, IModifiedAt
 {
     public int Id { get; set; }
     public string Name { get; set; } = "";

@@ -1,7 +1,7 @@
 namespace PrivateMail.Web.Data;
 
 /// <summary>A person the users correspond with. Mail binds to a contact through its e-mail addresses.</summary>
-public sealed class Contact : IOwnedRecord, ISearchable
+public sealed class Contact : IOwnedRecord, ISearchable, IModifiedAt
 {
     public int Id { get; set; }
     public string FirstName { get; set; } = "";

@@ -3,7 +3,7 @@ using PrivateMail.Domain.Records;
 namespace PrivateMail.Web.Data;
 
 /// <summary>A prospective customer, not yet an account.</summary>
-public sealed class Lead : IOwnedRecord, ISearchable
+public sealed class Lead : IOwnedRecord, ISearchable, IModifiedAt
 {
     public int Id { get; set; }
     public string Company { get; set; } = "";

@@ -3,7 +3,7 @@ using PrivateMail.Domain.Records;
 namespace PrivateMail.Web.Data;
 
 /// <summary>A support case. Its number (T42) is allocated once and never reused, even after the ticket is deleted.</summary>
-public sealed class Ticket : IOwnedRecord, ISearchable
+public sealed class Ticket : IOwnedRecord, ISearchable, IModifiedAt
 {
     public int Id { get; set; }
     /// <summary>The sequence part of the number, from <see cref="RecordSequence"/>; unique.</summary>

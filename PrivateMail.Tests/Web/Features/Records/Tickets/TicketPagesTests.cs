@@ -10,7 +10,7 @@ using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Records.Tickets;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.Tickets;
 
 /// <summary>Tickets as a user works with them: the list, the conversation, the form, status changes, deleting.</summary>
 public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
@@ -179,8 +179,12 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
         // What a scan does: a reply stored and bound to the ticket, the ticket answered, a new ticket created.
         var reply = await _make.EmailAsync(_olga, "Re: [T1] Printer jammed", text: "Works now.");
         await _make.LinkAsync(reply, RecordKind.Ticket, ticket.Id);
-        var statuses = Services.GetRequiredService<TicketStore>();
-        await statuses.SetStatusAsync(ticket.Id, (await statuses.FindStatusAsync(TicketStatuses.Answered))!.Value);
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            var answered = await db.TicketStatuses.Where(s => s.Name == TicketStatuses.Answered).Select(s => s.Id).SingleAsync();
+            await Services.GetRequiredService<TicketStore>().SetStatusAsync(db, ticket.Id, answered);
+        }
+
         await _make.TicketAsync(_olga, "New question");
         var id = ticket.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Services.GetRequiredService<RecordChangeNotifier>().Publish(

@@ -7,7 +7,7 @@ using PrivateMail.Tests.TestSupport.Components;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.Emails;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.Emails;
 
 /// <summary>The e-mail page: headers, a sandboxed body with remote images held back until asked, attachments, links.</summary>
 public sealed class EmailDetailPageTests : PrivateMailTestContext, IAsyncLifetime

@@ -7,7 +7,7 @@ using PrivateMail.Tests.TestSupport.Components;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.Contacts;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.Contacts;
 
 /// <summary>Contacts as a user works with them: the list (paging, sorting, search), the page, the form, deleting.</summary>
 public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
