@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using PrivateMail.Domain.Modules;
+using PrivateMail.Web.Features.Records.Shared;
 using PrivateMail.Web.Resources;
 
 namespace PrivateMail.Web.Features.Records.Accounts;
@@ -10,17 +11,9 @@ public sealed partial class AccountEditPage
     [Inject]
     public required AccountService Accounts { get; init; }
 
-    public override string Heading => Id is null ? RecordStrings.NewAccount : RecordStrings.EditAccount;
-
-    public override string Icon => Icons.Material.Outlined.Business;
-
-    public override string ListHref => "accounts";
-
-    public override string BackText => RecordStrings.BackToAccounts;
-
-    public override string FormId => "account-form";
-
-    protected override CrmModule Module => CrmModule.Accounts;
+    protected override RecordEditKind Kind { get; } = new(
+        CrmModule.Accounts, "accounts", "account-form", Icons.Material.Outlined.Business,
+        () => RecordStrings.NewAccount, () => RecordStrings.EditAccount, () => RecordStrings.BackToAccounts);
 
     protected override async Task<AccountModel?> LoadModelAsync(int? id) => id is { } existing ? await Accounts.GetForEditAsync(existing) : await Accounts.NewAsync();
 

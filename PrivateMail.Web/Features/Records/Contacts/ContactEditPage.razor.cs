@@ -19,17 +19,9 @@ public sealed partial class ContactEditPage
     [Inject]
     public required AccountService Accounts { get; init; }
 
-    public override string Heading => Id is null ? RecordStrings.NewContact : RecordStrings.EditContact;
-
-    public override string Icon => Icons.Material.Outlined.Person;
-
-    public override string ListHref => "contacts";
-
-    public override string BackText => RecordStrings.BackToContacts;
-
-    public override string FormId => "contact-form";
-
-    protected override CrmModule Module => CrmModule.Contacts;
+    protected override RecordEditKind Kind { get; } = new(
+        CrmModule.Contacts, "contacts", "contact-form", Icons.Material.Outlined.Person,
+        () => RecordStrings.NewContact, () => RecordStrings.EditContact, () => RecordStrings.BackToContacts);
 
     protected override async Task<ContactModel?> LoadModelAsync(int? id) => id is { } existing ? await Contacts.GetForEditAsync(existing) : await Contacts.NewAsync(AccountId);
 

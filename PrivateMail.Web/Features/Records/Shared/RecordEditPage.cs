@@ -43,6 +43,12 @@ public interface IRecordEditor
     EventCallback<EditContext> Submit { get; }
 }
 
+/// <summary>What differs between the kinds' edit pages besides their fields; texts are read at render, in the user's language.</summary>
+/// <param name="ListHref">The list page, e.g. <c>contacts</c>; a record's page is below it.</param>
+/// <param name="FormId">The form element's id, e.g. <c>contact-form</c>.</param>
+public sealed record RecordEditKind(
+    CrmModule Module, string ListHref, string FormId, string Icon, Func<string> NewHeading, Func<string> EditHeading, Func<string> BackText);
+
 /// <summary>
 /// The edit page of one record kind: loads the form once per record (what the user typed survives re-renders), saves it
 /// through the kind's service, puts the service's errors under their fields, and goes to the record when saved. A kind
@@ -67,6 +73,11 @@ public abstract class RecordEditPage<TModel> : RecordPageBase, IRecordEditor
 
     public CrmModule RecordModule => Module;
 
+    /// <summary>The kind this page edits.</summary>
+    protected abstract RecordEditKind Kind { get; }
+
+    protected sealed override CrmModule Module => Kind.Module;
+
     public bool IsModuleEnabled => ModuleEnabled;
 
     public bool NotFound { get; private set; }
@@ -77,17 +88,17 @@ public abstract class RecordEditPage<TModel> : RecordPageBase, IRecordEditor
 
     public bool Saving { get; private set; }
 
-    public abstract string Heading { get; }
+    public string Heading => Id is null ? Kind.NewHeading() : Kind.EditHeading();
 
-    public abstract string Icon { get; }
+    public string Icon => Kind.Icon;
 
-    public abstract string ListHref { get; }
+    public string ListHref => Kind.ListHref;
 
-    public abstract string BackText { get; }
+    public string BackText => Kind.BackText();
 
     public string CancelHref => Id is { } id ? $"{ListHref}/{id}" : ListHref;
 
-    public abstract string FormId { get; }
+    public string FormId => Kind.FormId;
 
     public EventCallback<EditContext> Submit => EventCallback.Factory.Create<EditContext>(this, SaveAsync);
 

@@ -26,17 +26,9 @@ public sealed partial class TicketEditPage
     [Inject]
     public required AccountService Accounts { get; init; }
 
-    public override string Heading => Id is null ? RecordStrings.NewTicket : RecordStrings.EditTicket;
-
-    public override string Icon => Icons.Material.Outlined.ConfirmationNumber;
-
-    public override string ListHref => "tickets";
-
-    public override string BackText => RecordStrings.BackToTickets;
-
-    public override string FormId => "ticket-form";
-
-    protected override CrmModule Module => CrmModule.Tickets;
+    protected override RecordEditKind Kind { get; } = new(
+        CrmModule.Tickets, "tickets", "ticket-form", Icons.Material.Outlined.ConfirmationNumber,
+        () => RecordStrings.NewTicket, () => RecordStrings.EditTicket, () => RecordStrings.BackToTickets);
 
     private IReadOnlyList<StatusOption> Statuses { get; set; } = [];
 

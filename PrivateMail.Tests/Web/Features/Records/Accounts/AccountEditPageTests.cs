@@ -10,23 +10,8 @@ using PrivateMail.Web.Features.Records.Accounts;
 namespace PrivateMail.Tests.Web.Features.Records.Accounts;
 
 /// <summary>The account form on the shared edit page: new, edit, server errors, someone else's account.</summary>
-public sealed class AccountEditPageTests : PrivateMailTestContext, IAsyncLifetime
+public sealed class AccountEditPageTests : RecordsTestContext
 {
-    private string _olga = "";
-    private RecordFactory _make = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await UseAppServicesAsync();
-        _olga = await CreateUserAsync("olga");
-        _make = new RecordFactory(Services);
-        SignIn("olga", _olga);
-    }
-
-    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
-
-    private Task<AppDbContext> DbAsync() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-
     [Fact]
     public async Task A_new_account_is_saved_with_its_website_domain_and_opens()
     {
@@ -40,7 +25,7 @@ public sealed class AccountEditPageTests : PrivateMailTestContext, IAsyncLifetim
 
         await using var db = await DbAsync();
         var account = await db.Accounts.SingleAsync();
-        Assert.Equal(("Księgarnia Żak", _olga), (account.Name, account.OwnerId));
+        Assert.Equal(("Księgarnia Żak", Olga), (account.Name, account.OwnerId));
         Assert.NotNull(account.Domain);
         Assert.EndsWith($"/accounts/{account.Id}", Services.GetRequiredService<NavigationManager>().Uri);
     }
@@ -48,7 +33,7 @@ public sealed class AccountEditPageTests : PrivateMailTestContext, IAsyncLifetim
     [Fact]
     public async Task A_website_without_a_domain_is_refused_on_its_field_and_the_typing_stays()
     {
-        var id = await _make.AccountAsync(_olga, "Firma");
+        var id = await Make.AccountAsync(Olga, "Firma");
         var page = Render<WithPopovers>(p => p.AddChildContent<AccountEditPage>(c => c.Add(x => x.Id, id)));
         page.WaitForElement("#account-form");
         Assert.Equal("Firma", page.Find("#edit-name").GetAttribute("value"));
@@ -67,7 +52,7 @@ public sealed class AccountEditPageTests : PrivateMailTestContext, IAsyncLifetim
     public async Task Another_users_account_is_not_found()
     {
         var ben = await CreateUserAsync("ben");
-        var id = await _make.AccountAsync(ben, "Ben's firm");
+        var id = await Make.AccountAsync(ben, "Ben's firm");
 
         var page = Render<WithPopovers>(p => p.AddChildContent<AccountEditPage>(c => c.Add(x => x.Id, id)));
 

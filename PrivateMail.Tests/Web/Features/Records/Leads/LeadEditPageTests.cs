@@ -10,27 +10,12 @@ using PrivateMail.Web.Features.Records.Leads;
 namespace PrivateMail.Tests.Web.Features.Records.Leads;
 
 /// <summary>The lead form on the shared edit page: edit, a lead deleted meanwhile, someone else's lead.</summary>
-public sealed class LeadEditPageTests : PrivateMailTestContext, IAsyncLifetime
+public sealed class LeadEditPageTests : RecordsTestContext
 {
-    private string _olga = "";
-    private RecordFactory _make = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await UseAppServicesAsync();
-        _olga = await CreateUserAsync("olga");
-        _make = new RecordFactory(Services);
-        SignIn("olga", _olga);
-    }
-
-    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
-
-    private Task<AppDbContext> DbAsync() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-
     [Fact]
     public async Task Editing_changes_the_lead_and_opens_it()
     {
-        var id = await _make.LeadAsync(_olga, "Prospekt", "jan@prospekt.example");
+        var id = await Make.LeadAsync(Olga, "Prospekt", "jan@prospekt.example");
         var page = Render<WithPopovers>(p => p.AddChildContent<LeadEditPage>(c => c.Add(x => x.Id, id)));
         page.WaitForElement("#lead-form");
         Assert.Equal("jan@prospekt.example", page.Find("#edit-email").GetAttribute("value"));
@@ -46,7 +31,7 @@ public sealed class LeadEditPageTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task A_lead_deleted_meanwhile_is_reported_on_save_and_the_typing_stays()
     {
-        var id = await _make.LeadAsync(_olga, "Prospekt");
+        var id = await Make.LeadAsync(Olga, "Prospekt");
         var page = Render<WithPopovers>(p => p.AddChildContent<LeadEditPage>(c => c.Add(x => x.Id, id)));
         page.WaitForElement("#lead-form");
         page.Find("#edit-first-name").Input("Zofia");
@@ -66,7 +51,7 @@ public sealed class LeadEditPageTests : PrivateMailTestContext, IAsyncLifetime
     public async Task Another_users_lead_is_not_found()
     {
         var ben = await CreateUserAsync("ben");
-        var id = await _make.LeadAsync(ben, "Ben's prospect");
+        var id = await Make.LeadAsync(ben, "Ben's prospect");
 
         var page = Render<WithPopovers>(p => p.AddChildContent<LeadEditPage>(c => c.Add(x => x.Id, id)));
 

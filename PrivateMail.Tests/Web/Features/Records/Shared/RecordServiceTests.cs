@@ -16,22 +16,12 @@ namespace PrivateMail.Tests.Web.Features.Records.Shared;
 /// leads: create, read, list, change, delete, the owner's isolation from another user, the server-side checks, and the
 /// times the save interceptor stamps from the app's clock.
 /// </summary>
-public sealed class RecordServiceTests : PrivateMailTestContext, IAsyncLifetime
+public sealed class RecordServiceTests : RecordsTestContext
 {
     private static readonly DateTimeOffset Start = new(2026, 5, 4, 10, 0, 0, TimeSpan.Zero);
     private readonly ManualClock _clock = new(Start);
-    private string _olga = "";
-    private string _ben = "";
 
-    public async ValueTask InitializeAsync()
-    {
-        await UseAppServicesAsync(s => s.AddSingleton<TimeProvider>(_clock));
-        _olga = await CreateUserAsync("olga");
-        _ben = await CreateUserAsync("ben");
-        SignIn("olga", _olga);
-    }
-
-    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(_clock);
 
     private AccountService Accounts => Services.GetRequiredService<AccountService>();
 
@@ -41,7 +31,7 @@ public sealed class RecordServiceTests : PrivateMailTestContext, IAsyncLifetime
     public async Task An_account_is_created_listed_changed_and_deleted_with_its_email_links()
     {
         var model = await Accounts.NewAsync();
-        Assert.Equal(_olga, model.OwnerId);
+        Assert.Equal(Olga, model.OwnerId);
         model.Name = " Księgarnia Żak ";
         model.Email = "Biuro@Księgarnia-Żak.PL";
         model.Website = "https://www.Księgarnia-Żak.pl/kontakt";
@@ -62,13 +52,12 @@ public sealed class RecordServiceTests : PrivateMailTestContext, IAsyncLifetime
         details = await Accounts.GetAsync(id);
         Assert.Equal(("+48 600 100 200", Start, Start.AddHours(2)), (details!.Phone, details.CreatedAt, details.ModifiedAt));
 
-        var make = new RecordFactory(Services);
-        var email = await make.EmailAsync(_olga, "Order");
-        await make.LinkAsync(email, RecordKind.Account, id);
+        var email = await Make.EmailAsync(Olga, "Order");
+        await Make.LinkAsync(email, RecordKind.Account, id);
         Assert.True(await Accounts.DeleteAsync(id));
         Assert.Null(await Accounts.GetAsync(id));
         Assert.False(await Accounts.DeleteAsync(id));
-        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        await using var db = await DbAsync();
         Assert.False(await db.EmailLinks.AnyAsync(l => l.RecordKind == RecordKind.Account));
         Assert.True(await db.Emails.AnyAsync(e => e.Id == email));
     }
@@ -76,23 +65,24 @@ public sealed class RecordServiceTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task Another_user_can_neither_see_change_nor_delete_the_owners_account_or_lead()
     {
-        var account = await new RecordFactory(Services).AccountAsync(_olga, "Firma");
-        var lead = await new RecordFactory(Services).LeadAsync(_olga, "Prospekt");
+        var ben = await CreateUserAsync("ben");
+        var account = await Make.AccountAsync(Olga, "Firma");
+        var lead = await Make.LeadAsync(Olga, "Prospekt");
 
-        SignIn("ben", _ben);
+        SignIn("ben", ben);
 
         Assert.Empty((await Accounts.ListAsync(new GridRequest())).Items);
         Assert.Null(await Accounts.GetAsync(account));
         Assert.Null(await Accounts.GetForEditAsync(account));
-        var saved = await Accounts.SaveAsync(account, new AccountModel { Name = "Taken", OwnerId = _ben });
+        var saved = await Accounts.SaveAsync(account, new AccountModel { Name = "Taken", OwnerId = ben });
         Assert.Equal(RecordStrings.RecordGone, Assert.Single(saved.FieldErrors, e => e.Key == "").Value);
         Assert.False(await Accounts.DeleteAsync(account));
         Assert.Empty((await Leads.ListAsync(new GridRequest())).Items);
         Assert.Null(await Leads.GetForEditAsync(lead));
-        Assert.False((await Leads.SaveAsync(lead, new LeadModel { Company = "Taken", OwnerId = _ben })).Succeeded);
+        Assert.False((await Leads.SaveAsync(lead, new LeadModel { Company = "Taken", OwnerId = ben })).Succeeded);
         Assert.False(await Leads.DeleteAsync(lead));
 
-        SignIn("olga", _olga);
+        SignIn("olga", Olga);
         Assert.Equal("Firma", (await Accounts.GetAsync(account))!.Name);
         Assert.Equal("Prospekt", (await Leads.GetAsync(lead))!.Company);
     }
@@ -100,16 +90,17 @@ public sealed class RecordServiceTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task The_server_checks_what_a_crafted_form_could_skip()
     {
+        var ben = await CreateUserAsync("ben");
         var result = await Leads.SaveAsync(null, new LeadModel { Company = "", Status = (LeadStatus)99, OwnerId = "nobody" });
 
         Assert.False(result.Succeeded);
         Assert.Equal(["Company", "OwnerId", "Status"], result.FieldErrors.Keys.Order());
         Assert.Empty((await Leads.ListAsync(new GridRequest())).Items);
 
-        var saved = await Leads.SaveAsync(null, new LeadModel { Company = "Prospekt", FirstName = " Jan ", Email = "JAN@Prospekt.Example", Status = LeadStatus.Qualified, OwnerId = _ben });
+        var saved = await Leads.SaveAsync(null, new LeadModel { Company = "Prospekt", FirstName = " Jan ", Email = "JAN@Prospekt.Example", Status = LeadStatus.Qualified, OwnerId = ben });
         var lead = await Leads.GetAsync(saved.Id!.Value);
         Assert.Null(lead);
-        SignIn("ben", _ben);
+        SignIn("ben", ben);
         lead = await Leads.GetAsync(saved.Id!.Value);
         Assert.Equal(("Jan", "JAN@Prospekt.Example", LeadStatus.Qualified, Start), (lead!.FirstName, lead.Email, lead.Status, lead.CreatedAt));
     }
