@@ -1,3 +1,5 @@
+using PrivateMail.Domain.Records;
+
 namespace PrivateMail.Domain.Scanning;
 
 /// <summary>One mailbox's scanner settings, as the decision needs them.</summary>
@@ -25,5 +27,12 @@ public sealed record GlobalExceptions(IReadOnlyCollection<string> Emails, IReadO
 /// <param name="NewTicket">The status of tickets the scanner creates.</param>
 public sealed record TicketStatusMapping(string WaitingForResponse, string Answered, string Reopen, string NewTicket)
 {
-    public static TicketStatusMapping Default { get; } = new("Waiting for response", "Answered", "Open", "Open");
+    public static TicketStatusMapping Default { get; } = new(
+        TicketStatuses.DefaultAnswerFrom, TicketStatuses.DefaultAnswerTo, TicketStatuses.DefaultReopen, TicketStatuses.DefaultNewTicket)
+    {
+        Closing = TicketStatuses.Defaults.Where(s => s.IsClosing).Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase),
+    };
+
+    /// <summary>The names of the closing statuses (any case): a reply to a ticket in one of them reopens it.</summary>
+    public IReadOnlySet<string> Closing { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 }

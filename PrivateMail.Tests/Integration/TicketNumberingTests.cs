@@ -1,9 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Records;
+using PrivateMail.Domain.Scanning;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.Tickets;
+using PrivateMail.Web.Features.Scanner;
 
 namespace PrivateMail.Tests.Integration;
 
@@ -61,28 +64,47 @@ public sealed class TicketNumberingTests : IDisposable
 
         Assert.Equal("T2", second.Number.ToString());
         Assert.Equal("T3", third.Number.ToString());
-        Assert.Null(await store.FindByNumberAsync(second.Number));
-        Assert.Equal(third.Id, await store.FindByNumberAsync(third.Number));
+        Assert.Null(await FindTicketAsync(app.Services, owner, second.Number));
+        Assert.Equal($"{third.Id}", (await FindTicketAsync(app.Services, owner, third.Number))?.Id);
     }
 
     [Fact]
-    public async Task The_scanner_finds_a_ticket_by_number_with_its_status_and_moves_it_by_status_name()
+    public async Task The_scanner_finds_a_ticket_by_number_with_its_status_and_moves_it_to_the_mappings_status()
     {
         await using var app = await AppServices.StartAsync(_database);
         var store = app.Services.GetRequiredService<TicketStore>();
         var owner = await CreateOwnerAsync(app.Services);
-        var closed = (await store.FindStatusAsync("CLOSED"))!.Value;
+        var closed = await StatusIdAsync(app.Services, TicketStatuses.Closed);
         var created = await store.CreateAsync(new NewTicket("Printer", "", closed, TicketPriority.Normal, null, null, owner));
 
-        var found = await store.FindAsync(new RecordNumber("t", created.Number.Sequence));
-        var reopen = (await store.FindStatusAsync((await store.GetStatusNamesAsync()).Reopen))!.Value;
-        Assert.True(await store.SetStatusAsync(created.Id, reopen));
+        var found = await FindTicketAsync(app.Services, owner, new RecordNumber("t", created.Number.Sequence));
+        var reopen = await StatusIdAsync(app.Services, (await store.GetStatusMappingAsync()).Reopen);
+        await using (var db = await Db(app.Services).CreateDbContextAsync())
+        {
+            Assert.True(await store.SetStatusAsync(db, created.Id, reopen));
+            Assert.False(await store.SetStatusAsync(db, created.Id + 1000, reopen));
+        }
 
-        Assert.Equal(new TicketInfo(created.Id, created.Number, TicketStatuses.Closed, true), found);
-        Assert.Equal(TicketStatuses.Open, (await store.FindAsync(created.Number))!.Status);
-        Assert.Null(await store.FindAsync(new RecordNumber("X", created.Number.Sequence)));
-        Assert.Null(await store.FindAsync(new RecordNumber("T", 999)));
-        Assert.Null(await store.FindStatusAsync("No such status"));
+        Assert.Equal(new TicketRef($"{created.Id}", created.Number, TicketStatuses.Closed, true), found);
+        Assert.Equal(TicketStatuses.Open, (await FindTicketAsync(app.Services, owner, created.Number))!.Status);
+        Assert.Null(await FindTicketAsync(app.Services, owner, new RecordNumber("X", created.Number.Sequence)));
+        Assert.Null(await FindTicketAsync(app.Services, owner, new RecordNumber("T", 999)));
+    }
+
+    /// <summary>The ticket as the scanner's batch lookup finds it for a reply whose subject carries the number.</summary>
+    private static async Task<TicketRef?> FindTicketAsync(IServiceProvider services, string owner, RecordNumber number)
+    {
+        var closing = (await services.GetRequiredService<TicketStore>().GetStatusMappingAsync()).Closing;
+        await using var db = await Db(services).CreateDbContextAsync();
+        var reply = new MessageSnapshot { Subject = $"Re: [{number}] Printer" };
+        var lookup = await BatchRecordLookup.LoadAsync(db, [reply], closing, owner, CancellationToken.None);
+        return lookup.FindTicket(number);
+    }
+
+    private static async Task<int> StatusIdAsync(IServiceProvider services, string name)
+    {
+        await using var db = await Db(services).CreateDbContextAsync();
+        return await db.TicketStatuses.Where(s => s.Name == name).Select(s => s.Id).SingleAsync();
     }
 
     [Fact]

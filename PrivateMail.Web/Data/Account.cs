@@ -1,9 +1,8 @@
 namespace PrivateMail.Web.Data;
 
 /// <summary>A company or organisation. Mail binds to it by its e-mail address or by the domain of its website.</summary>
-public sealed class Account : IOwnedRecord, ISearchable
+public sealed class Account : OwnedRecord
 {
-    public int Id { get; set; }
     public string Name { get; set; } = "";
     public string? Email { get; set; }
     public string? EmailNormalised { get; set; }
@@ -11,9 +10,4 @@ public sealed class Account : IOwnedRecord, ISearchable
     /// <summary>The website's host in comparison form without www., e.g. <c>xn--bcher-kva.example</c>; indexed.</summary>
     public string? Domain { get; set; }
     public string? Phone { get; set; }
-    public string OwnerId { get; set; } = "";
-    public ApplicationUser? Owner { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset ModifiedAt { get; set; }
-    public string SearchText { get; set; } = "";
 }

@@ -4,7 +4,7 @@ using PrivateMail.Domain.Users;
 namespace PrivateMail.Web.Data;
 
 /// <summary>A CRM user: Identity account plus the preferences shown under My settings.</summary>
-public sealed class ApplicationUser : IdentityUser
+public sealed class ApplicationUser : IdentityUser, ICreatedAt
 {
     public string FirstName { get; set; } = "";
     public string LastName { get; set; } = "";

@@ -6,7 +6,7 @@ namespace PrivateMail.Web.Data;
 /// A stored message (the E-mails module). Stored once per mailbox: <see cref="DedupeKey"/> (Message-ID, or a content hash
 /// for mail without one) is unique per mailbox, so a scan that sees the same mail again changes nothing.
 /// </summary>
-public sealed class Email : ISearchable
+public sealed class Email : ISearchable, ICreatedAt
 {
     public int Id { get; set; }
     public string Subject { get; set; } = "";

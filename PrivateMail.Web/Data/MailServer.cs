@@ -3,7 +3,7 @@ using PrivateMail.Domain.Mail;
 namespace PrivateMail.Web.Data;
 
 /// <summary>A mail server defined by an administrator (Mail tools → Mail servers).</summary>
-public sealed class MailServer
+public sealed class MailServer : ICreatedAt
 {
     public int Id { get; set; }
     public string Name { get; set; } = "";

@@ -3,7 +3,7 @@ using PrivateMail.Domain.Scanning;
 namespace PrivateMail.Web.Data;
 
 /// <summary>A user's private mailbox and its scanner settings (My settings → Mailbox). One per user.</summary>
-public sealed class Mailbox
+public sealed class Mailbox : ICreatedAt
 {
     public int Id { get; set; }
     public string OwnerId { get; set; } = "";

@@ -3,9 +3,8 @@ using PrivateMail.Domain.Records;
 namespace PrivateMail.Web.Data;
 
 /// <summary>A support case. Its number (T42) is allocated once and never reused, even after the ticket is deleted.</summary>
-public sealed class Ticket : IOwnedRecord, ISearchable
+public sealed class Ticket : OwnedRecord
 {
-    public int Id { get; set; }
     /// <summary>The sequence part of the number, from <see cref="RecordSequence"/>; unique.</summary>
     public long Sequence { get; set; }
     /// <summary>The number as shown and searched, e.g. <c>T42</c>; unique.</summary>
@@ -19,11 +18,6 @@ public sealed class Ticket : IOwnedRecord, ISearchable
     public Contact? Contact { get; set; }
     public int? AccountId { get; set; }
     public Account? Account { get; set; }
-    public string OwnerId { get; set; } = "";
-    public ApplicationUser? Owner { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset ModifiedAt { get; set; }
-    public string SearchText { get; set; } = "";
     /// <summary>For a ticket the scanner created: the mailbox and the message's dedupe key, unique together, so the same
     /// message seen again (another folder, a renumbered folder) never creates a second ticket — even with Create e-mail off.</summary>
     public int? SourceMailboxId { get; set; }

@@ -27,7 +27,8 @@ public static class PrivateMailCoreExtensions
     public static IServiceCollection AddPrivateMailCore(this IServiceCollection services, string connectionString)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new UnicodeCollation(), new SqlitePragmas()));
+        services.AddDbContextFactory<AppDbContext>((provider, o) => o.UseSqlite(connectionString)
+            .AddInterceptors(new UnicodeCollation(), new SqlitePragmas(), new Timestamps(provider.GetRequiredService<TimeProvider>())));
         // The factory also registers a scoped context, which Identity's stores use.
         services.AddIdentityCore<ApplicationUser>(o =>
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MimeKit;
 using PrivateMail.Domain.Records;
+using PrivateMail.Web.Features.Records.DemoData;
 
 namespace PrivateMail.Benchmarks;
 
@@ -27,7 +28,7 @@ internal sealed class CrmPlan
     {
         // One account per hundred contacts keeps "first.last@domain" addresses unique without endless retries.
         var counts = new DemoCounts(Accounts: Math.Max(80, contacts / 100), Contacts: Math.Max(contacts, KnownContacts), Leads: 50, Tickets: 0, TicketsWithMail: 0);
-        return new CrmPlan(DemoData.Generate(Seed, counts));
+        return new CrmPlan(DemoSetGenerator.Generate(Seed, counts));
     }
 
     /// <summary>Accounts the known contacts work for; stored in every database so the small one binds the same.</summary>

@@ -155,7 +155,7 @@ internal static class Workers
 
         await using var services = await BenchApp.StartAsync(directory, new Dictionary<string, string?> { ["Scanner:ScheduleEnabled"] = "false" });
         var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
-        var names = await services.GetRequiredService<TicketStore>().GetStatusNamesAsync(cancellationToken);
+        var names = await services.GetRequiredService<TicketStore>().GetStatusMappingAsync(cancellationToken);
         string owner;
         GlobalExceptions global;
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
@@ -165,7 +165,7 @@ internal static class Workers
         }
 
         var settings = new ScannerSettings(owner, ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.OpenTicket | ScannerActions.CreateTicket, SearchFields.DefaultKeys, [], []);
-        var statuses = new TicketStatusMapping(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket);
+        var statuses = names;
         long bindings = 0;
         GC.Collect();
         var cpu = Memory.CpuTime();

@@ -95,7 +95,7 @@ public sealed class MailServerService(
         var now = time.GetUtcNow();
         if (server is null)
         {
-            server = new MailServer { CreatedAt = now };
+            server = new MailServer();
             db.MailServers.Add(server);
         }
 

@@ -522,7 +522,7 @@ public sealed class MyMailSender(
     {
         try
         {
-            var names = await ticketStore.GetStatusNamesAsync(CancellationToken.None);
+            var names = await ticketStore.GetStatusMappingAsync(CancellationToken.None);
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
             var snapshot = message.Snapshot;
             var lookup = await BatchRecordLookup.LoadAsync(db, [snapshot], names.Closing, account.OwnerId, CancellationToken.None);
@@ -532,7 +532,7 @@ public sealed class MyMailSender(
                 mailbox,
                 ScannerActions.CreateEmail | ScannerActions.BindEmail,
                 mailbox.SearchFields.Count > 0 ? mailbox.SearchFields : SearchFields.All.Select(f => f.Key).ToList());
-            var decision = MailScanner.Decide(snapshot, settings, global, Scanner.Stages.DecideStage.Statuses(names), lookup);
+            var decision = MailScanner.Decide(snapshot, settings, global, names, lookup);
             var links = decision.Skipped is null ? decision.Bindings.Select(b => (b.Kind, b.Id)).ToList() : [];
             if (decision.Skipped is null && decision.Ticket is { } named)
             {

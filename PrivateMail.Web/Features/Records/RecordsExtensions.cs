@@ -15,6 +15,7 @@ internal static class RecordsExtensions
     {
         services.AddScoped<RecordAccess>();
         services.AddScoped<OwnerDirectory>();
+        services.AddScoped<RecordServiceParts>();
         services.AddScoped<UserClock>();
         services.AddScoped<ContactService>();
         services.AddScoped<AccountService>();
@@ -31,7 +32,6 @@ internal static class RecordsExtensions
         services.AddSingleton<EmailStore>();
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<EmailHtmlSanitizer>();
-        services.AddSingleton<RecordLookup>();
         services.AddSingleton<DemoDataLoader>();
         return services;
     }

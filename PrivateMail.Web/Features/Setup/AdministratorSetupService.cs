@@ -12,7 +12,6 @@ internal sealed class AdministratorSetupService(
     SetupState state,
     SetupCode setupCode,
     UserManager<ApplicationUser> users,
-    TimeProvider time,
     ILogger<AdministratorSetupService> logger)
 {
     /// <returns>Errors to show, or an empty list on success.</returns>
@@ -32,7 +31,7 @@ internal sealed class AdministratorSetupService(
                 return [SecurityStrings.SetupCodeWrong];
             }
 
-            var (user, result) = await UserAccounts.CreateAsync(users, time, model.UserName, model.Email, model.Password,
+            var (user, result) = await UserAccounts.CreateAsync(users, model.UserName, model.Email, model.Password,
                 administrator: true, language: language);
             if (!result.Succeeded)
             {

@@ -5,13 +5,12 @@ using PrivateMail.Web.Features.Security;
 
 namespace PrivateMail.Web.Features.Users;
 
-/// <summary>Creating a user account the one way the app does it: confirmed e-mail, roles, creation time.</summary>
+/// <summary>Creating a user account the one way the app does it: confirmed e-mail, roles (the creation time is stamped on save).</summary>
 internal static class UserAccounts
 {
     /// <returns>The Identity result; on success the user exists with the User role, and Administrator when asked.</returns>
     public static async Task<(ApplicationUser User, IdentityResult Result)> CreateAsync(
         UserManager<ApplicationUser> users,
-        TimeProvider time,
         string userName,
         string email,
         string password,
@@ -30,7 +29,6 @@ internal static class UserAccounts
             FirstName = firstName.Trim(),
             LastName = lastName.Trim(),
             Language = UiLanguages.Normalise(language) ?? UiLanguages.English,
-            CreatedAt = time.GetUtcNow(),
         };
         var result = await users.CreateAsync(user, password);
         if (result.Succeeded)

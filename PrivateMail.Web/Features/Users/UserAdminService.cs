@@ -59,7 +59,7 @@ public sealed class UserAdminService(
         await DemandAdministratorAsync();
         await using var scope = scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var (user, result) = await UserAccounts.CreateAsync(users, time, model.UserName, model.Email, model.Password,
+        var (user, result) = await UserAccounts.CreateAsync(users, model.UserName, model.Email, model.Password,
             model.IsAdministrator, model.FirstName, model.LastName);
         if (!result.Succeeded)
         {

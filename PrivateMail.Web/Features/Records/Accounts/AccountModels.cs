@@ -12,7 +12,7 @@ public sealed record AccountDetails(
     string OwnerId, string Owner, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt);
 
 /// <summary>What the account form edits.</summary>
-public sealed class AccountModel
+public sealed class AccountModel : IRecordModel
 {
     [RequiredField, MaxLengthField(200)]
     [Display(ResourceType = typeof(RecordStrings), Name = nameof(RecordStrings.AccountName))]

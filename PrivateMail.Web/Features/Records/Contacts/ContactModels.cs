@@ -20,7 +20,7 @@ public sealed record ContactDetails(
 }
 
 /// <summary>What the contact form edits.</summary>
-public sealed class ContactModel
+public sealed class ContactModel : IRecordModel
 {
     [MaxLengthField(100)]
     [Display(ResourceType = typeof(RecordStrings), Name = nameof(RecordStrings.FirstName))]

@@ -58,7 +58,7 @@ public sealed class DemoDataLoader(
             }
 
             var owners = await CreateOwnersAsync(cancellationToken);
-            var set = Domain.Records.DemoData.Generate(Seed, counts ?? DemoCounts.Default, owners.Count);
+            var set = DemoSetGenerator.Generate(Seed, counts ?? DemoCounts.Default, owners.Count);
             var result = await InsertAsync(set, owners, cancellationToken);
             logger.LogInformation("Demo data loaded: {Accounts} accounts, {Contacts} contacts, {Leads} leads, {Tickets} tickets, {Emails} e-mails.",
                 result.Accounts, result.Contacts, result.Leads, result.Tickets, result.Emails);
@@ -98,7 +98,6 @@ public sealed class DemoDataLoader(
                 FirstName = first,
                 LastName = last,
                 Language = language,
-                CreatedAt = time.GetUtcNow(),
             };
             var created = await users.CreateAsync(user);
             if (!created.Succeeded)

@@ -19,7 +19,7 @@ public sealed record LeadDetails(
 }
 
 /// <summary>What the lead form edits.</summary>
-public sealed class LeadModel
+public sealed class LeadModel : IRecordModel
 {
     [RequiredField, MaxLengthField(200)]
     [Display(ResourceType = typeof(RecordStrings), Name = nameof(RecordStrings.Company))]

@@ -31,7 +31,7 @@ public enum TicketScope
 }
 
 /// <summary>What the ticket form edits.</summary>
-public sealed class TicketModel
+public sealed class TicketModel : IRecordModel
 {
     [RequiredField, MaxLengthField(255)]
     [Display(ResourceType = typeof(RecordStrings), Name = nameof(RecordStrings.Title))]

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using PrivateMail.Domain.Records;
+using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
 
 namespace PrivateMail.Web.Features.Records.Tickets;
@@ -15,12 +16,6 @@ public sealed record NewTicket(string Title, string Description, int StatusId, T
 
 /// <summary>A created ticket: its id and the number replies will carry.</summary>
 public sealed record CreatedTicket(int Id, RecordNumber Number);
-
-/// <summary>A ticket as the scanner's Open ticket action needs it.</summary>
-public sealed record TicketInfo(int Id, RecordNumber Number, string Status, bool StatusIsClosing);
-
-/// <summary>The scanner's status mapping by name, and which statuses are closing.</summary>
-public sealed record TicketStatusNames(string AnswerFrom, string AnswerTo, string Reopen, string NewTicket, IReadOnlySet<string> Closing);
 
 /// <summary>
 /// Ticket writes without a signed-in user, for the pages (after their access checks) and for the scanner. Numbers come
@@ -43,17 +38,10 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
     public async Task<CreatedTicket> CreateAsync(AppDbContext db, NewTicket ticket, CancellationToken cancellationToken = default)
     {
         var (prefix, sequence) = await AllocateAsync(db, RecordSequence.Tickets, 1, cancellationToken);
-        var entity = Build(ticket, prefix, sequence, time.GetUtcNow());
+        var entity = Build(ticket, prefix, sequence);
         db.Tickets.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedTicket(entity.Id, new RecordNumber(prefix, sequence));
-    }
-
-    /// <summary>Moves a ticket to a status (the scanner's Open ticket action). False when the ticket is gone.</summary>
-    public async Task<bool> SetStatusAsync(int ticketId, int statusId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await SetStatusAsync(db, ticketId, statusId, cancellationToken);
     }
 
     /// <summary>Moves a ticket to a status through the caller's context (and transaction).</summary>
@@ -64,44 +52,20 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.StatusId, statusId).SetProperty(t => t.ModifiedAt, now), cancellationToken) > 0;
     }
 
-    /// <summary>The ticket with this number, or null.</summary>
-    public async Task<int?> FindByNumberAsync(RecordNumber number, CancellationToken cancellationToken = default) =>
-        (await FindAsync(number, cancellationToken))?.Id;
-
-    /// <summary>The ticket with this number and its status, or null (also for another prefix than the tickets').</summary>
-    public async Task<TicketInfo?> FindAsync(RecordNumber number, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var prefix = await db.RecordSequences.Where(s => s.Name == RecordSequence.Tickets).Select(s => s.Prefix).SingleAsync(cancellationToken);
-        if (!string.Equals(prefix, number.Prefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        return await db.Tickets.AsNoTracking().Where(t => t.Sequence == number.Sequence)
-            .Select(t => new TicketInfo(t.Id, new RecordNumber(prefix, t.Sequence), t.Status!.Name, t.Status.IsClosing))
-            .SingleOrDefaultAsync(cancellationToken);
-    }
-
-    /// <summary>The id of the status with this name (any case), or null: the scanner's mapping speaks in names.</summary>
-    public async Task<int?> FindStatusAsync(string name, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.TicketStatuses.Where(s => s.Name == name.Trim()).Select(s => (int?)s.Id).SingleOrDefaultAsync(cancellationToken);
-    }
-
     /// <summary>The administrator's status mapping, by status name, for the scanner's decisions.</summary>
-    public async Task<TicketStatusNames> GetStatusNamesAsync(CancellationToken cancellationToken = default)
+    public async Task<TicketStatusMapping> GetStatusMappingAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var statuses = await db.TicketStatuses.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
         var settings = await db.TicketSettings.AsNoTracking().SingleAsync(cancellationToken);
-        return new TicketStatusNames(
+        return new TicketStatusMapping(
             statuses[settings.AnswerFromStatusId].Name,
             statuses[settings.AnswerToStatusId].Name,
             statuses[settings.ReopenStatusId].Name,
-            statuses[settings.NewTicketStatusId].Name,
-            statuses.Values.Where(s => s.IsClosing).Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
+            statuses[settings.NewTicketStatusId].Name)
+        {
+            Closing = statuses.Values.Where(s => s.IsClosing).Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase),
+        };
     }
 
     /// <summary>Takes <paramref name="count"/> consecutive numbers; the caller's transaction must be open.</summary>
@@ -123,7 +87,8 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
         return (reader.GetString(0), reader.GetInt64(1));
     }
 
-    internal static Ticket Build(NewTicket ticket, string prefix, long sequence, DateTimeOffset now)
+    /// <summary>The ticket to insert; without <paramref name="createdAt"/> it is stamped on save (<see cref="Timestamps"/>).</summary>
+    internal static Ticket Build(NewTicket ticket, string prefix, long sequence, DateTimeOffset? createdAt = null)
     {
         var number = new RecordNumber(prefix, sequence).ToString();
         return new Ticket
@@ -137,8 +102,8 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
             ContactId = ticket.ContactId,
             AccountId = ticket.AccountId,
             OwnerId = ticket.OwnerId,
-            CreatedAt = now,
-            ModifiedAt = now,
+            CreatedAt = createdAt ?? default,
+            ModifiedAt = createdAt ?? default,
             SearchText = Records.SearchText.Build(number, ticket.Title),
             SourceMailboxId = ticket.Source?.MailboxId,
             SourceKey = ticket.Source?.Key,

@@ -26,11 +26,11 @@ internal sealed class DecideStage(ScanContext context)
 
     public static async Task<DecideStage> LoadAsync(IDbContextFactory<AppDbContext> dbFactory, TicketStore tickets, Mailbox mailbox, CancellationToken cancellationToken)
     {
-        var names = await tickets.GetStatusNamesAsync(cancellationToken);
+        var statuses = await tickets.GetStatusMappingAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = await db.TicketStatuses.AsNoTracking().ToDictionaryAsync(s => s.Name, s => s.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
         var global = await GlobalExceptionsService.LoadAsync(db, cancellationToken);
-        return new DecideStage(new ScanContext(Settings(mailbox, mailbox.Actions, mailbox.SearchFields), global, Statuses(names), names.Closing, ids));
+        return new DecideStage(new ScanContext(Settings(mailbox, mailbox.Actions, mailbox.SearchFields), global, statuses, statuses.Closing, ids));
     }
 
     /// <summary>A mailbox's scanner settings with the given actions and search fields, its exceptions normalised.</summary>
@@ -40,7 +40,4 @@ internal sealed class DecideStage(ScanContext context)
         searchFields,
         mailbox.EmailExceptions.Select(EmailAddress.Normalise).OfType<string>().ToList(),
         mailbox.DomainExceptions.Select(AddressRules.NormaliseDomain).OfType<string>().ToList());
-
-    /// <summary>The domain's ticket status mapping from the configured status names.</summary>
-    public static TicketStatusMapping Statuses(TicketStatusNames names) => new(names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket);
 }

@@ -1,14 +1,20 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Tests.TestSupport;
-using PrivateMail.Web.Features.Records;
+using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.Contacts;
+using PrivateMail.Web.Features.Scanner;
 
 namespace PrivateMail.Tests.Integration;
 
-/// <summary>Finding records by e-mail address and domain on a real SQLite file, in any case and IDN form (YetiForce #173).</summary>
-public sealed class RecordLookupTests : PrivateMailTestContext, IAsyncLifetime
+/// <summary>
+/// Finding records by e-mail address and domain on a real SQLite file, in any case and IDN form (YetiForce #173): the
+/// contacts page's search and the scanner's batch lookup (<see cref="BatchRecordLookup"/>), for a message from that address.
+/// </summary>
+public sealed class AddressLookupTests : PrivateMailTestContext, IAsyncLifetime
 {
     private static readonly string AsciiDomain = new IdnMapping().GetAscii("księgarnia-żak.pl");
     private string _owner = "";
@@ -45,11 +51,11 @@ public sealed class RecordLookupTests : PrivateMailTestContext, IAsyncLifetime
         SignIn("olga", _owner);
 
         var viaPage = await Services.GetRequiredService<ContactService>().FindByEmailAsync(address);
-        var viaScanner = await Services.GetRequiredService<RecordLookup>().FindContactsAsync(address);
+        var viaScanner = (await ScannerLookupAsync(address)).FindContacts(EmailAddress.Normalise(address)!);
 
         Assert.Equal(_contact, Assert.Single(viaPage).Id);
-        Assert.Equal(_contact.ToString(CultureInfo.InvariantCulture), Assert.Single(viaScanner).Id);
-        Assert.Equal(_account, Assert.Single(viaScanner).AccountId);
+        Assert.Equal(_contact.ToString(CultureInfo.InvariantCulture), Assert.Single(viaScanner).Record.Id);
+        Assert.Equal(_account.ToString(CultureInfo.InvariantCulture), Assert.Single(viaScanner).AccountId);
     }
 
     [Theory]
@@ -61,7 +67,7 @@ public sealed class RecordLookupTests : PrivateMailTestContext, IAsyncLifetime
         SignIn("olga", _owner);
 
         Assert.Empty(await Services.GetRequiredService<ContactService>().FindByEmailAsync(address));
-        Assert.Empty(await Services.GetRequiredService<RecordLookup>().FindContactsAsync(address));
+        Assert.Empty((await ScannerLookupAsync(address)).FindContacts(EmailAddress.Normalise(address) ?? address));
     }
 
     [Fact]
@@ -79,7 +85,8 @@ public sealed class RecordLookupTests : PrivateMailTestContext, IAsyncLifetime
     [MemberData(nameof(SpellingsOfTheAccountsDomain))]
     public async Task The_account_is_found_by_the_domain_of_its_website(string domain)
     {
-        var found = await Services.GetRequiredService<RecordLookup>().FindAccountsByDomainAsync([domain]);
+        var lookup = await ScannerLookupAsync($"someone@{domain}");
+        var found = lookup.FindByDomain(SearchFields.AccountDomain, [EmailAddress.Parse($"biuro@{domain}")!.Domain]);
 
         Assert.Equal(_account.ToString(CultureInfo.InvariantCulture), Assert.Single(found).Id);
     }
@@ -87,18 +94,28 @@ public sealed class RecordLookupTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task A_look_alike_domain_without_the_polish_letters_is_another_domain()
     {
-        Assert.Empty(await Services.GetRequiredService<RecordLookup>().FindAccountsByDomainAsync(["ksiegarnia-zak.pl", "www.ksiegarnia-zak.pl"]));
+        var lookup = await ScannerLookupAsync("biuro@ksiegarnia-zak.pl", "biuro@www.ksiegarnia-zak.pl");
+
+        Assert.Empty(lookup.FindByDomain(SearchFields.AccountDomain, ["ksiegarnia-zak.pl", "www.ksiegarnia-zak.pl"]));
     }
 
     [Fact]
     public async Task Accounts_and_users_are_found_by_address_for_their_search_fields()
     {
-        var lookup = Services.GetRequiredService<RecordLookup>();
+        var lookup = await ScannerLookupAsync("Biuro@" + AsciiDomain.ToUpperInvariant(), "OLGA@Example.Test");
 
-        var accounts = await lookup.FindByEmailAsync(SearchFields.AccountEmail, ["biuro@" + AsciiDomain]);
-        var users = await lookup.FindByEmailAsync(SearchFields.UserEmail, ["OLGA@Example.Test"]);
+        var accounts = lookup.FindByEmail(SearchFields.AccountEmail, ["biuro@" + AsciiDomain]);
+        var users = lookup.FindByEmail(SearchFields.UserEmail, [EmailAddress.Normalise("OLGA@Example.Test")!]);
 
         Assert.Equal(_account.ToString(CultureInfo.InvariantCulture), Assert.Single(accounts).Id);
         Assert.Equal(_owner, Assert.Single(users).Id);
+    }
+
+    /// <summary>The scanner's lookup for one message in Olga's mailbox from these addresses (unparsable ones left out).</summary>
+    private async Task<BatchRecordLookup> ScannerLookupAsync(params string[] from)
+    {
+        var messages = from.Select(EmailAddress.Parse).OfType<EmailAddress>().Select(a => new MessageSnapshot { From = a, Subject = "Hello" }).ToList();
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        return await BatchRecordLookup.LoadAsync(db, messages, new HashSet<string>(), _owner, TestContext.Current.CancellationToken);
     }
 }

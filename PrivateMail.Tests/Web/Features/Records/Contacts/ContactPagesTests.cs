@@ -7,24 +7,11 @@ using PrivateMail.Tests.TestSupport.Components;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.Contacts;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.Contacts;
 
 /// <summary>Contacts as a user works with them: the list (paging, sorting, search), the page, the form, deleting.</summary>
-public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
+public sealed class ContactPagesTests : RecordsTestContext
 {
-    private string _olga = "";
-    private RecordFactory _make = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await UseAppServicesAsync();
-        _olga = await CreateUserAsync("olga");
-        _make = new RecordFactory(Services);
-        SignIn("olga", _olga);
-    }
-
-    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
-
     private IReadOnlyList<string> Names(IRenderedComponent<WithDialogs> page) =>
         page.FindAll("#contacts-grid tbody tr td:first-child").Select(td => td.TextContent.Trim()).ToList();
 
@@ -40,7 +27,7 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     {
         for (var i = 1; i <= 30; i++)
         {
-            await _make.ContactAsync(_olga, "Anna", $"Nowak {i:00}");
+            await Make.ContactAsync(Olga, "Anna", $"Nowak {i:00}");
         }
 
         var page = RenderList();
@@ -57,9 +44,9 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task Sorting_by_a_column_orders_the_whole_list_on_the_server()
     {
-        await _make.ContactAsync(_olga, "Jan", "Adamski", "zz@firma.example");
-        await _make.ContactAsync(_olga, "Ewa", "Zielińska", "aa@firma.example");
-        await _make.ContactAsync(_olga, "Piotr", "Mazur", "mm@firma.example");
+        await Make.ContactAsync(Olga, "Jan", "Adamski", "zz@firma.example");
+        await Make.ContactAsync(Olga, "Ewa", "Zielińska", "aa@firma.example");
+        await Make.ContactAsync(Olga, "Piotr", "Mazur", "mm@firma.example");
         var page = RenderList();
         Assert.Equal(["Jan Adamski", "Piotr Mazur", "Ewa Zielińska"], Names(page));
 
@@ -76,7 +63,7 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     {
         foreach (var name in new[] { "Żak", "Zieliński", "Łuczak", "lewandowski", "Adamski" })
         {
-            await _make.ContactAsync(_olga, "Anna", name);
+            await Make.ContactAsync(Olga, "Anna", name);
         }
 
         UseCulture(culture);
@@ -88,9 +75,9 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task Searching_finds_polish_names_in_any_case_and_addresses()
     {
-        await _make.ContactAsync(_olga, "Łukasz", "Żak", "lukasz@ksiegarnia.example");
-        await _make.ContactAsync(_olga, "Anna", "Nowak", "anna@firma.example");
-        await _make.ContactAsync(_olga, "Jan", "Kowalski", "jan@ksiegarnia.example");
+        await Make.ContactAsync(Olga, "Łukasz", "Żak", "lukasz@ksiegarnia.example");
+        await Make.ContactAsync(Olga, "Anna", "Nowak", "anna@firma.example");
+        await Make.ContactAsync(Olga, "Jan", "Kowalski", "jan@ksiegarnia.example");
         var page = RenderList();
 
         page.Find("#contacts-grid-search").Input("ŁUKASZ żak");
@@ -107,8 +94,8 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     public async Task The_list_shows_only_the_users_own_contacts()
     {
         var ben = await CreateUserAsync("ben");
-        await _make.ContactAsync(_olga, "Anna", "Nowak");
-        await _make.ContactAsync(ben, "Bartłomiej", "Obcy");
+        await Make.ContactAsync(Olga, "Anna", "Nowak");
+        await Make.ContactAsync(ben, "Bartłomiej", "Obcy");
 
         var page = RenderList();
 
@@ -118,7 +105,7 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task Only_administrators_who_see_everyones_contacts_get_an_owner_column()
     {
-        await _make.ContactAsync(_olga, "Anna", "Nowak");
+        await Make.ContactAsync(Olga, "Anna", "Nowak");
         var own = RenderList();
         Assert.DoesNotContain("Owner", own.Find("#contacts-grid thead").TextContent);
         await DisposeComponentsAsync();
@@ -134,13 +121,13 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task The_contact_page_shows_the_details_and_the_linked_e_mails_newest_first()
     {
-        var account = await _make.AccountAsync(_olga, "Księgarnia Żak");
-        var id = await _make.ContactAsync(_olga, "Łukasz", "Żak", "lukasz@ksiegarnia.example", account);
-        var older = await _make.EmailAsync(_olga, "Older question", date: new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(1)));
-        var newer = await _make.EmailAsync(_olga, "Newer question", date: new DateTimeOffset(2026, 2, 5, 9, 0, 0, TimeSpan.FromHours(1)));
-        await _make.EmailAsync(_olga, "Not about Łukasz");
-        await _make.LinkAsync(older, PrivateMail.Domain.Scanning.RecordKind.Contact, id);
-        await _make.LinkAsync(newer, PrivateMail.Domain.Scanning.RecordKind.Contact, id);
+        var account = await Make.AccountAsync(Olga, "Księgarnia Żak");
+        var id = await Make.ContactAsync(Olga, "Łukasz", "Żak", "lukasz@ksiegarnia.example", account);
+        var older = await Make.EmailAsync(Olga, "Older question", date: new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(1)));
+        var newer = await Make.EmailAsync(Olga, "Newer question", date: new DateTimeOffset(2026, 2, 5, 9, 0, 0, TimeSpan.FromHours(1)));
+        await Make.EmailAsync(Olga, "Not about Łukasz");
+        await Make.LinkAsync(older, PrivateMail.Domain.Scanning.RecordKind.Contact, id);
+        await Make.LinkAsync(newer, PrivateMail.Domain.Scanning.RecordKind.Contact, id);
 
         var page = Render<WithDialogs>(p => p.AddChildContent<ContactDetailPage>(c => c.Add(x => x.Id, id)));
 
@@ -157,7 +144,7 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     public async Task Another_users_contact_is_not_found()
     {
         var ben = await CreateUserAsync("ben");
-        var id = await _make.ContactAsync(ben, "Bartłomiej", "Obcy");
+        var id = await Make.ContactAsync(ben, "Bartłomiej", "Obcy");
 
         var page = Render<WithDialogs>(p => p.AddChildContent<ContactDetailPage>(c => c.Add(x => x.Id, id)));
 
@@ -168,7 +155,7 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task Deleting_asks_first_and_cancel_keeps_the_contact()
     {
-        var id = await _make.ContactAsync(_olga, "Anna", "Nowak");
+        var id = await Make.ContactAsync(Olga, "Anna", "Nowak");
         var page = Render<WithDialogs>(p => p.AddChildContent<ContactDetailPage>(c => c.Add(x => x.Id, id)));
         page.WaitForElement("#contact-delete");
 
@@ -199,7 +186,7 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
 
         await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var contact = await db.Contacts.SingleAsync();
-        Assert.Equal(("Zofia", "Wójcik", "Zofia.Wojcik@Zażółć.PL", "zofia.wojcik@xn--za-6ja4f8n1l.pl", _olga),
+        Assert.Equal(("Zofia", "Wójcik", "Zofia.Wojcik@Zażółć.PL", "zofia.wojcik@xn--za-6ja4f8n1l.pl", Olga),
             (contact.FirstName, contact.LastName, contact.Email, contact.EmailNormalised, contact.OwnerId));
         Assert.EndsWith($"/contacts/{contact.Id}", Services.GetRequiredService<NavigationManager>().Uri);
     }
@@ -242,7 +229,7 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task Editing_changes_the_contact()
     {
-        var id = await _make.ContactAsync(_olga, "Anna", "Nowak", "anna@firma.example");
+        var id = await Make.ContactAsync(Olga, "Anna", "Nowak", "anna@firma.example");
         var page = Render<WithPopovers>(p => p.AddChildContent<ContactEditPage>(c => c.Add(x => x.Id, id)));
         page.WaitForElement("#contact-form");
         Assert.Equal("anna@firma.example", page.Find("#edit-email").GetAttribute("value"));
@@ -258,7 +245,7 @@ public sealed class ContactPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task A_contact_deleted_meanwhile_is_reported_on_save_and_the_typing_stays()
     {
-        var id = await _make.ContactAsync(_olga, "Anna", "Nowak");
+        var id = await Make.ContactAsync(Olga, "Anna", "Nowak");
         var page = Render<WithPopovers>(p => p.AddChildContent<ContactEditPage>(c => c.Add(x => x.Id, id)));
         page.WaitForElement("#contact-form");
         page.Find("#edit-phone").Input("+48 600 100 200");

@@ -7,7 +7,7 @@ using PrivateMail.Tests.TestSupport.Components;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.Tickets;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.Tickets;
 
 /// <summary>
 /// The shipped ticket statuses read in the user's language in lists, chips, menus and selects; statuses an administrator

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using PrivateMail.Domain.Records;
 
-namespace PrivateMail.Domain.Records;
+namespace PrivateMail.Web.Features.Records.DemoData;
 
 /// <summary>How many records of each kind a demo set holds.</summary>
 public sealed record DemoCounts(int Accounts = 80, int Contacts = 300, int Leads = 150, int Tickets = 70, int TicketsWithMail = 40)
@@ -39,7 +40,7 @@ public sealed record DemoSet(
 /// in odd case and on IDN domains (<c>Anna.Wiśniewska@Drukarnia-Żak.pl</c>), tickets in every status, conversations.
 /// The same seed and counts always give the same set.
 /// </summary>
-public static class DemoData
+public static class DemoSetGenerator
 {
     private static readonly (string Male, string Female)[] PolishSurnames =
     [

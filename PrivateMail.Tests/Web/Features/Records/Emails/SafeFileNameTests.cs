@@ -1,6 +1,6 @@
 using PrivateMail.Web.Features.Records.Emails;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.Emails;
 
 public sealed class SafeFileNameTests
 {

@@ -12,7 +12,7 @@ using PrivateMail.Web.Features.Records.Emails;
 using PrivateMail.Web.Features.Records.Leads;
 using PrivateMail.Web.Features.Records.Tickets;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.Shared;
 
 /// <summary>A module switched off under Modules - installation: its pages show a notice and its services refuse, server-side.</summary>
 public sealed class RecordModuleSwitchTests : PrivateMailTestContext, IAsyncLifetime

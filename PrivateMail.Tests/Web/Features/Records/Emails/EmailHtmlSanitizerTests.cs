@@ -1,6 +1,6 @@
 using PrivateMail.Web.Features.Records.Emails;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.Emails;
 
 /// <summary>What the sanitiser leaves of hostile and privacy-leaking mail HTML, asserted on its actual output.</summary>
 public sealed class EmailHtmlSanitizerTests

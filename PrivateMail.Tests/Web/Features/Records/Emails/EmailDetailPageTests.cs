@@ -7,10 +7,10 @@ using PrivateMail.Tests.TestSupport.Components;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.Emails;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.Emails;
 
 /// <summary>The e-mail page: headers, a sandboxed body with remote images held back until asked, attachments, links.</summary>
-public sealed class EmailDetailPageTests : PrivateMailTestContext, IAsyncLifetime
+public sealed class EmailDetailPageTests : RecordsTestContext
 {
     private const string Html = """
         <p>Dzień dobry,</p>
@@ -20,20 +20,7 @@ public sealed class EmailDetailPageTests : PrivateMailTestContext, IAsyncLifetim
         <script>alert('x')</script>
         """;
 
-    private string _olga = "";
-    private RecordFactory _make = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await UseAppServicesAsync();
-        _olga = await CreateUserAsync("olga");
-        _make = new RecordFactory(Services);
-        SignIn("olga", _olga);
-    }
-
-    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
-
-    private async Task<int> StoreHtmlMailAsync() => await _make.EmailAsync(_olga, "Faktura 03/2026", html: Html, text: "Dzień dobry",
+    private async Task<int> StoreHtmlMailAsync() => await Make.EmailAsync(Olga, "Faktura 03/2026", html: Html, text: "Dzień dobry",
         date: new DateTimeOffset(2026, 3, 4, 10, 15, 0, TimeSpan.FromHours(1)),
         attachments:
         [
@@ -115,7 +102,7 @@ public sealed class EmailDetailPageTests : PrivateMailTestContext, IAsyncLifetim
     [Fact]
     public async Task Mail_without_html_shows_its_text_and_no_frame()
     {
-        var id = await _make.EmailAsync(_olga, "Plain", text: "Line one\nLine two");
+        var id = await Make.EmailAsync(Olga, "Plain", text: "Line one\nLine two");
 
         var page = RenderEmail(id);
 
@@ -127,10 +114,10 @@ public sealed class EmailDetailPageTests : PrivateMailTestContext, IAsyncLifetim
     public async Task Linked_records_are_listed_and_can_be_unlinked()
     {
         var id = await StoreHtmlMailAsync();
-        var contact = await _make.ContactAsync(_olga, "Jan", "Kowalski", "jan@firma.example");
-        var ticket = await _make.TicketAsync(_olga, "Faktura");
-        await _make.LinkAsync(id, RecordKind.Contact, contact);
-        await _make.LinkAsync(id, RecordKind.Ticket, ticket.Id);
+        var contact = await Make.ContactAsync(Olga, "Jan", "Kowalski", "jan@firma.example");
+        var ticket = await Make.TicketAsync(Olga, "Faktura");
+        await Make.LinkAsync(id, RecordKind.Contact, contact);
+        await Make.LinkAsync(id, RecordKind.Ticket, ticket.Id);
 
         var page = RenderEmail(id);
 
@@ -169,7 +156,7 @@ public sealed class EmailDetailPageTests : PrivateMailTestContext, IAsyncLifetim
     public async Task Someone_elses_unlinked_e_mail_is_not_found()
     {
         var ben = await CreateUserAsync("ben");
-        var id = await _make.EmailAsync(ben, "Ben's private mail");
+        var id = await Make.EmailAsync(ben, "Ben's private mail");
 
         var page = Render<WithDialogs>(p => p.AddChildContent<EmailDetailPage>(c => c.Add(x => x.Id, id)));
 

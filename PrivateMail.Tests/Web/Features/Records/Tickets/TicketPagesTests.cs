@@ -10,24 +10,11 @@ using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Records.Tickets;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.Tickets;
 
 /// <summary>Tickets as a user works with them: the list, the conversation, the form, status changes, deleting.</summary>
-public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
+public sealed class TicketPagesTests : RecordsTestContext
 {
-    private string _olga = "";
-    private RecordFactory _make = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await UseAppServicesAsync();
-        _olga = await CreateUserAsync("olga");
-        _make = new RecordFactory(Services);
-        SignIn("olga", _olga);
-    }
-
-    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
-
     private static IReadOnlyList<string> Numbers(IRenderedComponent<WithDialogs> page) =>
         page.FindAll("#tickets-grid tbody tr td:first-child").Select(td => td.TextContent.Trim()).ToList();
 
@@ -36,9 +23,9 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task The_list_starts_with_open_tickets_newest_first_and_shows_closed_ones_on_request()
     {
-        await _make.TicketAsync(_olga, "Printer jammed");
-        await _make.TicketAsync(_olga, "Old invoice", TicketStatuses.Closed);
-        await _make.TicketAsync(_olga, "VPN drops", TicketStatuses.WaitingForResponse);
+        await Make.TicketAsync(Olga, "Printer jammed");
+        await Make.TicketAsync(Olga, "Old invoice", TicketStatuses.Closed);
+        await Make.TicketAsync(Olga, "VPN drops", TicketStatuses.WaitingForResponse);
 
         var page = Render<WithDialogs>(p => p.AddChildContent<TicketsPage>());
 
@@ -55,15 +42,15 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task The_ticket_page_shows_the_conversation_oldest_first_with_each_senders_time()
     {
-        var contact = await _make.ContactAsync(_olga, "Jan", "Kowalski", "jan@firma.example");
-        var ticket = await _make.TicketAsync(_olga, "Printer jammed", contactId: contact);
-        var reply = await _make.EmailAsync(_olga, "Re: [T1] Printer jammed", date: new DateTimeOffset(2026, 3, 4, 11, 0, 0, TimeSpan.FromHours(1)),
+        var contact = await Make.ContactAsync(Olga, "Jan", "Kowalski", "jan@firma.example");
+        var ticket = await Make.TicketAsync(Olga, "Printer jammed", contactId: contact);
+        var reply = await Make.EmailAsync(Olga, "Re: [T1] Printer jammed", date: new DateTimeOffset(2026, 3, 4, 11, 0, 0, TimeSpan.FromHours(1)),
             text: "We are on it.", from: "Olga <olga@example.test>", type: MailType.Sent);
-        var question = await _make.EmailAsync(_olga, "Printer jammed", date: new DateTimeOffset(2026, 3, 4, 3, 30, 0, TimeSpan.FromHours(-5)), text: "It shows 13.B2.");
-        var followUp = await _make.EmailAsync(_olga, "Re: [T1] Printer jammed", date: new DateTimeOffset(2026, 3, 5, 9, 0, 0, TimeSpan.FromHours(1)), text: "Works now, thanks.");
+        var question = await Make.EmailAsync(Olga, "Printer jammed", date: new DateTimeOffset(2026, 3, 4, 3, 30, 0, TimeSpan.FromHours(-5)), text: "It shows 13.B2.");
+        var followUp = await Make.EmailAsync(Olga, "Re: [T1] Printer jammed", date: new DateTimeOffset(2026, 3, 5, 9, 0, 0, TimeSpan.FromHours(1)), text: "Works now, thanks.");
         foreach (var email in new[] { reply, question, followUp })
         {
-            await _make.LinkAsync(email, RecordKind.Ticket, ticket.Id);
+            await Make.LinkAsync(email, RecordKind.Ticket, ticket.Id);
         }
 
         var page = Render<WithDialogs>(p => p.AddChildContent<TicketDetailPage>(c => c.Add(x => x.Id, ticket.Id)));
@@ -84,7 +71,7 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task The_status_is_changed_from_the_ticket_page()
     {
-        var ticket = await _make.TicketAsync(_olga, "Printer jammed", TicketStatuses.WaitingForResponse);
+        var ticket = await Make.TicketAsync(Olga, "Printer jammed", TicketStatuses.WaitingForResponse);
         var page = Render<WithDialogs>(p => p.AddChildContent<TicketDetailPage>(c => c.Add(x => x.Id, ticket.Id)));
         page.WaitForElement("#ticket-status");
 
@@ -99,9 +86,9 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task A_new_ticket_from_a_contact_gets_the_next_number_the_new_ticket_status_and_the_contacts_account()
     {
-        await _make.TicketAsync(_olga, "Earlier ticket");
-        var account = await _make.AccountAsync(_olga, "Drukarnia Nowak");
-        var contact = await _make.ContactAsync(_olga, "Jan", "Kowalski", "jan@drukarnia.example", account);
+        await Make.TicketAsync(Olga, "Earlier ticket");
+        var account = await Make.AccountAsync(Olga, "Drukarnia Nowak");
+        var contact = await Make.ContactAsync(Olga, "Jan", "Kowalski", "jan@drukarnia.example", account);
         Navigation.NavigateTo($"tickets/new?contact={contact}");
         var page = Render<WithPopovers>(p => p.AddChildContent<TicketEditPage>());
         page.WaitForElement("#ticket-form");
@@ -112,7 +99,7 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
 
         await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var ticket = await db.Tickets.Include(t => t.Status).SingleAsync(t => t.Title == "Toner empty");
-        Assert.Equal(("T2", TicketStatuses.Open, contact, account, _olga), (ticket.Number, ticket.Status!.Name, ticket.ContactId, ticket.AccountId, ticket.OwnerId));
+        Assert.Equal(("T2", TicketStatuses.Open, contact, account, Olga), (ticket.Number, ticket.Status!.Name, ticket.ContactId, ticket.AccountId, ticket.OwnerId));
         Assert.Equal("Second floor printer.", ticket.Description);
         Assert.EndsWith($"/tickets/{ticket.Id}", Navigation.Uri);
     }
@@ -147,9 +134,9 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task Deleting_a_ticket_asks_first_then_removes_it_and_its_links()
     {
-        var ticket = await _make.TicketAsync(_olga, "Printer jammed");
-        var email = await _make.EmailAsync(_olga, "Printer jammed");
-        await _make.LinkAsync(email, RecordKind.Ticket, ticket.Id);
+        var ticket = await Make.TicketAsync(Olga, "Printer jammed");
+        var email = await Make.EmailAsync(Olga, "Printer jammed");
+        await Make.LinkAsync(email, RecordKind.Ticket, ticket.Id);
         var page = Render<WithDialogs>(p => p.AddChildContent<TicketDetailPage>(c => c.Add(x => x.Id, ticket.Id)));
         page.WaitForElement("#ticket-delete");
 
@@ -167,8 +154,8 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
     [Fact]
     public async Task An_open_ticket_page_and_list_follow_what_the_scanner_did_without_a_reload()
     {
-        var contact = await _make.ContactAsync(_olga, "Jan", "Kowalski", "jan@firma.example");
-        var ticket = await _make.TicketAsync(_olga, "Printer jammed", TicketStatuses.WaitingForResponse, contact);
+        var contact = await Make.ContactAsync(Olga, "Jan", "Kowalski", "jan@firma.example");
+        var ticket = await Make.TicketAsync(Olga, "Printer jammed", TicketStatuses.WaitingForResponse, contact);
         // One page shows the ticket, the other the list (one render: MudBlazor's providers exist once per page).
         var detail = Render<WithDialogs>(p => p.AddChildContent<TicketDetailPage>(c => c.Add(x => x.Id, ticket.Id)).AddChildContent<TicketsPage>());
         var list = detail;
@@ -177,11 +164,15 @@ public sealed class TicketPagesTests : PrivateMailTestContext, IAsyncLifetime
         list.WaitForAssertion(() => Assert.Equal(["T1"], Numbers(list)));
 
         // What a scan does: a reply stored and bound to the ticket, the ticket answered, a new ticket created.
-        var reply = await _make.EmailAsync(_olga, "Re: [T1] Printer jammed", text: "Works now.");
-        await _make.LinkAsync(reply, RecordKind.Ticket, ticket.Id);
-        var statuses = Services.GetRequiredService<TicketStore>();
-        await statuses.SetStatusAsync(ticket.Id, (await statuses.FindStatusAsync(TicketStatuses.Answered))!.Value);
-        await _make.TicketAsync(_olga, "New question");
+        var reply = await Make.EmailAsync(Olga, "Re: [T1] Printer jammed", text: "Works now.");
+        await Make.LinkAsync(reply, RecordKind.Ticket, ticket.Id);
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            var answered = await db.TicketStatuses.Where(s => s.Name == TicketStatuses.Answered).Select(s => s.Id).SingleAsync();
+            await Services.GetRequiredService<TicketStore>().SetStatusAsync(db, ticket.Id, answered);
+        }
+
+        await Make.TicketAsync(Olga, "New question");
         var id = ticket.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Services.GetRequiredService<RecordChangeNotifier>().Publish(
             [new RecordChange(RecordChangeKind.Email, reply.ToString(System.Globalization.CultureInfo.InvariantCulture)), new RecordChange(RecordKind.Ticket, id), new RecordChange(RecordKind.Ticket, "2")]);

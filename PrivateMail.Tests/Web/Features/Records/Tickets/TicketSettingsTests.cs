@@ -5,7 +5,7 @@ using PrivateMail.Tests.TestSupport;
 using PrivateMail.Tests.TestSupport.Components;
 using PrivateMail.Web.Features.Records.Tickets;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.Tickets;
 
 /// <summary>System configuration → Tickets: statuses as data and the scanner's status mapping, for administrators only.</summary>
 public sealed class TicketSettingsTests : PrivateMailTestContext, IAsyncLifetime
@@ -27,10 +27,10 @@ public sealed class TicketSettingsTests : PrivateMailTestContext, IAsyncLifetime
     public async Task A_fresh_installation_has_the_default_statuses_and_mapping()
     {
         var statuses = await Statuses.ListAsync();
-        var names = await Services.GetRequiredService<TicketStore>().GetStatusNamesAsync();
+        var names = await Services.GetRequiredService<TicketStore>().GetStatusMappingAsync();
 
         Assert.Equal(TicketStatuses.Defaults.Select(s => (s.Name, s.IsClosing)), statuses.Select(s => (s.Name, s.IsClosing)));
-        Assert.Equal(("Waiting for response", "Answered", "Open", "Open"), (names.AnswerFrom, names.AnswerTo, names.Reopen, names.NewTicket));
+        Assert.Equal(("Waiting for response", "Answered", "Open", "Open"), (names.WaitingForResponse, names.Answered, names.Reopen, names.NewTicket));
         Assert.Equal(["Closed", "Rejected", "Resolved"], names.Closing.Order());
     }
 
@@ -56,8 +56,8 @@ public sealed class TicketSettingsTests : PrivateMailTestContext, IAsyncLifetime
         var escalated = (await Statuses.ListAsync()).Single(s => s.Name == "Escalated");
         Assert.Null(await Statuses.UpdateAsync(escalated.Id, "Escalated", isClosing: true));
 
-        var names = await Services.GetRequiredService<TicketStore>().GetStatusNamesAsync();
-        Assert.Equal("Awaiting customer", names.AnswerFrom);
+        var names = await Services.GetRequiredService<TicketStore>().GetStatusMappingAsync();
+        Assert.Equal("Awaiting customer", names.WaitingForResponse);
         Assert.Contains("Escalated", names.Closing);
     }
 
@@ -87,8 +87,8 @@ public sealed class TicketSettingsTests : PrivateMailTestContext, IAsyncLifetime
         mapping.ReopenStatusId = statuses[TicketStatuses.InProgress];
         mapping.AnswerToStatusId = statuses[TicketStatuses.InProgress];
         Assert.Null(await Statuses.SaveMappingAsync(mapping));
-        var names = await Services.GetRequiredService<TicketStore>().GetStatusNamesAsync();
-        Assert.Equal(("In progress", "In progress"), (names.Reopen, names.AnswerTo));
+        var names = await Services.GetRequiredService<TicketStore>().GetStatusMappingAsync();
+        Assert.Equal(("In progress", "In progress"), (names.Reopen, names.Answered));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.DemoData;
 
-namespace PrivateMail.Tests.Web.Features.Records;
+namespace PrivateMail.Tests.Web.Features.Records.DemoData;
 
 public sealed class DemoDataLoaderTests : PrivateMailTestContext, IAsyncLifetime
 {

@@ -1,17 +1,18 @@
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Records;
+using PrivateMail.Web.Features.Records.DemoData;
 
-namespace PrivateMail.Tests.Domain;
+namespace PrivateMail.Tests.Web.Features.Records.DemoData;
 
-public sealed class DemoDataTests
+public sealed class DemoSetGeneratorTests
 {
-    private static readonly DemoSet Set = DemoData.Generate(7, DemoCounts.Default, owners: 4);
+    private static readonly DemoSet Set = DemoSetGenerator.Generate(7, DemoCounts.Default, owners: 4);
 
     [Fact]
     public void The_same_seed_gives_the_same_set_and_another_seed_another()
     {
-        var again = DemoData.Generate(7, DemoCounts.Default, owners: 4);
-        var other = DemoData.Generate(8, DemoCounts.Default, owners: 4);
+        var again = DemoSetGenerator.Generate(7, DemoCounts.Default, owners: 4);
+        var other = DemoSetGenerator.Generate(8, DemoCounts.Default, owners: 4);
 
         Assert.Equal(Set.Contacts, again.Contacts);
         Assert.Equal(Set.Tickets, again.Tickets);
@@ -23,7 +24,7 @@ public sealed class DemoDataTests
     {
         var counts = new DemoCounts(Accounts: 10, Contacts: 40, Leads: 5, Tickets: 14, TicketsWithMail: 6);
 
-        var set = DemoData.Generate(1, counts, owners: 3);
+        var set = DemoSetGenerator.Generate(1, counts, owners: 3);
 
         Assert.Equal((10, 40, 5, 14), (set.Accounts.Count, set.Contacts.Count, set.Leads.Count, set.Tickets.Count));
         Assert.All(set.Contacts, c => Assert.True(c.Account is null || c.Account < 10));
