@@ -98,22 +98,32 @@ public sealed class KillAndResumeTests(DovecotFixture dovecot)
     }
 
     /// <summary>Cancels the host once, right after the first transaction that inserted a ticket has committed.</summary>
-    private sealed class CancelOnTicketCommit(CancellationTokenSource host) : DbTransactionInterceptor, ISaveChangesInterceptor
+    private sealed class CancelOnTicketCommit(CancellationTokenSource host) : DbTransactionInterceptor, IDbCommandInterceptor
     {
-        // The scanner clears its change tracker after each message, so a ticket insert is noted when it is saved, not
-        // looked for among tracked entities at commit time.
+        // The scanner writes a ticket with one SQL insert through EF's command pipeline, so the insert is noted per
+        // context when its command runs, not looked for among tracked entities at commit time.
         private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> _insertedTicket = [];
 
         public bool Fired { get; private set; }
 
-        public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
         {
-            if (eventData.Context is { } context && context.ChangeTracker.Entries<Ticket>().Any(e => e.State == EntityState.Added))
+            Note(command, eventData.Context);
+            return ValueTask.FromResult(result);
+        }
+
+        public ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            Note(command, eventData.Context);
+            return ValueTask.FromResult(result);
+        }
+
+        private void Note(DbCommand command, DbContext? context)
+        {
+            if (context is not null && command.CommandText.Contains("INSERT INTO \"Tickets\"", StringComparison.Ordinal))
             {
                 _insertedTicket.AddOrUpdate(context, new object());
             }
-
-            return ValueTask.FromResult(result);
         }
 
         public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)

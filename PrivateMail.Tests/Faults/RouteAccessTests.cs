@@ -11,6 +11,7 @@ using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Modules;
 using PrivateMail.Web.Features.Records.Emails;
 using PrivateMail.Web.Features.Secrets;
+using PrivateMail.Domain.Mail;
 
 namespace PrivateMail.Tests.Faults;
 

@@ -1,4 +1,4 @@
-using PrivateMail.Web.Features.Records.Emails;
+using PrivateMail.Domain.Mail;
 
 namespace PrivateMail.Web.Mail;
 
@@ -69,7 +69,7 @@ public sealed record ReadMessage
     public IReadOnlyList<(string? Name, string Address)> ReplyToAddresses { get; init; } = [];
 }
 
-/// <summary>A whole message fetched to be stored (Link to record) — what <see cref="EmailStore"/> takes.</summary>
+/// <summary>A whole message fetched to be stored (Link to record) — what the e-mail store takes.</summary>
 public sealed record MessageForStore(NewEmail Email, Domain.Mail.MessageSnapshot Snapshot);
 
 /// <summary>A connection to the user's IMAP mailbox for one operation; dispose to log out.</summary>

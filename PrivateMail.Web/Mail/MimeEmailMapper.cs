@@ -1,13 +1,16 @@
 using MimeKit;
 using PrivateMail.Domain.Mail;
-using PrivateMail.Web.Features.Records.Emails;
 
 namespace PrivateMail.Web.Mail;
 
-/// <summary>Turns a parsed MIME message and its snapshot into what <see cref="EmailStore"/> stores.</summary>
+/// <summary>Turns a parsed MIME message and its snapshot into what the e-mail store stores.</summary>
 public static class MimeEmailMapper
 {
-    public static NewEmail ToNewEmail(MimeMessage message, MessageSnapshot snapshot, string ownerId, DateTimeOffset receivedAt)
+    public static NewEmail ToNewEmail(MimeMessage message, MessageSnapshot snapshot, string ownerId, DateTimeOffset receivedAt) =>
+        ToNewEmail(message, snapshot, ownerId, receivedAt, MimeBodies.Of(message));
+
+    /// <summary>As above, with the bodies the snapshot was made from (decoded once).</summary>
+    public static NewEmail ToNewEmail(MimeMessage message, MessageSnapshot snapshot, string ownerId, DateTimeOffset receivedAt, MimeBodies bodies)
     {
         var attachments = new List<NewAttachment>();
         foreach (var attachment in MimeAttachments.Of(message))
@@ -34,8 +37,8 @@ public static class MimeEmailMapper
             MessageId = snapshot.MessageId,
             InReplyTo = snapshot.InReplyTo,
             References = snapshot.References,
-            Html = message.HtmlBody,
-            Text = message.TextBody ?? snapshot.TextBody,
+            Html = bodies.Html,
+            Text = bodies.Text ?? snapshot.TextBody,
             RawHeaders = HeaderText(message, headers.ToArray()),
             Attachments = attachments,
         };

@@ -15,7 +15,10 @@ public static class MimeSnapshotMapper
 
     internal static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static MessageSnapshot ToSnapshot(MimeMessage message)
+    public static MessageSnapshot ToSnapshot(MimeMessage message) => ToSnapshot(message, MimeBodies.Of(message));
+
+    /// <summary>The snapshot from bodies decoded once by the caller (decoding a text part is most of what mapping costs).</summary>
+    public static MessageSnapshot ToSnapshot(MimeMessage message, MimeBodies bodies)
     {
         var headers = message.Headers;
         var legacy = LegacyHeaderCharset(message);
@@ -36,7 +39,7 @@ public static class MimeSnapshotMapper
             References = message.References.Select(MessageIdentity.NormaliseMessageId).OfType<string>().Distinct().ToList(),
             IsAutoSubmitted = IsAutoSubmitted(message),
             IsBulk = IsBulk(headers),
-            TextBody = TextBody(message),
+            TextBody = TextBody(message, bodies),
             Attachments = Attachments(message),
         };
     }
@@ -144,10 +147,10 @@ public static class MimeSnapshotMapper
         return headers.Contains(HeaderId.ListId) || headers.Contains(HeaderId.ListUnsubscribe) || precedence is "bulk" or "list" or "junk";
     }
 
-    private static string TextBody(MimeMessage message)
+    private static string TextBody(MimeMessage message, MimeBodies bodies)
     {
-        var text = message.TextBody;
-        if (string.IsNullOrEmpty(text) && message.HtmlBody is { } html)
+        var text = bodies.Text;
+        if (string.IsNullOrEmpty(text) && bodies.Html is { } html)
         {
             // Beyond the cap no DOM is built (a few hundred thousand elements take minutes): tags are only dropped.
             text = html.Length <= MaxHtmlToParse ? HtmlToText(html) : Features.Records.Emails.EmailHtmlSanitizer.RoughText(html, MaxTextBodyLength);
@@ -186,4 +189,10 @@ public static class MimeSnapshotMapper
         MimeAttachments.Of(message)
             .Select(a => new AttachmentInfo(a.FileName, a.ContentType, a.ApproximateSize, a.IsInline || a.Entity.ContentDisposition?.Disposition == ContentDisposition.Inline, a.ContentId))
             .ToList();
+}
+
+/// <summary>A message's text and HTML bodies, decoded once (MimeKit decodes a part again on every access).</summary>
+public sealed record MimeBodies(string? Text, string? Html)
+{
+    public static MimeBodies Of(MimeMessage message) => new(message.TextBody, message.HtmlBody);
 }

@@ -5,6 +5,7 @@ using PrivateMail.Domain.Scanning;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Features.Modules;
 using PrivateMail.Web.Features.Records.Emails;
+using PrivateMail.Domain.Mail;
 
 namespace PrivateMail.Tests.Web.Security;
 

@@ -28,6 +28,8 @@ internal sealed class BatchRecordLookup : IRecordLookup
     private readonly HashSet<string> _userAddresses = new(StringComparer.Ordinal);
     private readonly Dictionary<long, TicketRef> _tickets = [];
     private readonly Dictionary<string, TicketRef> _threads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _sources = new(StringComparer.Ordinal);
+    private int? _sourcesOf;
     private string _ticketPrefix = RecordNumber.TicketPrefix;
 
     private BatchRecordLookup()
@@ -45,7 +47,15 @@ internal sealed class BatchRecordLookup : IRecordLookup
     /// the owner filter and the domain rules are part of each query, so nothing of other owners is ever loaded.
     /// </summary>
     public static async Task<BatchRecordLookup> LoadAsync(
-        AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, IReadOnlySet<string> closing, string ownerId, CancellationToken cancellationToken)
+        AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, IReadOnlySet<string> closing, string ownerId, CancellationToken cancellationToken) =>
+        await LoadAsync(db, messages, closing, ownerId, null, cancellationToken);
+
+    /// <summary>
+    /// As above, and — for a scan of <paramref name="sourceMailboxId"/> — the tickets already created from the batch's
+    /// messages (by mailbox and dedupe key), so the writer need not ask for each message that may open a ticket.
+    /// </summary>
+    public static async Task<BatchRecordLookup> LoadAsync(
+        AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, IReadOnlySet<string> closing, string ownerId, int? sourceMailboxId, CancellationToken cancellationToken)
     {
         var lookup = new BatchRecordLookup();
         var addresses = messages.SelectMany(m => m.Participants).Select(a => a.Normalised).Distinct().ToList();
@@ -141,8 +151,34 @@ internal sealed class BatchRecordLookup : IRecordLookup
             }
         }
 
+        if (sourceMailboxId is { } mailboxId)
+        {
+            var keys = messages.Select(MessageIdentity.DedupKey).Distinct().ToList();
+            var sources = await db.Tickets.AsNoTracking().Where(t => t.SourceMailboxId == mailboxId && keys.Contains(t.SourceKey!))
+                .Select(t => new { t.SourceKey, t.Id }).ToListAsync(cancellationToken);
+            foreach (var source in sources)
+            {
+                lookup._sources[source.SourceKey!] = source.Id;
+            }
+
+            lookup._sourcesOf = mailboxId;
+        }
+
         return lookup;
     }
+
+    /// <summary>
+    /// The ticket created earlier from the message with this key in this mailbox; false when this lookup was not loaded
+    /// with the mailbox's sources (the caller asks the database).
+    /// </summary>
+    public bool TryFindTicketFromSource(int mailboxId, string key, out int? ticketId)
+    {
+        ticketId = _sources.TryGetValue(key, out var id) ? id : null;
+        return _sourcesOf == mailboxId;
+    }
+
+    /// <summary>A ticket this batch created from a message: the same message seen again later in the batch must not create another.</summary>
+    public void RememberSource(string key, int ticketId) => _sources[key] = ticketId;
 
     public IReadOnlyList<RecordRef> FindByEmail(SearchField field, IReadOnlyCollection<string> addresses)
     {

@@ -226,6 +226,76 @@ public sealed class ScanStageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_write_stage_gets_a_400000_div_mail_with_its_html_already_set_aside_so_nothing_unbounded_runs_under_the_write_lock()
+    {
+        // Structural rather than timed: what the write stage holds the lock for is a PreparedEmail, and for this mail the
+        // parse stage (outside any transaction) has already decided: no HTML to store or sanitise, the original as a file.
+        var mailboxId = await MailboxAsync();
+        var message = Message("Anna <anna@somewhere.example>", "Huge page");
+        var html = "<html><body>" + string.Concat(Enumerable.Repeat("<div>x</div>", 400_000)) + "</body></html>";
+        message.Body = new TextPart("html") { Text = html };
+        using var raw = new MemoryStream();
+        await message.WriteToAsync(raw, Ct);
+        Mailbox mailbox;
+        await using (var db = await Db())
+        {
+            mailbox = await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == mailboxId, Ct);
+        }
+
+        var parse = new PrivateMail.Web.Features.Scanner.Stages.ParseStage(
+            Services.GetRequiredService<PrivateMail.Web.Features.Records.Emails.EmailStore>(), mailbox, Inbox, 1,
+            Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value, TimeProvider.System);
+
+        var parsed = await parse.ParseAsync(1, raw.ToArray(), null, null, Ct);
+
+        Assert.Null(parsed.Problem);
+        var prepared = Assert.IsType<PrivateMail.Web.Features.Records.Emails.PreparedEmail>(parsed.Email);
+        Assert.Null(prepared.HtmlBody);
+        Assert.Equal("message.html", Assert.Single(prepared.Attachments).Attachment.FileName);
+        Assert.StartsWith("x x x", prepared.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ticket_status_the_settings_name_that_does_not_exist_fails_the_message_loudly_instead_of_skipping_the_ticket()
+    {
+        var mailboxId = await MailboxAsync(actions: ScannerActions.CreateTicket);
+        _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "Printer broken"));
+        Mailbox mailbox;
+        await using (var db = await Db())
+        {
+            mailbox = await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == mailboxId, Ct);
+        }
+
+        var factory = Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var tickets = Services.GetRequiredService<PrivateMail.Web.Features.Records.Tickets.TicketStore>();
+        var loaded = await PrivateMail.Web.Features.Scanner.Stages.DecideStage.LoadAsync(factory, tickets, mailbox, Ct);
+        // As if the status had been renamed after the run loaded its settings: the name is configured, no status has it.
+        var decide = new PrivateMail.Web.Features.Scanner.Stages.DecideStage(
+            loaded.Context with { StatusIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase) }, mailbox.Id);
+        var emails = Services.GetRequiredService<PrivateMail.Web.Features.Records.Emails.EmailStore>();
+        var parse = new PrivateMail.Web.Features.Scanner.Stages.ParseStage(
+            emails, mailbox, Inbox, 1, Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value, TimeProvider.System);
+        using var raw = new MemoryStream();
+        await Message("Anna <anna@somewhere.example>", "Printer broken").WriteToAsync(raw, Ct);
+        var item = await parse.ParseAsync(1, raw.ToArray(), null, null, Ct);
+        var write = new PrivateMail.Web.Features.Scanner.Stages.WriteStage(
+            factory, emails, tickets, TimeProvider.System, mailbox, decide, _database.Directory,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        await using var context = await Db();
+        var lookup = await decide.LookupAsync(context, [item], Ct);
+        await using var transaction = await context.Database.BeginTransactionAsync(Ct);
+        var outcome = await write.ApplyInSavepointAsync(context, transaction, new PrivateMail.Web.Features.Scanner.Stages.WriteTarget(Inbox, 1, 0, 0), item, lookup);
+        await transaction.CommitAsync(Ct);
+
+        Assert.Equal(ScanOutcomeKind.Quarantined, outcome.Kind);
+        Assert.Contains("does not exist", outcome.Reason, StringComparison.Ordinal);
+        await using var check = await Db();
+        Assert.Equal(0, await check.Tickets.CountAsync(Ct));
+        Assert.Contains("does not exist", (await check.FailedMessages.SingleAsync(Ct)).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_long_text_body_is_cut_at_the_cap_and_lists_get_a_short_preview()
     {
         var mailboxId = await MailboxAsync();

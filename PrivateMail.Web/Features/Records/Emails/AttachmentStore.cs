@@ -31,15 +31,25 @@ public sealed class AttachmentStore
         long size;
         try
         {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            // Synchronous writes: attachments are small and written under the scan's write lock, and an async FileStream
+            // on Linux hops to the thread pool for every write (most of the store's CPU in the scan's profile).
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, useAsync: false))
             using (var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                var buffer = new byte[81920];
-                int read;
-                while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+                try
                 {
-                    hasher.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    int read;
+                    while ((read = content is MemoryStream ? content.Read(buffer, 0, buffer.Length) : await content.ReadAsync(buffer, cancellationToken)) > 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        hasher.AppendData(buffer, 0, read);
+                        file.Write(buffer, 0, read);
+                    }
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                 }
 
                 hash = Convert.ToHexStringLower(hasher.GetHashAndReset());

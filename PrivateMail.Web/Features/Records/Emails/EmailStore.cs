@@ -9,36 +9,6 @@ using PrivateMail.Web.Data;
 
 namespace PrivateMail.Web.Features.Records.Emails;
 
-/// <summary>An attachment to store; the stream is read once and not disposed here.</summary>
-public sealed record NewAttachment(string FileName, string ContentType, Stream Content, string? ContentId = null, bool IsInline = false);
-
-/// <summary>A message to store as an e-mail record (the scanner's Create e-mail, or demo data).</summary>
-public sealed record NewEmail
-{
-    public required string OwnerId { get; init; }
-    public string Subject { get; init; } = "";
-    public EmailAddress? From { get; init; }
-    public IReadOnlyList<EmailAddress> To { get; init; } = [];
-    public IReadOnlyList<EmailAddress> Cc { get; init; } = [];
-    public IReadOnlyList<EmailAddress> Bcc { get; init; } = [];
-    public IReadOnlyList<EmailAddress> ReplyTo { get; init; } = [];
-    /// <summary>The Date header with the sender's offset; both the moment and the offset are kept.</summary>
-    public required DateTimeOffset Date { get; init; }
-    public string? MessageId { get; init; }
-    public string? InReplyTo { get; init; }
-    public IReadOnlyList<string> References { get; init; } = [];
-    public MailType Type { get; init; } = MailType.Received;
-    public int? MailboxId { get; init; }
-    public string? Folder { get; init; }
-    public long? Uid { get; init; }
-    public long? UidValidity { get; init; }
-    /// <summary>The HTML body as received; sanitised before it is stored.</summary>
-    public string? Html { get; init; }
-    public string? Text { get; init; }
-    public string RawHeaders { get; init; } = "";
-    public IReadOnlyList<NewAttachment> Attachments { get; init; } = [];
-}
-
 /// <summary>
 /// The stored e-mail's id, and whether this call stored it (false: the same message was there already). When a
 /// different message with the same Message-ID was stored before, <see cref="ReusedMessageIdOf"/> names it.
@@ -241,8 +211,8 @@ public sealed class EmailStore(
     }
 
     /// <summary>
-    /// Binds the e-mail to records through the caller's context (and transaction), all links in one statement: the
-    /// scanner binds a few records per message, and one command per link was a third of its database round trips.
+    /// Binds the e-mail to records through the caller's context (and transaction), inside one transaction: the scanner
+    /// binds a few records per message.
     /// </summary>
     public async Task LinkAsync(AppDbContext db, int emailId, IEnumerable<(RecordKind Kind, string Id)> records, CancellationToken cancellationToken = default)
     {
@@ -252,17 +222,24 @@ public sealed class EmailStore(
             return;
         }
 
-        var now = time.GetUtcNow().UtcTicks;
-        var sql = new System.Text.StringBuilder("INSERT OR IGNORE INTO EmailLinks (EmailId, RecordKind, RecordId, LinkedAt) VALUES ");
-        var parameters = new List<object> { emailId, now };
-        for (var i = 0; i < distinct.Count; i++)
+        // One prepared statement run per link: the same few shapes for thousands of messages, no SQL built per message.
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        var commands = Commands.For(db);
+        commands.Enlist(db);
+        var link = commands.Link;
+        link.Parameters["$emailId"].Value = emailId;
+        link.Parameters["$linkedAt"].Value = time.GetUtcNow().UtcTicks;
+        foreach (var (kind, id) in distinct)
         {
-            sql.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture, $"({{0}}, {{{parameters.Count}}}, {{{parameters.Count + 1}}}, {{1}})");
-            parameters.Add(distinct[i].Kind.ToString());
-            parameters.Add(distinct[i].Id);
+            link.Parameters["$kind"].Value = kind.ToString();
+            link.Parameters["$recordId"].Value = id;
+            await link.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
+        if (own is not null)
+        {
+            await own.CommitAsync(cancellationToken);
+        }
     }
 
     /// <summary>
@@ -386,6 +363,9 @@ public sealed class EmailStore(
                 INSERT INTO "EmailAttachments" ("EmailId", "FileName", "ContentType", "Size", "ContentId", "IsInline", "ContentHash")
                 VALUES ($emailId, $fileName, $contentType, $size, $contentId, $isInline, $hash);
                 """);
+            Link = Create(connection, """
+                INSERT OR IGNORE INTO "EmailLinks" ("EmailId", "RecordKind", "RecordId", "LinkedAt") VALUES ($emailId, $kind, $recordId, $linkedAt);
+                """);
             Find = Create(connection, """
                 SELECT "Id", $key FROM "Emails" WHERE "MailboxId" IS $mailboxId AND ("DedupeKey" = $key OR "DedupeKey" = 'mid:' || $messageId)
                 UNION ALL
@@ -399,6 +379,8 @@ public sealed class EmailStore(
         public SqliteCommand Attachment { get; }
 
         public SqliteCommand Find { get; }
+
+        public SqliteCommand Link { get; }
 
         public static Commands For(AppDbContext db)
         {
@@ -418,6 +400,7 @@ public sealed class EmailStore(
             Insert.Transaction = transaction;
             Attachment.Transaction = transaction;
             Find.Transaction = transaction;
+            Link.Transaction = transaction;
         }
 
         private static SqliteCommand Create(SqliteConnection connection, string sql)

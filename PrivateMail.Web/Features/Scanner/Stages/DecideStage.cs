@@ -14,12 +14,12 @@ internal sealed record ScanContext(ScannerSettings Settings, GlobalExceptions Gl
 /// (<see cref="BatchRecordLookup"/>); per message, <see cref="MailScanner.Decide"/>. It runs in the writer's order,
 /// because each decision must see what the messages before it did (a ticket created, a status changed).
 /// </summary>
-internal sealed class DecideStage(ScanContext context)
+internal sealed class DecideStage(ScanContext context, int? mailboxId = null)
 {
     public ScanContext Context => context;
 
     public Task<BatchRecordLookup> LookupAsync(AppDbContext db, IEnumerable<ParsedMail> batch, CancellationToken cancellationToken) =>
-        BatchRecordLookup.LoadAsync(db, batch.Where(p => p.Problem is null).Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList(), context.Closing, context.Settings.OwnerId, cancellationToken);
+        BatchRecordLookup.LoadAsync(db, batch.Where(p => p.Problem is null).Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList(), context.Closing, context.Settings.OwnerId, mailboxId, cancellationToken);
 
     public ScanDecision Decide(MessageSnapshot snapshot, BatchRecordLookup lookup) =>
         MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup);
@@ -30,7 +30,7 @@ internal sealed class DecideStage(ScanContext context)
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = await db.TicketStatuses.AsNoTracking().ToDictionaryAsync(s => s.Name, s => s.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
         var global = await GlobalExceptionsService.LoadAsync(db, cancellationToken);
-        return new DecideStage(new ScanContext(Settings(mailbox, mailbox.Actions, mailbox.SearchFields), global, statuses, statuses.Closing, ids));
+        return new DecideStage(new ScanContext(Settings(mailbox, mailbox.Actions, mailbox.SearchFields), global, statuses, statuses.Closing, ids), mailbox.Id);
     }
 
     /// <summary>A mailbox's scanner settings with the given actions and search fields, its exceptions normalised.</summary>

@@ -79,11 +79,12 @@ internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string fold
         {
             try
             {
-                var snapshot = MimeSnapshotMapper.ToSnapshot(message);
+                var bodies = MimeBodies.Of(message);
+                var snapshot = MimeSnapshotMapper.ToSnapshot(message, bodies);
                 PreparedEmail? prepared = null;
                 if (mailbox.Actions.HasFlag(ScannerActions.CreateEmail))
                 {
-                    var email = MimeEmailMapper.ToNewEmail(message, snapshot, mailbox.OwnerId, arrived ?? time.GetUtcNow()) with
+                    var email = MimeEmailMapper.ToNewEmail(message, snapshot, mailbox.OwnerId, arrived ?? time.GetUtcNow(), bodies) with
                     {
                         MailboxId = mailbox.Id,
                         Folder = folder,

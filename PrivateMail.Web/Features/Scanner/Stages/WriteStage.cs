@@ -99,17 +99,21 @@ internal sealed class WriteStage(
     /// <summary>Applies one message in its own savepoint; a failure undoes only this message and quarantines it.</summary>
     public async Task<MessageOutcome> ApplyInSavepointAsync(AppDbContext db, IDbContextTransaction transaction, WriteTarget target, ParsedMail item, BatchRecordLookup lookup)
     {
-        await transaction.CreateSavepointAsync("message", CancellationToken.None);
+        // The savepoint statements are prepared once per connection and run straight on it: through EF's command
+        // pipeline they were two logged, diagnosed commands per message.
+        var savepoints = Savepoints.For(db, transaction);
+        await savepoints.Create.ExecuteNonQueryAsync(CancellationToken.None);
         try
         {
             var outcome = await ApplyAsync(db, item, lookup, CancellationToken.None);
-            await transaction.ReleaseSavepointAsync("message", CancellationToken.None);
+            await savepoints.Release.ExecuteNonQueryAsync(CancellationToken.None);
             return outcome;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Mailbox {MailboxId}: message {Uid} in {Folder} failed.", mailbox.Id, item.Uid, target.Folder);
-            await transaction.RollbackToSavepointAsync("message", CancellationToken.None);
+            await savepoints.Rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            await savepoints.Release.ExecuteNonQueryAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
             return await QuarantineAsync(db, target.Folder, target.UidValidity, item.Uid, item.Raw, ScanNotes.Encode(ScanNotes.Failed, ex.Message));
         }
@@ -175,8 +179,9 @@ internal sealed class WriteStage(
 
         // A status change belongs to the message, not to each copy of it: the same reply seen again (in Archive, in a
         // second folder) was applied when it was first stored, and must not reopen a ticket closed since.
-        if (decision.TicketChange is { } change && !duplicate && context.StatusIds.TryGetValue(change.To, out var toId))
+        if (decision.TicketChange is { } change && !duplicate)
         {
+            var toId = StatusId(context, change.To);
             await tickets.SetStatusAsync(db, int.Parse(change.TicketId, CultureInfo.InvariantCulture), toId, cancellationToken);
             remember.Add(l => l.StatusChanged(change.TicketId, change.To, context.Closing.Contains(change.To)));
             changes.Add(new RecordChange(RecordKind.Ticket, change.TicketId));
@@ -186,22 +191,28 @@ internal sealed class WriteStage(
         // A stored e-mail already linked to a ticket was handled before (another folder, or a crash before the cursor moved);
         // so was a message a ticket was created from, even when no e-mail of it was stored (Create e-mail off).
         var source = (mailbox.Id, MessageIdentity.DedupKey(snapshot));
-        int? earlierTicket = decision.NewTicket is null || emailHasTicket ? null
-            : await TicketFromSource(db, source.Item1, source.Item2, cancellationToken);
+        int? earlierTicket = null;
+        if (decision.NewTicket is not null && !emailHasTicket && !lookup.TryFindTicketFromSource(source.Item1, source.Item2, out earlierTicket))
+        {
+            earlierTicket = await TicketFromSource(db, source.Item1, source.Item2, cancellationToken);
+        }
+
         if (earlierTicket is { } earlier && emailId is not null)
         {
             links.Add((RecordKind.Ticket, Key(earlier)));
         }
 
-        if (decision.NewTicket is { } draft && !emailHasTicket && earlierTicket is null && context.StatusIds.TryGetValue(draft.Status, out var statusId))
+        if (decision.NewTicket is { } draft && !emailHasTicket && earlierTicket is null)
         {
+            var statusId = StatusId(context, draft.Status);
             var description = draft.OtherContacts.Count == 0
                 ? draft.Description
                 : draft.Description + "\n\n— Other contacts with this address: " + string.Join(", ", draft.OtherContacts.Select(c => c.DisplayName));
-            var createdTicket = await tickets.CreateAsync(db, new NewTicket(
+            var createdTicket = await CreateTicketAsync(db, new NewTicket(
                 draft.Title.Length == 0 ? "(no subject)" : draft.Title, description, statusId, TicketPriority.Normal,
                 ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source }, cancellationToken);
             created = true;
+            remember.Add(l => l.RememberSource(source.Item2, createdTicket.Id));
             var createdKey = Key(createdTicket.Id);
             changes.Add(new RecordChange(RecordKind.Ticket, createdKey));
             if (draft.ContactId is { } contactId)
@@ -237,6 +248,46 @@ internal sealed class WriteStage(
             Changes = changes,
         };
     }
+
+    /// <summary>
+    /// Creates a ticket inside the batch's transaction with one SQL insert rather than EF's change tracker (two thirds of
+    /// the cost of a ticket in the scan's profile; 6,672 of the benchmark's 10,000 messages create one). The number comes
+    /// from the same sequence as every other ticket's (<see cref="TicketStore"/>), so numbering stays unique. The insert
+    /// still goes through EF's command pipeline, so command interceptors see it like any other.
+    /// </summary>
+    private async Task<CreatedTicket> CreateTicketAsync(AppDbContext db, NewTicket ticket, CancellationToken cancellationToken)
+    {
+        var (prefix, sequence) = await TicketStore.AllocateAsync(db, RecordSequence.Tickets, 1, cancellationToken);
+        var number = new RecordNumber(prefix, sequence);
+        var text = number.ToString();
+        var title = ticket.Title.Trim();
+        var now = time.GetUtcNow().UtcTicks;
+        await db.Database.ExecuteSqlRawAsync(
+            """
+            INSERT INTO "Tickets" ("Sequence", "Number", "Title", "Description", "StatusId", "Priority", "ContactId", "AccountId", "OwnerId",
+                "CreatedAt", "ModifiedAt", "SearchText", "SourceMailboxId", "SourceKey")
+            VALUES ($sequence, $number, $title, $description, $status, $priority, $contact, $account, $owner, $now, $now, $search, $mailbox, $key)
+            """,
+            [
+                Parameter("$sequence", sequence), Parameter("$number", text), Parameter("$title", title), Parameter("$description", ticket.Description),
+                Parameter("$status", ticket.StatusId), Parameter("$priority", ticket.Priority.ToString()), Parameter("$contact", ticket.ContactId),
+                Parameter("$account", ticket.AccountId), Parameter("$owner", ticket.OwnerId), Parameter("$now", now),
+                Parameter("$search", Records.SearchText.Build(text, ticket.Title)), Parameter("$mailbox", ticket.Source?.MailboxId),
+                Parameter("$key", ticket.Source?.Key),
+            ],
+            cancellationToken);
+        var lastId = LastInsertedId.For(db);
+        var id = Convert.ToInt32(await lastId.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        return new CreatedTicket(id, number);
+    }
+
+    /// <summary>
+    /// The id of a status the ticket settings name. A name that no longer exists (renamed while the scan ran) fails the
+    /// message loudly — logged and quarantined with the reason by the caller's savepoint — instead of skipping the change.
+    /// </summary>
+    internal static int StatusId(ScanContext context, string name) =>
+        context.StatusIds.TryGetValue(name, out var id) ? id
+            : throw new InvalidOperationException($"The ticket status \"{name}\" set in the ticket settings does not exist.");
 
     /// <summary>Keeps the raw message as a file and records why it failed, through the caller's context (and transaction).</summary>
     public async Task<MessageOutcome> QuarantineAsync(AppDbContext db, string folder, uint uidValidity, uint uid, byte[]? raw, string note)
@@ -307,6 +358,60 @@ internal sealed class WriteStage(
     private static readonly Func<AppDbContext, int, string, CancellationToken, Task<int?>> TicketFromSource = EF.CompileAsyncQuery(
         (AppDbContext db, int mailboxId, string key, CancellationToken _) =>
             db.Tickets.Where(t => t.SourceMailboxId == mailboxId && t.SourceKey == key).Select(t => (int?)t.Id).FirstOrDefault());
+
+    /// <summary>The per-message savepoint's statements, prepared once per connection.</summary>
+    private sealed class Savepoints
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Data.Common.DbConnection, Savepoints> PerConnection = new();
+
+        private Savepoints(Microsoft.Data.Sqlite.SqliteConnection connection)
+        {
+            Create = Command(connection, "SAVEPOINT \"message\";");
+            Release = Command(connection, "RELEASE SAVEPOINT \"message\";");
+            Rollback = Command(connection, "ROLLBACK TO SAVEPOINT \"message\";");
+        }
+
+        public Microsoft.Data.Sqlite.SqliteCommand Create { get; }
+
+        public Microsoft.Data.Sqlite.SqliteCommand Release { get; }
+
+        public Microsoft.Data.Sqlite.SqliteCommand Rollback { get; }
+
+        public static Savepoints For(AppDbContext db, IDbContextTransaction transaction)
+        {
+            var savepoints = PerConnection.GetValue(db.Database.GetDbConnection(), c => new Savepoints((Microsoft.Data.Sqlite.SqliteConnection)c));
+            var current = (Microsoft.Data.Sqlite.SqliteTransaction)transaction.GetDbTransaction();
+            savepoints.Create.Transaction = savepoints.Release.Transaction = savepoints.Rollback.Transaction = current;
+            return savepoints;
+        }
+
+        private static Microsoft.Data.Sqlite.SqliteCommand Command(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return command;
+        }
+    }
+
+    private static Microsoft.Data.Sqlite.SqliteParameter Parameter(string name, object? value) => new(name, value ?? DBNull.Value);
+
+    /// <summary><c>last_insert_rowid()</c>, prepared once per connection (the connection's last insert: the ticket just written).</summary>
+    private static class LastInsertedId
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Data.Common.DbConnection, Microsoft.Data.Sqlite.SqliteCommand> PerConnection = new();
+
+        public static Microsoft.Data.Sqlite.SqliteCommand For(AppDbContext db)
+        {
+            var command = PerConnection.GetValue(db.Database.GetDbConnection(), c =>
+            {
+                var created = (Microsoft.Data.Sqlite.SqliteCommand)c.CreateCommand();
+                created.CommandText = "SELECT last_insert_rowid();";
+                return created;
+            });
+            command.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            return command;
+        }
+    }
 
     private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
 

@@ -6,6 +6,7 @@ using PrivateMail.Tests.TestSupport;
 using PrivateMail.Tests.TestSupport.Components;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.Emails;
+using PrivateMail.Domain.Mail;
 
 namespace PrivateMail.Tests.Web.Features.Records.Emails;
 
