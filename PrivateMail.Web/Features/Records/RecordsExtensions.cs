@@ -15,7 +15,6 @@ internal static class RecordsExtensions
     {
         services.AddScoped<RecordAccess>();
         services.AddScoped<OwnerDirectory>();
-        services.AddScoped<UserClock>();
         services.AddScoped<ContactService>();
         services.AddScoped<AccountService>();
         services.AddScoped<LeadService>();
