@@ -7,24 +7,16 @@ namespace PrivateMail.Tests.Web.Hosting;
 public sealed class PrivateMailOptionsTests
 {
     [Theory]
-    [InlineData("crm.example.com", "PrivateMail:PublicBaseUrl must be an absolute http or https address")]
-    [InlineData("ftp://crm.example.com", "PrivateMail:PublicBaseUrl must be an absolute http or https address")]
-    [InlineData("https://crm.example.com/?x=1", "PrivateMail:PublicBaseUrl must be an absolute http or https address")]
-    public void A_bad_public_address_fails_naming_its_key(string value, string message)
+    // data directory, public address → the start of the message
+    [InlineData("data", "crm.example.com", "PrivateMail:PublicBaseUrl must be an absolute http or https address")]
+    [InlineData("data", "ftp://crm.example.com", "PrivateMail:PublicBaseUrl must be an absolute http or https address")]
+    [InlineData("data", "https://crm.example.com/?x=1", "PrivateMail:PublicBaseUrl must be an absolute http or https address")]
+    [InlineData("", null, "PrivateMail:DataDirectory must name a folder")]
+    [InlineData("  ", null, "PrivateMail:DataDirectory must name a folder")]
+    [InlineData("da\0ta", null, "PrivateMail:DataDirectory contains characters a path cannot have")]
+    public void A_bad_value_fails_naming_its_key(string dataDirectory, string? publicBaseUrl, string message)
     {
-        var result = new PrivateMailOptionsValidator().Validate(null, new PrivateMailOptions { PublicBaseUrl = value });
-
-        Assert.True(result.Failed);
-        Assert.Contains(message, result.FailureMessage, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("", "PrivateMail:DataDirectory must name a folder")]
-    [InlineData("  ", "PrivateMail:DataDirectory must name a folder")]
-    [InlineData("da\0ta", "PrivateMail:DataDirectory contains characters a path cannot have")]
-    public void A_bad_data_directory_fails_naming_its_key(string value, string message)
-    {
-        var result = new PrivateMailOptionsValidator().Validate(null, new PrivateMailOptions { DataDirectory = value });
+        var result = new PrivateMailOptionsValidator().Validate(null, new PrivateMailOptions { DataDirectory = dataDirectory, PublicBaseUrl = publicBaseUrl });
 
         Assert.True(result.Failed);
         Assert.Contains(message, result.FailureMessage, StringComparison.Ordinal);
