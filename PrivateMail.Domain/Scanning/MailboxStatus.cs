@@ -1,6 +1,6 @@
 namespace PrivateMail.Domain.Scanning;
 
-/// <summary>Whether the scanner reads a private mailbox.</summary>
+/// <summary>Whether the scanner reads a private mailbox. Changed only through <see cref="MailboxState"/>.</summary>
 public enum MailboxStatus
 {
     /// <summary>Scanned on schedule.</summary>
@@ -15,27 +15,4 @@ public enum MailboxStatus
     /// account locked at the mail server.
     /// </summary>
     SecretUnreadable = 3,
-}
-
-/// <summary>The transitions of <see cref="MailboxStatus"/> that are not the scanner's plain lock and unlock.</summary>
-public static class MailboxStatusRules
-{
-    /// <summary>The stored secret could not be decrypted: an inactive mailbox stays inactive, any other waits for its owner.</summary>
-    public static MailboxStatus WhenSecretUnreadable(MailboxStatus current) =>
-        current == MailboxStatus.Inactive ? MailboxStatus.Inactive : MailboxStatus.SecretUnreadable;
-
-    /// <summary>
-    /// What the owner's save leaves: they may switch the mailbox on or off, but a lock stays until the scanner connects,
-    /// and an unreadable secret stays until a new password is typed. Null when <paramref name="requested"/> is a state
-    /// only the app may set.
-    /// </summary>
-    public static MailboxStatus? AfterOwnerSave(MailboxStatus? stored, MailboxStatus requested, bool newSecret) => requested switch
-    {
-        MailboxStatus.Inactive => MailboxStatus.Inactive,
-        MailboxStatus.Active or MailboxStatus.SecretUnreadable when stored == MailboxStatus.SecretUnreadable =>
-            newSecret ? MailboxStatus.Active : MailboxStatus.SecretUnreadable,
-        MailboxStatus.Active or MailboxStatus.Locked when stored == MailboxStatus.Locked => MailboxStatus.Locked,
-        MailboxStatus.Active => MailboxStatus.Active,
-        _ => null,
-    };
 }

@@ -70,9 +70,9 @@ public sealed class ServerFaultTests(DovecotFixture dovecot)
             }
         }
 
-        harness.Coordinator.Progress += SlowDownAfterFirstBatch;
+        var subscription = harness.Coordinator.Subscribe(mailboxId, SlowDownAfterFirstBatch);
         var slow = await harness.ScanAsync(mailboxId, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60));
-        harness.Coordinator.Progress -= SlowDownAfterFirstBatch;
+        subscription.Dispose();
         var endedAfter = slowSince.Elapsed;
 
         Assert.Equal(ScanRunStatus.Error, slow.Status);

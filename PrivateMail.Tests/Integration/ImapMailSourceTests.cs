@@ -65,6 +65,41 @@ public sealed class ImapMailSourceTests(DovecotFixture dovecot)
             Assert.Contains("Subject: Message 5", text, StringComparison.Ordinal);
             Assert.DoesNotContain("xxxx", text, StringComparison.Ordinal);
         }
+
+        // The folder was only examined: reading never marks mail as seen.
+        using var client = await dovecot.ConnectAsync(dovecot.Bob, MailKit.Security.SecureSocketOptions.None, Ct);
+        var opened = await client.GetFolderAsync(folder, Ct);
+        await opened.OpenAsync(MailKit.FolderAccess.ReadOnly, Ct);
+        var flags = await opened.FetchAsync(await opened.SearchAsync(MailKit.Search.SearchQuery.All, Ct), new MailKit.FetchRequest(MailKit.MessageSummaryItems.Flags), Ct);
+        Assert.Equal(5, flags.Count);
+        Assert.All(flags, f => Assert.False(f.Flags!.Value.HasFlag(MailKit.MessageFlags.Seen)));
+    }
+
+    [Fact]
+    public async Task A_first_scan_with_a_start_date_skips_mail_delivered_before_it()
+    {
+        var folder = "Since-" + Guid.NewGuid().ToString("N")[..8];
+        using (var setup = await dovecot.ConnectAsync(dovecot.Bob, MailKit.Security.SecureSocketOptions.None, Ct))
+        {
+            var root = await setup.GetFolderAsync(setup.PersonalNamespaces[0].Path, Ct);
+            var created = await root.CreateAsync(folder, true, Ct) ?? throw new InvalidOperationException("Folder not created.");
+            await created.OpenAsync(MailKit.FolderAccess.ReadWrite, Ct);
+            // The internal date (delivery time) decides, not the Date header.
+            await created.AppendAsync(new MailKit.AppendRequest(Message("Old")) { InternalDate = DateTimeOffset.UtcNow.AddDays(-90) }, Ct);
+            await created.AppendAsync(new MailKit.AppendRequest(Message("New")) { InternalDate = DateTimeOffset.UtcNow.AddDays(-2) }, Ct);
+        }
+
+        var (session, _) = await Source().OpenAsync(Endpoint, new ImapCredentials(dovecot.Bob.Login, dovecot.Bob.Password), Ct);
+        await using (session)
+        {
+            await session!.OpenFolderAsync(folder, Ct);
+
+            var recent = await session.ListNewAsync(0, DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-30)), Ct);
+            var everything = await session.ListNewAsync(0, null, Ct);
+
+            Assert.Single(recent);
+            Assert.Equal(2, everything.Count);
+        }
     }
 
     [Fact]

@@ -344,9 +344,9 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
             }
         }
 
-        Coordinator.Progress += StopAfterFirstBatch;
+        var subscription = Coordinator.Subscribe(mailboxId, StopAfterFirstBatch);
         var stopped = await ScanAsync(mailboxId);
-        Coordinator.Progress -= StopAfterFirstBatch;
+        subscription.Dispose();
 
         Assert.Equal((ScanRunStatus.Stopped, 2), (stopped.Status, stopped.Stored));
         var rest = await ScanAsync(mailboxId);
@@ -375,9 +375,9 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
             }
         }
 
-        Coordinator.Progress += RequestAgain;
+        var subscription = Coordinator.Subscribe(mailboxId, RequestAgain);
         var first = await ScanAsync(mailboxId);
-        Coordinator.Progress -= RequestAgain;
+        subscription.Dispose();
 
         Assert.Null(await second!);
         Assert.Equal(1, first.Stored);
@@ -407,9 +407,9 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
             }
         }
 
-        Coordinator.Progress += KillAfterFirstBatch;
+        var subscription = Coordinator.Subscribe(mailboxId, KillAfterFirstBatch);
         var broken = await ScanAsync(mailboxId);
-        Coordinator.Progress -= KillAfterFirstBatch;
+        subscription.Dispose();
 
         // What was fetched before the kill is still written; the rest waits for the server.
         Assert.Equal(ScanRunStatus.Error, broken.Status);
@@ -892,15 +892,5 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
             Check(command);
             return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
         }
-    }
-
-    /// <summary>A clock the test moves by hand; timestamps (elapsed time) still come from the system.</summary>
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public void Advance(TimeSpan by) => _now += by;
-
-        public override DateTimeOffset GetUtcNow() => _now;
     }
 }

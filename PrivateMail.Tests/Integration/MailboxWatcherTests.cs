@@ -57,17 +57,18 @@ public sealed class MailboxWatcherTests(DovecotFixture dovecot) : IAsyncLifetime
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var coordinator = Services.GetRequiredService<ScanCoordinator>();
+        IDisposable? subscription = null;
         void Check(ScanProgress _)
         {
             using var db = Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
             if (db.Emails.Any(e => e.Subject == subject))
             {
-                coordinator.Progress -= Check;
+                subscription?.Dispose();
                 done.TrySetResult();
             }
         }
 
-        coordinator.Progress += Check;
+        subscription = coordinator.SubscribeAll(Check);
         return done.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
     }
 

@@ -1,7 +1,6 @@
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Features.MyMail;
 using PrivateMail.Web.Mail;
-using FolderState = PrivateMail.Web.Features.MyMail.FolderState;
 
 namespace PrivateMail.Tests.TestSupport;
 
@@ -15,7 +14,7 @@ public sealed class FakeMyMailReader : IMyMailReader
     private readonly object _gate = new();
 
     public List<MailFolderInfo> Folders { get; } = [];
-    public Dictionary<string, List<MessageSummary>> Messages { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<Envelope>> Messages { get; } = new(StringComparer.Ordinal);
     public Dictionary<(string Folder, uint Uid), MessageView> Views { get; } = [];
     public List<MessageQuery> Queries { get; } = [];
     public List<(string Folder, IReadOnlyList<uint> Uids, FlagChange Change)> FlagChanges { get; } = [];
@@ -37,7 +36,7 @@ public sealed class FakeMyMailReader : IMyMailReader
         Refresh(fullName);
     }
 
-    public MessageSummary AddMessage(string folder, string from, string subject, bool seen = false, DateTimeOffset? date = null, string? html = null, string text = "Hello",
+    public Envelope AddMessage(string folder, string from, string subject, bool seen = false, DateTimeOffset? date = null, string? html = null, string text = "Hello",
         IReadOnlyList<MessageAttachment>? attachments = null)
     {
         lock (_gate)
@@ -45,7 +44,7 @@ public sealed class FakeMyMailReader : IMyMailReader
             var list = Messages[folder];
             var uid = list.Count == 0 ? 1u : list.Max(m => m.Uid) + 1;
             var address = from.Contains('<', StringComparison.Ordinal) ? from[(from.IndexOf('<') + 1)..^1] : from;
-            var summary = new MessageSummary(uid, from, address, "olga@example.test", subject, date ?? new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero).AddMinutes(uid),
+            var summary = new Envelope(uid, from, address, "olga@example.test", subject, date ?? new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero).AddMinutes(uid),
                 1200 + uid, seen, false, false, attachments is { Count: > 0 });
             list.Add(summary);
             Views[(folder, uid)] = new MessageView
@@ -87,7 +86,7 @@ public sealed class FakeMyMailReader : IMyMailReader
                 return Task.FromResult(new MyMailResult<MessagePage> { Problem = f.Problem, Message = f.Message });
             }
 
-            IEnumerable<MessageSummary> rows = Messages[query.Folder];
+            IEnumerable<Envelope> rows = Messages[query.Folder];
             if (query.Search is { } search)
             {
                 rows = rows.Where(m => m.Subject.Contains(search, StringComparison.OrdinalIgnoreCase) || m.From.Contains(search, StringComparison.OrdinalIgnoreCase));
@@ -95,11 +94,11 @@ public sealed class FakeMyMailReader : IMyMailReader
 
             rows = query.Sort switch
             {
-                MessageSort.DateAscending => rows.OrderBy(m => m.Date),
-                MessageSort.SenderAscending => rows.OrderBy(m => m.From, StringComparer.OrdinalIgnoreCase),
-                MessageSort.SenderDescending => rows.OrderByDescending(m => m.From, StringComparer.OrdinalIgnoreCase),
-                MessageSort.SubjectAscending => rows.OrderBy(m => m.Subject, StringComparer.OrdinalIgnoreCase),
-                MessageSort.SubjectDescending => rows.OrderByDescending(m => m.Subject, StringComparer.OrdinalIgnoreCase),
+                EnvelopeOrder.DateAscending => rows.OrderBy(m => m.Date),
+                EnvelopeOrder.SenderAscending => rows.OrderBy(m => m.From, StringComparer.OrdinalIgnoreCase),
+                EnvelopeOrder.SenderDescending => rows.OrderByDescending(m => m.From, StringComparer.OrdinalIgnoreCase),
+                EnvelopeOrder.SubjectAscending => rows.OrderBy(m => m.Subject, StringComparer.OrdinalIgnoreCase),
+                EnvelopeOrder.SubjectDescending => rows.OrderByDescending(m => m.Subject, StringComparer.OrdinalIgnoreCase),
                 _ => rows.OrderByDescending(m => m.Date),
             };
             var all = rows.ToList();
@@ -108,13 +107,13 @@ public sealed class FakeMyMailReader : IMyMailReader
         }
     }
 
-    public Task<MyMailResult<FolderState>> GetFolderStateAsync(string folder, CancellationToken cancellationToken = default)
+    public Task<MyMailResult<FolderCounters>> GetFolderStateAsync(string folder, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             Interlocked.Increment(ref StateCalls);
             var list = Messages[folder];
-            return Task.FromResult(new MyMailResult<FolderState> { Value = new FolderState(UidNext(folder), UidValidity, list.Count(m => !m.Seen), list.Count) });
+            return Task.FromResult(new MyMailResult<FolderCounters> { Value = new FolderCounters(UidNext(folder), UidValidity, list.Count(m => !m.Seen), list.Count) });
         }
     }
 
@@ -278,49 +277,5 @@ public sealed class FakeMyMailSender : IMyMailSender
     {
         Discarded.Add(draft);
         return Task.CompletedTask;
-    }
-}
-
-/// <summary>A clock whose timers fire only when the test says so, and which knows which of them are still alive.</summary>
-public sealed class ManualTimerProvider : TimeProvider
-{
-    private readonly List<ManualTimer> _timers = [];
-
-    /// <summary>Timers with this period not yet disposed (MudBlazor keeps timers of its own on the same clock).</summary>
-    public int LiveTimers(TimeSpan period) => _timers.Count(t => !t.Disposed && t.Period == period);
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        var timer = new ManualTimer(callback, state) { Period = period };
-        _timers.Add(timer);
-        return timer;
-    }
-
-    /// <summary>Runs the callback of every timer with this period not yet disposed.</summary>
-    public void Fire(TimeSpan period)
-    {
-        foreach (var timer in _timers.Where(t => !t.Disposed && t.Period == period).ToList())
-        {
-            timer.Fire();
-        }
-    }
-
-    private sealed class ManualTimer(TimerCallback callback, object? state) : ITimer
-    {
-        public bool Disposed { get; private set; }
-
-        public TimeSpan Period { get; init; }
-
-        public void Fire() => callback(state);
-
-        public bool Change(TimeSpan dueTime, TimeSpan period) => !Disposed;
-
-        public void Dispose() => Disposed = true;
-
-        public ValueTask DisposeAsync()
-        {
-            Disposed = true;
-            return ValueTask.CompletedTask;
-        }
     }
 }

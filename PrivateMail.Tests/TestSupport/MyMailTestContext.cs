@@ -13,7 +13,7 @@ public abstract class MyMailTestContext : PrivateMailTestContext, IAsyncLifetime
 {
     protected FakeMyMailReader Reader { get; } = new();
     protected FakeMyMailSender Sender { get; } = new();
-    protected ManualTimerProvider Timers { get; } = new();
+    protected ManualClock Timers { get; } = new();
     protected string UserId { get; private set; } = "";
 
     public virtual async ValueTask InitializeAsync()

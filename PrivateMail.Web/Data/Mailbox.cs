@@ -45,4 +45,20 @@ public sealed class Mailbox : ICreatedAt
 
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The status and the error that explains it, for <see cref="MailboxState"/>'s rules.</summary>
+    public MailboxState GetState() => new(Status, LastError, LastErrorAt);
+
+    /// <summary>Stores an allowed transition; a refused one changes nothing. Returns whether it was allowed.</summary>
+    public bool Apply(MailboxStateChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (!change.Allowed)
+        {
+            return false;
+        }
+
+        (Status, LastError, LastErrorAt) = (change.State.Status, change.State.LastError, change.State.LastErrorAt);
+        return true;
+    }
 }

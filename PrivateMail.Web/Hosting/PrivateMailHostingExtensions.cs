@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using PrivateMail.Web.Components;
 using PrivateMail.Web.Components.Account;
@@ -26,13 +27,17 @@ public static class PrivateMailHostingExtensions
         // Serve MudBlazor's and our own assets from the build output in every environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
         var options = builder.Configuration.GetSection(PrivateMailOptions.SectionName).Get<PrivateMailOptions>() ?? new();
-        var dataDirectory = options.ResolveDataDirectory(builder.Environment.ContentRootPath);
+        // The database and keys are configured before the container exists; a bad value fails on start with its message.
+        var dataDirectory = PrivateMailOptionsValidator.DataDirectoryError(options.DataDirectory) is null
+            ? PrivateMailOptions.ResolveDataDirectory(options.DataDirectory, builder.Environment.ContentRootPath)
+            : Path.GetFullPath(builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
 
         services.AddOptions<PrivateMailOptions>()
             .BindConfiguration(PrivateMailOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<PrivateMailOptions>, PrivateMailOptionsSetup>();
+        services.AddSingleton<IValidateOptions<PrivateMailOptions>, PrivateMailOptionsValidator>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         // Snackbars bottom-right: top-right would cover the user menu.
@@ -104,8 +109,7 @@ public static class PrivateMailHostingExtensions
     {
         await DatabaseInitializer.InitializeAsync(app.Services);
         app.Services.GetRequiredService<KeyProtectionStatus>().WarnWhenUnprotected(app.Logger);
-        var dataDirectory = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PrivateMailOptions>>().Value
-            .ResolveDataDirectory(app.Environment.ContentRootPath);
+        var dataDirectory = app.Services.GetRequiredService<IOptions<PrivateMailOptions>>().Value.DataDirectory;
         await app.Services.GetRequiredService<SetupCode>().PrepareAsync(dataDirectory, app.Logger);
     }
 

@@ -1,5 +1,9 @@
 namespace PrivateMail.Web.Mail;
 
+/// <summary>The state of a folder when the scanner opens it.</summary>
+/// <param name="UidValidity">When this changes, every UID in the folder means something new.</param>
+public sealed record FolderState(string FullName, uint UidValidity, uint UidNext, int Count);
+
 /// <summary>
 /// Where the scanner reads mail from: the port between the scanner's stages and an IMAP server. The MailKit
 /// implementation (<see cref="ImapMailSource"/>) is the scanner's only MailKit user; tests use an in-memory one.

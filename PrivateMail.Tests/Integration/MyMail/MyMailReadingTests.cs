@@ -64,11 +64,11 @@ public sealed class MyMailReadingTests(PostfixFixture postfix) : IAsyncLifetime
         Assert.Equal(["Message 05", "Message 04", "Message 03", "Message 02", "Message 01"], last.Messages.Select(m => m.Subject));
         Assert.All(last.Messages, m => Assert.False(m.Seen));
 
-        var oldest = (await reader.GetMessagesAsync(new MessageQuery(folder, 0, 3, MessageSort.DateAscending), Ct)).Value!;
+        var oldest = (await reader.GetMessagesAsync(new MessageQuery(folder, 0, 3, EnvelopeOrder.DateAscending), Ct)).Value!;
         Assert.Equal(["Message 01", "Message 02", "Message 03"], oldest.Messages.Select(m => m.Subject));
-        var bySender = (await reader.GetMessagesAsync(new MessageQuery(folder, 0, 3, MessageSort.SenderAscending), Ct)).Value!;
+        var bySender = (await reader.GetMessagesAsync(new MessageQuery(folder, 0, 3, EnvelopeOrder.SenderAscending), Ct)).Value!;
         Assert.Equal(["a@customer.test", "b@customer.test", "c@customer.test"], bySender.Messages.Select(m => m.FromAddress));
-        var bySubject = (await reader.GetMessagesAsync(new MessageQuery(folder, 0, 2, MessageSort.SubjectDescending), Ct)).Value!;
+        var bySubject = (await reader.GetMessagesAsync(new MessageQuery(folder, 0, 2, EnvelopeOrder.SubjectDescending), Ct)).Value!;
         Assert.Equal(["Message 25", "Message 24"], bySubject.Messages.Select(m => m.Subject));
 
         var found = (await reader.GetMessagesAsync(new MessageQuery(folder, 0, 10, Search: "needle"), Ct)).Value!;

@@ -110,13 +110,4 @@ public sealed class TimestampsTests : IAsyncLifetime
             Assert.Equal(Start, (await db.MailServers.AsNoTracking().SingleAsync(s => s.Id == id)).CreatedAt);
         }
     }
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        private DateTimeOffset _now = now;
-
-        public void Advance(TimeSpan by) => _now += by;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-    }
 }

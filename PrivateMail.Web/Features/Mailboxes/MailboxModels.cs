@@ -62,9 +62,6 @@ public sealed class MailboxModel
     /// <summary>When the scanner recorded <see cref="LastError"/>, in the owner's time zone.</summary>
     public DateTimeOffset? LastErrorAt { get; set; }
 
-    /// <summary>The owner's time zone (IANA id), for showing times.</summary>
-    public string TimeZone { get; set; } = "UTC";
-
     /// <summary>The server the stored OAuth 2.0 sign-in belongs to (the saved server), or null.</summary>
     public int? OAuthServerId { get; set; }
 
@@ -98,7 +95,6 @@ public sealed class MailboxModel
         StoredStatus = saved.StoredStatus;
         LastError = saved.LastError;
         LastErrorAt = saved.LastErrorAt;
-        TimeZone = saved.TimeZone;
         OAuthServerId = saved.OAuthServerId;
         OAuthSignedIn = saved.OAuthSignedIn;
         OAuthAccount = saved.OAuthAccount;

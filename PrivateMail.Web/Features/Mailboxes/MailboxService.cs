@@ -26,6 +26,7 @@ public sealed class MailboxService(
     MailboxCredentials credentials,
     AttemptLimiter limiter,
     TimeProvider time,
+    UserTimeProvider clock,
     ModuleService modules,
     ILogger<MailboxService> logger)
 {
@@ -45,7 +46,7 @@ public sealed class MailboxService(
             return null;
         }
 
-        var zone = await OwnerTimeZoneAsync(db, userId, cancellationToken);
+        await clock.ReloadAsync(cancellationToken);
         return new MailboxModel
         {
             Exists = true,
@@ -57,8 +58,7 @@ public sealed class MailboxService(
             Status = mailbox.Status,
             StoredStatus = mailbox.Status,
             LastError = mailbox.LastError,
-            LastErrorAt = mailbox.LastErrorAt is { } at ? TimeZoneInfo.ConvertTime(at, zone) : null,
-            TimeZone = zone.Id,
+            LastErrorAt = mailbox.LastErrorAt is { } at ? clock.ToLocal(at) : null,
             Folders = [.. mailbox.Folders],
             Actions = mailbox.Actions,
             SearchFields = [.. mailbox.SearchFields],
@@ -68,7 +68,7 @@ public sealed class MailboxService(
             OAuthServerId = mailbox.MailServerId,
             OAuthSignedIn = mailbox.OAuthRefreshTokenProtected is not null || mailbox.OAuthAccessTokenProtected is not null,
             OAuthAccount = mailbox.OAuthAccount,
-            OAuthExpiresAt = mailbox.OAuthExpiresAt is { } expires ? TimeZoneInfo.ConvertTime(expires, zone) : null,
+            OAuthExpiresAt = mailbox.OAuthExpiresAt is { } expires ? clock.ToLocal(expires) : null,
         };
     }
 
@@ -79,7 +79,7 @@ public sealed class MailboxService(
         var userId = await currentUser.GetRequiredIdAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
-        var zone = FindTimeZone(user.TimeZone);
+        await clock.ReloadAsync(cancellationToken);
         var servers = await OfferedServers(db).Select(s => s.Id).Take(2).ToListAsync(cancellationToken);
         return new MailboxModel
         {
@@ -87,8 +87,7 @@ public sealed class MailboxService(
             // With a single server there is nothing to choose.
             MailServerId = servers.Count == 1 ? servers[0] : null,
             Login = user.Email ?? "",
-            TimeZone = zone.Id,
-            ImportSince = Today(zone).AddDays(-ImportSinceDefaultDays).ToDateTime(TimeOnly.MinValue),
+            ImportSince = clock.Today.AddDays(-ImportSinceDefaultDays).ToDateTime(TimeOnly.MinValue),
         };
     }
 
@@ -193,7 +192,7 @@ public sealed class MailboxService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var mailbox = await db.Mailboxes.SingleOrDefaultAsync(m => m.OwnerId == userId, cancellationToken);
-        var zone = await OwnerTimeZoneAsync(db, userId, cancellationToken);
+        await clock.ReloadAsync(cancellationToken);
         var errors = new Dictionary<string, string>();
 
         var name = model.Name?.Trim() ?? "";
@@ -235,17 +234,13 @@ public sealed class MailboxService(
             errors[nameof(model.Password)] = Required(Strings.Password);
         }
 
-        var status = model.Status;
-        if (!Enum.IsDefined(status))
+        // Only the scanner lifts a lock, once it connects again; only a new password clears an unreadable one.
+        var state = MailboxState.AfterOwnerSave(mailbox?.GetState(), model.Status, newSecret: typedPassword.Length > 0);
+        if (!Enum.IsDefined(model.Status))
         {
             errors[nameof(model.Status)] = Required(Strings.Status);
         }
-        // Only the scanner lifts a lock, once it connects again; only a new password clears an unreadable one.
-        else if (MailboxStatusRules.AfterOwnerSave(mailbox?.Status, status, newSecret: typedPassword.Length > 0) is { } allowed)
-        {
-            status = allowed;
-        }
-        else
+        else if (!state.Allowed)
         {
             errors[nameof(model.Status)] = MailboxStrings.ValidationStatus;
         }
@@ -296,7 +291,7 @@ public sealed class MailboxService(
         {
             errors[nameof(model.ImportSince)] = Required(MailboxStrings.ImportSince);
         }
-        else if (DateOnly.FromDateTime(since) > Today(zone))
+        else if (DateOnly.FromDateTime(since) > clock.Today)
         {
             errors[nameof(model.ImportSince)] = MailboxStrings.ValidationImportSinceFuture;
         }
@@ -308,7 +303,7 @@ public sealed class MailboxService(
 
         var now = time.GetUtcNow();
         var created = mailbox is null;
-        mailbox ??= db.Mailboxes.Add(new Mailbox { OwnerId = userId, CreatedAt = now }).Entity;
+        mailbox ??= db.Mailboxes.Add(new Mailbox { OwnerId = userId }).Entity;
         mailbox.Name = name;
         if (mailbox.MailServerId != server!.Id)
         {
@@ -327,13 +322,7 @@ public sealed class MailboxService(
             mailbox.PasswordProtected = secrets.Protect(typedPassword);
         }
 
-        if (mailbox.Status == MailboxStatus.SecretUnreadable && status != MailboxStatus.SecretUnreadable)
-        {
-            mailbox.LastError = null;
-            mailbox.LastErrorAt = null;
-        }
-
-        mailbox.Status = status;
+        mailbox.Apply(state);
         mailbox.Folders = folders;
         mailbox.Actions = model.Actions;
         // Catalogue order, each once: what is stored does not depend on the order things were ticked.
@@ -441,14 +430,6 @@ public sealed class MailboxService(
 
         return result;
     }
-
-    private static async Task<TimeZoneInfo> OwnerTimeZoneAsync(AppDbContext db, string userId, CancellationToken cancellationToken) =>
-        FindTimeZone(await db.Users.Where(u => u.Id == userId).Select(u => u.TimeZone).SingleAsync(cancellationToken));
-
-    private static TimeZoneInfo FindTimeZone(string? id) =>
-        id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
-
-    private DateOnly Today(TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
 
     private static string TooMany(int count) =>
         string.Format(CultureInfo.CurrentCulture, PrivacyStrings.ValidationTooManyEntries, MailboxLimits.MaxExceptionEntries, count);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components.Forms;
 using MudBlazor;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
+using PrivateMail.Web.Features.MySettings;
 using PrivateMail.Web.Resources;
 
 namespace PrivateMail.Web.Features.Mailboxes;
@@ -33,7 +34,7 @@ public sealed partial class MailboxTab
     public required ISnackbar Snackbar { get; init; }
 
     [Inject]
-    public required TimeProvider Time { get; init; }
+    public required UserTimeProvider Clock { get; init; }
 
     [Inject]
     public required NavigationManager Navigation { get; init; }
@@ -49,14 +50,11 @@ public sealed partial class MailboxTab
     private bool IsOAuth => SelectedServer?.AuthMethod == MailAuthMethod.OAuth2;
 
     /// <summary>What the status chip says: the switch's choice, except that only the scanner lifts a lock.</summary>
-    private MailboxStatus EffectiveStatus => _model switch
-    {
-        { Status: MailboxStatus.Inactive } => MailboxStatus.Inactive,
-        { StoredStatus: MailboxStatus.Locked } => MailboxStatus.Locked,
-        // Typing the password again is what clears it.
-        { StoredStatus: MailboxStatus.SecretUnreadable, Password: null or "" } => MailboxStatus.SecretUnreadable,
-        _ => MailboxStatus.Active,
-    };
+    private MailboxStatus EffectiveStatus => _model is null
+        ? MailboxStatus.Active
+        : MailboxState.AfterOwnerSave(_model.Exists ? new MailboxState(_model.StoredStatus) : null, _model.Status, newSecret: !string.IsNullOrEmpty(_model.Password)) is { Allowed: true } preview
+            ? preview.State.Status
+            : _model.StoredStatus;
 
     private Color StatusColor => EffectiveStatus switch
     {
@@ -66,17 +64,14 @@ public sealed partial class MailboxTab
     };
 
     /// <summary>Today in the owner's time zone: the latest import date the service accepts.</summary>
-    private DateTime OwnerToday => TimeZoneInfo.TryFindSystemTimeZoneById(_model?.TimeZone ?? "UTC", out var zone)
-        ? TimeZoneInfo.ConvertTime(Time.GetUtcNow(), zone).Date
-        : Time.GetUtcNow().UtcDateTime.Date;
+    private DateTime OwnerToday => Clock.Today.ToDateTime(TimeOnly.MinValue);
 
-    private string LockedAtText => _model?.LastErrorAt is { } at
-        ? $"{at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({_model.TimeZone})"
-        : "—";
+    private string LockedAtText => _model?.LastErrorAt is { } at ? $"{Clock.Format(at)} ({Clock.LocalTimeZone.Id})" : "—";
 
     protected override async Task OnInitializedAsync()
     {
         _servers = await Mailboxes.GetSelectableServersAsync(_lifetime.Token);
+        // The service reads the owner's time zone afresh (they may have changed it on the other tab).
         _model = await Mailboxes.GetAsync(_lifetime.Token) ?? await Mailboxes.CreateDefaultAsync(_lifetime.Token);
         _editContext = new EditContext(_model);
         _serverErrors = new ServerErrors(_editContext);

@@ -8,9 +8,11 @@ public abstract class ModuleAwareComponent : ComponentBase, IDisposable
     [Inject]
     public required ModuleService Modules { get; init; }
 
-    protected override void OnInitialized() => Modules.Changed += OnModulesChanged;
+    private IDisposable? _subscription;
 
-    private void OnModulesChanged() => _ = InvokeAsync(async () =>
+    protected override void OnInitialized() => _subscription ??= Modules.Subscribe(OnModulesChanged);
+
+    private void OnModulesChanged(PrivateMail.Domain.Modules.CrmModule module) => _ = InvokeAsync(async () =>
     {
         await OnModulesChangedAsync();
         StateHasChanged();
@@ -21,7 +23,7 @@ public abstract class ModuleAwareComponent : ComponentBase, IDisposable
 
     public virtual void Dispose()
     {
-        Modules.Changed -= OnModulesChanged;
+        _subscription?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Domain.Modules;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Features.LiveUpdates;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Security;
 
@@ -10,15 +11,21 @@ namespace PrivateMail.Web.Features.Modules;
 
 /// <summary>
 /// Which modules are enabled. Read from memory on every render; written through to the database;
-/// every open browser hears about a change through <see cref="Changed"/>.
+/// every open browser hears about a change through <see cref="Subscribe"/>.
 /// </summary>
 public sealed class ModuleService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, ILogger<ModuleService> logger)
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly LiveSubscriptions<CrmModule, CrmModule> _changes = new(logger);
     private ImmutableDictionary<CrmModule, bool> _state = CrmModules.All.ToImmutableDictionary(m => m, CrmModules.EnabledByDefault);
 
-    /// <summary>Raised after a module is switched on or off. Handlers run on the writer's thread: marshal with InvokeAsync.</summary>
-    public event Action? Changed;
+    /// <summary>
+    /// Hears, until disposed, each module switched on or off. Handlers run on the writer's thread: marshal with InvokeAsync.
+    /// </summary>
+    public IDisposable Subscribe(Action<CrmModule> handler) => _changes.SubscribeAll(handler);
+
+    /// <summary>Open subscriptions: components listening now.</summary>
+    public int SubscriberCount => _changes.Count;
 
     public bool IsEnabled(CrmModule module) => _state.TryGetValue(module, out var enabled) && enabled;
 
@@ -87,6 +94,6 @@ public sealed class ModuleService(IDbContextFactory<AppDbContext> dbFactory, Tim
             _writeGate.Release();
         }
 
-        Changed?.Invoke();
+        _changes.Publish(module, module);
     }
 }

@@ -53,38 +53,11 @@ public sealed record MyMailResult<T> : MyMailResult
 /// <summary>A folder of the user's mailbox with its counts.</summary>
 public sealed record MailFolderInfo(string FullName, string Name, int Depth, FolderRole Role, bool CanSelect, int Unread, int Total);
 
-public enum MessageSort
-{
-    DateDescending,
-    DateAscending,
-    SenderAscending,
-    SenderDescending,
-    SubjectAscending,
-    SubjectDescending,
-}
-
 /// <summary>Which page of a folder to list; <see cref="Search"/> is an IMAP SEARCH over subject, from, to and body.</summary>
-public sealed record MessageQuery(string Folder, int PageIndex, int PageSize, MessageSort Sort = MessageSort.DateDescending, string? Search = null);
-
-/// <summary>One row of the message list, from the envelope (no body is fetched for the list).</summary>
-public sealed record MessageSummary(
-    uint Uid,
-    string From,
-    string FromAddress,
-    string To,
-    string Subject,
-    DateTimeOffset Date,
-    long Size,
-    bool Seen,
-    bool Flagged,
-    bool Answered,
-    bool HasAttachments);
+public sealed record MessageQuery(string Folder, int PageIndex, int PageSize, EnvelopeOrder Sort = EnvelopeOrder.DateDescending, string? Search = null);
 
 /// <summary>A page of a folder: the rows, the folder's total (or the search's hit count) and its UIDNEXT for live updates.</summary>
-public sealed record MessagePage(IReadOnlyList<MessageSummary> Messages, int Total, uint UidNext, uint UidValidity);
-
-/// <summary>The folder's state, polled while the page is open to notice new mail.</summary>
-public sealed record FolderState(uint UidNext, uint UidValidity, int Unread, int Total);
+public sealed record MessagePage(IReadOnlyList<Envelope> Messages, int Total, uint UidNext, uint UidValidity);
 
 /// <summary>An attachment of a message being read; downloaded through <see cref="DownloadUrl"/> (streamed, access-checked).</summary>
 public sealed record MessageAttachment(string PartSpecifier, string FileName, string ContentType, long Size, string DownloadUrl);
@@ -172,7 +145,7 @@ public interface IMyMailReader
     /// <summary>Fetches only the requested page's envelopes.</summary>
     Task<MyMailResult<MessagePage>> GetMessagesAsync(MessageQuery query, CancellationToken cancellationToken = default);
 
-    Task<MyMailResult<FolderState>> GetFolderStateAsync(string folder, CancellationToken cancellationToken = default);
+    Task<MyMailResult<FolderCounters>> GetFolderStateAsync(string folder, CancellationToken cancellationToken = default);
 
     /// <summary>Opens a message (marks it \Seen) with its stored copy's CRM links, if any.</summary>
     Task<MyMailResult<MessageView>> OpenAsync(string folder, uint uid, CancellationToken cancellationToken = default);

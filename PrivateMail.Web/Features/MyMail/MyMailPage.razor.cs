@@ -29,7 +29,7 @@ public sealed partial class MyMailPage
     private string? _folder;
     private MessagePage? _page;
     private int _pageIndex;
-    private MessageSort _sort = MessageSort.DateDescending;
+    private EnvelopeOrder _sort = EnvelopeOrder.DateDescending;
     private string? _searchText;
     private string? _search;
     private MessageView? _open;
@@ -38,7 +38,7 @@ public sealed partial class MyMailPage
     private bool _listLoading;
     private bool _openLoading;
     private bool _ready;
-    private FolderState? _known;
+    private FolderCounters? _known;
     private ITimer? _timer;
     private int _polling;
 
@@ -49,7 +49,7 @@ public sealed partial class MyMailPage
     public required ComposeLauncher Composer { get; init; }
 
     [Inject]
-    public required UserClock Clock { get; init; }
+    public required PrivateMail.Web.Features.MySettings.UserTimeProvider Clock { get; init; }
 
     [Inject]
     public required TimeProvider Time { get; init; }
@@ -131,7 +131,7 @@ public sealed partial class MyMailPage
                 _listProblem = null;
                 _selected.IntersectWith(page.Messages.Select(m => m.Uid));
                 var folder = CurrentFolder;
-                _known = new FolderState(page.UidNext, page.UidValidity, folder?.Unread ?? 0, folder?.Total ?? page.Total);
+                _known = new FolderCounters(page.UidNext, page.UidValidity, folder?.Unread ?? 0, folder?.Total ?? page.Total);
             }
             else if (result.Problem is MyMailProblem.NoMailbox or MyMailProblem.ModuleDisabled or MyMailProblem.ConnectionFailed or MyMailProblem.AuthenticationFailed)
             {
@@ -221,7 +221,7 @@ public sealed partial class MyMailPage
         await LoadListAsync();
     }
 
-    private async Task SortChangedAsync(MessageSort sort)
+    private async Task SortChangedAsync(EnvelopeOrder sort)
     {
         _sort = sort;
         _pageIndex = 0;
@@ -539,23 +539,23 @@ public sealed partial class MyMailPage
     private string RangeText(MessagePage page) => page.Total == 0 ? "0"
         : string.Format(CultureInfo.CurrentCulture, MyMailStrings.RangeFormat, _pageIndex * PageSize + 1, Math.Min(page.Total, _pageIndex * PageSize + page.Messages.Count), page.Total);
 
-    private static string RowClass(MessageSummary message, bool open) =>
+    private static string RowClass(Envelope message, bool open) =>
         "pm-mail-row" + (message.Seen ? "" : " pm-mail-unread") + (open ? " pm-mail-row-open" : "") + (message.Flagged ? " pm-mail-row-flagged" : "");
 
-    private static string Sender(MessageSummary message) =>
+    private static string Sender(Envelope message) =>
         string.IsNullOrWhiteSpace(message.From) ? (string.IsNullOrWhiteSpace(message.FromAddress) ? RecordStrings.UnknownSender : message.FromAddress) : message.From;
 
     private static string ToLabel(string to) => string.IsNullOrWhiteSpace(to) ? "—" : string.Format(CultureInfo.CurrentCulture, MyMailStrings.ToFormat, to);
 
     internal static string Subject(string? subject) => string.IsNullOrWhiteSpace(subject) ? MyMailStrings.NoSubject : subject;
 
-    internal static string SortLabel(MessageSort sort) => sort switch
+    internal static string SortLabel(EnvelopeOrder sort) => sort switch
     {
-        MessageSort.DateAscending => MyMailStrings.SortDateAscending,
-        MessageSort.SenderAscending => MyMailStrings.SortSenderAscending,
-        MessageSort.SenderDescending => MyMailStrings.SortSenderDescending,
-        MessageSort.SubjectAscending => MyMailStrings.SortSubjectAscending,
-        MessageSort.SubjectDescending => MyMailStrings.SortSubjectDescending,
+        EnvelopeOrder.DateAscending => MyMailStrings.SortDateAscending,
+        EnvelopeOrder.SenderAscending => MyMailStrings.SortSenderAscending,
+        EnvelopeOrder.SenderDescending => MyMailStrings.SortSenderDescending,
+        EnvelopeOrder.SubjectAscending => MyMailStrings.SortSubjectAscending,
+        EnvelopeOrder.SubjectDescending => MyMailStrings.SortSubjectDescending,
         _ => MyMailStrings.SortDateDescending,
     };
 

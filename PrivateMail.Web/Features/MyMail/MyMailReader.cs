@@ -51,31 +51,19 @@ public sealed class MyMailReader(
     {
         ArgumentNullException.ThrowIfNull(query);
         var pageSize = Math.Clamp(query.PageSize, 1, 200);
-        var order = query.Sort switch
-        {
-            MessageSort.DateAscending => EnvelopeOrder.DateAscending,
-            MessageSort.SenderAscending => EnvelopeOrder.SenderAscending,
-            MessageSort.SenderDescending => EnvelopeOrder.SenderDescending,
-            MessageSort.SubjectAscending => EnvelopeOrder.SubjectAscending,
-            MessageSort.SubjectDescending => EnvelopeOrder.SubjectDescending,
-            _ => EnvelopeOrder.DateDescending,
-        };
+        var order = Enum.IsDefined(query.Sort) ? query.Sort : EnvelopeOrder.DateDescending;
         var request = new EnvelopeQuery(query.Folder, Math.Max(0, query.PageIndex) * pageSize, pageSize, order, query.Search);
         return await accounts.RunAsync(await currentUser.GetRequiredIdAsync(), async (_, session) =>
         {
             var page = await session.ListAsync(request, cancellationToken);
-            var rows = page.Envelopes
-                .Select(e => new MessageSummary(e.Uid, e.From, e.FromAddress, e.To, e.Subject, e.Date, e.Size, e.Seen, e.Flagged, e.Answered, e.HasAttachments))
-                .ToList();
-            return MyMailAccounts.Ok(new MessagePage(rows, page.Total, page.Counters.UidNext, page.Counters.UidValidity));
+            return MyMailAccounts.Ok(new MessagePage(page.Envelopes, page.Total, page.Counters.UidNext, page.Counters.UidValidity));
         }, cancellationToken);
     }
 
-    public async Task<MyMailResult<FolderState>> GetFolderStateAsync(string folder, CancellationToken cancellationToken = default) =>
+    public async Task<MyMailResult<FolderCounters>> GetFolderStateAsync(string folder, CancellationToken cancellationToken = default) =>
         await accounts.RunAsync(await currentUser.GetRequiredIdAsync(), async (_, session) =>
         {
-            var counters = await session.GetCountersAsync(folder, cancellationToken);
-            return MyMailAccounts.Ok(new FolderState(counters.UidNext, counters.UidValidity, counters.Unread, counters.Total));
+            return MyMailAccounts.Ok(await session.GetCountersAsync(folder, cancellationToken));
         }, cancellationToken);
 
     public async Task<MyMailResult<MessageView>> OpenAsync(string folder, uint uid, CancellationToken cancellationToken = default) =>

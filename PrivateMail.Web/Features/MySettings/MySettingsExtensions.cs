@@ -5,6 +5,7 @@ internal static class MySettingsExtensions
     public static IServiceCollection AddMySettings(this IServiceCollection services)
     {
         services.AddScoped<MySettingsService>();
+        services.AddScoped<UserTimeProvider>();
         return services;
     }
 }

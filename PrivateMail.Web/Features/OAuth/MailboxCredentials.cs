@@ -57,9 +57,7 @@ public sealed class MailboxCredentials(
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var mailbox = await db.Mailboxes.Include(m => m.Owner).SingleAsync(m => m.Id == mailboxId, CancellationToken.None);
         var reason = Text(SecurityStrings.ResourceManager, OwnerCulture(mailbox), nameof(SecurityStrings.LockSecretUnreadable));
-        mailbox.Status = MailboxStatusRules.WhenSecretUnreadable(mailbox.Status);
-        mailbox.LastError = reason;
-        mailbox.LastErrorAt = time.GetUtcNow();
+        mailbox.Apply(mailbox.GetState().SecretUnreadable(reason, time.GetUtcNow()));
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogWarning("Mailbox {MailboxId}: the stored password cannot be decrypted; the owner must enter it again.", mailboxId);
         return ImapCredentials.Failed(reason);
@@ -153,12 +151,7 @@ public sealed class MailboxCredentials(
         mailbox.OAuthAccessTokenProtected = null;
         mailbox.OAuthRefreshTokenProtected = null;
         mailbox.OAuthExpiresAt = null;
-        if (mailbox.Status != MailboxStatus.Inactive)
-        {
-            mailbox.Status = MailboxStatus.Locked;
-            mailbox.LastError = reason;
-            mailbox.LastErrorAt = time.GetUtcNow();
-        }
+        mailbox.Apply(mailbox.GetState().SignInEnded(reason, time.GetUtcNow()));
 
         // Not cancellable: a refused refresh token must not stay stored because the scan was stopped meanwhile.
         await db.SaveChangesAsync(CancellationToken.None);

@@ -152,13 +152,7 @@ public sealed class OAuthSignIn(
         mailbox.OAuthRefreshTokenProtected = tokens.RefreshToken is { } refresh ? secrets.Protect(refresh) : null;
         mailbox.OAuthExpiresAt = now + tokens.ExpiresIn;
         mailbox.OAuthAccount = account.Length <= 320 ? account : account[..320];
-        if (mailbox.Status == MailboxStatus.Locked)
-        {
-            // The lock was about the credentials, which the owner has just replaced; a scan that still fails locks again.
-            mailbox.Status = MailboxStatus.Active;
-            mailbox.LastError = null;
-            mailbox.LastErrorAt = null;
-        }
+        mailbox.Apply(mailbox.GetState().SignedIn());
 
         mailbox.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);

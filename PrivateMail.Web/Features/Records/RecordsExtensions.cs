@@ -16,7 +16,6 @@ internal static class RecordsExtensions
         services.AddScoped<RecordAccess>();
         services.AddScoped<OwnerDirectory>();
         services.AddScoped<RecordServiceParts>();
-        services.AddScoped<UserClock>();
         services.AddScoped<ContactService>();
         services.AddScoped<AccountService>();
         services.AddScoped<LeadService>();

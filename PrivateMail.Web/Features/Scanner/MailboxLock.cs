@@ -5,25 +5,26 @@ using PrivateMail.Web.Data;
 namespace PrivateMail.Web.Features.Scanner;
 
 /// <summary>
-/// The scanner's one rule for locking: a connection or login failure locks an Active (or already Locked) mailbox with
-/// the reason in words; the next scan that connects unlocks it. An Inactive mailbox is never touched, and a lock is
-/// lifted only from <see cref="MailboxStatus.Locked"/>, so a state another feature sets stays until that feature clears it.
+/// Carries out <see cref="MailboxState.Lock"/> and <see cref="MailboxState.Unlock"/> for the scanner: one update each,
+/// guarded in the database by the states the rule accepts, so a state the owner or another feature set meanwhile stays.
 /// </summary>
 public sealed class MailboxLock(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
 {
     public async Task LockAsync(int mailboxId, string reason)
     {
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-        var now = time.GetUtcNow();
-        var error = reason.Length <= 2000 ? reason : reason[..2000];
-        await db.Mailboxes.Where(m => m.Id == mailboxId && (m.Status == MailboxStatus.Active || m.Status == MailboxStatus.Locked))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailboxStatus.Locked).SetProperty(m => m.LastError, error).SetProperty(m => m.LastErrorAt, now), CancellationToken.None);
+        var locked = new MailboxState(MailboxStatus.Active).Lock(reason, time.GetUtcNow()).State;
+        var from = MailboxState.LockableFrom;
+        await db.Mailboxes.Where(m => m.Id == mailboxId && from.Contains(m.Status))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, locked.Status).SetProperty(m => m.LastError, locked.LastError).SetProperty(m => m.LastErrorAt, locked.LastErrorAt), CancellationToken.None);
     }
 
     public async Task UnlockAsync(int mailboxId)
     {
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-        await db.Mailboxes.Where(m => m.Id == mailboxId && m.Status == MailboxStatus.Locked)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailboxStatus.Active).SetProperty(m => m.LastError, (string?)null).SetProperty(m => m.LastErrorAt, (DateTimeOffset?)null), CancellationToken.None);
+        var unlocked = new MailboxState(MailboxStatus.Locked).Unlock().State;
+        var from = MailboxState.UnlockableFrom;
+        await db.Mailboxes.Where(m => m.Id == mailboxId && from.Contains(m.Status))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, unlocked.Status).SetProperty(m => m.LastError, unlocked.LastError).SetProperty(m => m.LastErrorAt, unlocked.LastErrorAt), CancellationToken.None);
     }
 }

@@ -32,10 +32,9 @@ public sealed class MailboxScanner(
     IOptions<ScannerOptions> options,
     IOptions<PrivateMailOptions> appOptions,
     RecordChangeNotifier notifier,
-    ILogger<MailboxScanner> logger,
-    IHostEnvironment? environment = null)
+    ILogger<MailboxScanner> logger)
 {
-    private readonly string _dataDirectory = appOptions.Value.ResolveDataDirectory(environment?.ContentRootPath ?? AppContext.BaseDirectory);
+    private readonly string _dataDirectory = appOptions.Value.DataDirectory;
 
     /// <summary>The longest a scan holds the database's write lock before it commits and lets other writers in.</summary>
     internal static TimeSpan MaxTransactionTime => WriteStage.MaxTransactionTime;

@@ -1,15 +1,18 @@
 using PrivateMail.Web.Data;
 using System.Collections.Concurrent;
+using PrivateMail.Web.Features.LiveUpdates;
 
 namespace PrivateMail.Web.Features.Scanner;
 
 /// <summary>
 /// Runs scans, never two of one mailbox at once (schedule and Scan now share this gate), lets a running scan be stopped,
-/// and tells open pages how scans progress. A singleton: pages subscribe to <see cref="Progress"/> and marshal with InvokeAsync.
+/// and tells open pages how scans progress. A singleton: a page subscribes to the mailbox it shows (an overview to all),
+/// disposes the subscription when it closes, and marshals with InvokeAsync.
 /// </summary>
 public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoordinator> logger)
 {
     private readonly ConcurrentDictionary<int, Running> _running = new();
+    private readonly LiveSubscriptions<int, ScanProgress> _progress = new(logger);
 
     private sealed class Running(CancellationTokenSource stop)
     {
@@ -18,8 +21,20 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
         public ScanProgress? Latest { get; set; }
     }
 
-    /// <summary>Raised on the scanning thread whenever a scan starts, finishes a batch or ends.</summary>
-    public event Action<ScanProgress>? Progress;
+    /// <summary>Hears, on the scanning thread, whenever a scan of the mailbox starts, finishes a batch or ends.</summary>
+    public IDisposable Subscribe(int mailboxId, Action<ScanProgress> handler) => _progress.Subscribe(mailboxId, handler);
+
+    /// <summary>Hears the progress of every mailbox's scans.</summary>
+    public IDisposable SubscribeAll(Action<ScanProgress> handler) => _progress.SubscribeAll(handler);
+
+    /// <summary>Open subscriptions: pages listening now.</summary>
+    public int SubscriberCount => _progress.Count;
+
+    /// <summary>Open subscriptions that hear the mailbox's progress (those to all included).</summary>
+    public int SubscriberCountFor(int mailboxId) => _progress.CountFor(mailboxId);
+
+    /// <summary>Tells the mailbox's listeners how its scan stands.</summary>
+    internal void Report(ScanProgress progress) => _progress.Publish(progress.MailboxId, progress);
 
     public bool IsRunning(int mailboxId) => _running.ContainsKey(mailboxId);
 
@@ -43,7 +58,7 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
                     running.Latest = p;
                     if (p.Status == ScanRunStatus.Running)
                     {
-                        Progress?.Invoke(p);
+                        Report(p);
                     }
                     else
                     {
@@ -63,7 +78,7 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
             // The end is announced once the mailbox is free, so a page reacting to it can offer Scan now again.
             if (final is not null)
             {
-                Progress?.Invoke(final);
+                Report(final);
             }
         }
     }

@@ -15,10 +15,9 @@ public sealed class ScanHistoryRetention(
     IOptions<ScannerOptions> options,
     IOptions<PrivateMailOptions> appOptions,
     TimeProvider time,
-    ILogger<ScanHistoryRetention> logger,
-    IHostEnvironment? environment = null)
+    ILogger<ScanHistoryRetention> logger)
 {
-    private readonly string _dataDirectory = appOptions.Value.ResolveDataDirectory(environment?.ContentRootPath ?? AppContext.BaseDirectory);
+    private readonly string _dataDirectory = appOptions.Value.DataDirectory;
     private DateTimeOffset _lastPurge = DateTimeOffset.MinValue;
 
     /// <summary>Closes runs a crash left open. Only at start-up: then no scan of this process can be running.</summary>

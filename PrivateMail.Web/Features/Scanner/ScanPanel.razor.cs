@@ -12,6 +12,8 @@ public sealed partial class ScanPanel
     private void ToggleOutcomes(int runId) => _outcomesRun = _outcomesRun == runId ? null : runId;
 
     private int? _mailboxId;
+    private int? _subscribedTo;
+    private IDisposable? _subscription;
     private ScanProgress? _running;
     private IReadOnlyList<ScanRunRow> _history = [];
     private IReadOnlyList<FailedMessageRow> _failed = [];
@@ -29,7 +31,7 @@ public sealed partial class ScanPanel
     public required ISnackbar Snackbar { get; init; }
 
     [Inject]
-    public required Records.Shared.UserClock Clock { get; init; }
+    public required MySettings.UserTimeProvider Clock { get; init; }
 
     /// <summary>Changes when the mailbox was saved: the first save creates the mailbox this panel scans.</summary>
     [Parameter]
@@ -39,11 +41,17 @@ public sealed partial class ScanPanel
     [Parameter]
     public EventCallback Finished { get; set; }
 
-    protected override void OnInitialized() => Coordinator.Progress += OnProgress;
-
     protected override async Task OnParametersSetAsync()
     {
         _mailboxId = await Scans.OwnMailboxIdAsync();
+        if (_subscribedTo != _mailboxId)
+        {
+            // Only this mailbox's scans; subscribed before the current state is read, so no step falls between.
+            _subscription?.Dispose();
+            _subscription = _mailboxId is { } mailboxId ? Coordinator.Subscribe(mailboxId, OnProgress) : null;
+            _subscribedTo = _mailboxId;
+        }
+
         await Clock.LoadAsync();
         if (_mailboxId is { } id)
         {
@@ -55,11 +63,6 @@ public sealed partial class ScanPanel
 
     private void OnProgress(ScanProgress progress)
     {
-        if (progress.MailboxId != _mailboxId)
-        {
-            return;
-        }
-
         _ = InvokeAsync(async () =>
         {
             _running = progress.Status == ScanRunStatus.Running ? progress : null;
@@ -116,5 +119,5 @@ public sealed partial class ScanPanel
 
     private async Task ReloadFailedAsync() => _failed = await FailedMessages.OwnUnresolvedAsync();
 
-    public void Dispose() => Coordinator.Progress -= OnProgress;
+    public void Dispose() => _subscription?.Dispose();
 }

@@ -34,15 +34,16 @@ public sealed class ScheduledScan(
         List<int> mailboxes;
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken))
         {
-            var retryLockedBefore = time.GetUtcNow() - options.Value.LockedRetryInterval;
-            mailboxes = await db.Mailboxes.AsNoTracking()
+            var now = time.GetUtcNow();
+            var candidates = await db.Mailboxes.AsNoTracking()
                 // OAuth mailboxes count once they can renew their token; a refused refresh token waits for a new sign-in.
                 .Where(m => m.PasswordProtected != null || m.OAuthRefreshTokenProtected != null)
                 // A deactivated user's mailbox is not read (the scanner refuses it too).
                 .Where(m => db.Users.Any(u => u.Id == m.OwnerId && u.IsActive))
-                .Where(m => m.Status == MailboxStatus.Active
-                    || (m.Status == MailboxStatus.Locked && (m.LastErrorAt == null || m.LastErrorAt <= retryLockedBefore)))
-                .OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(CancellationToken);
+                .Where(m => m.Status == MailboxStatus.Active || m.Status == MailboxStatus.Locked)
+                .OrderBy(m => m.Id).Select(m => new { m.Id, m.Status, m.LastErrorAt }).ToListAsync(CancellationToken);
+            mailboxes = candidates.Where(m => new MailboxState(m.Status, null, m.LastErrorAt).IsDue(now, options.Value.LockedRetryInterval))
+                .Select(m => m.Id).ToList();
         }
 
         try

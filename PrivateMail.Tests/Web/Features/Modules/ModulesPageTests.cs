@@ -42,7 +42,7 @@ public sealed class ModulesPageTests : PrivateMailTestContext, IAsyncLifetime
     {
         var modules = Services.GetRequiredService<ModuleService>();
         var notified = 0;
-        modules.Changed += () => notified++;
+        using var subscription = modules.Subscribe(_ => notified++);
         var page = RenderPage();
 
         await page.Find($"input#module-{CrmModule.MyMail}").ChangeAsync(new() { Value = true });

@@ -37,7 +37,7 @@ public sealed class MyMailPageTests : MyMailTestContext
 
         var page = RenderPage();
 
-        Assert.Equal(new MessageQuery("INBOX", 0, MyMailPage.PageSize, MessageSort.DateDescending, null), Reader.Queries.Last());
+        Assert.Equal(new MessageQuery("INBOX", 0, MyMailPage.PageSize, EnvelopeOrder.DateDescending, null), Reader.Queries.Last());
         Assert.Equal(50, Subjects(page).Count);
         Assert.Equal("Message 60", Subjects(page)[0]);
         Assert.Contains("1–50 of 60", page.Find("#mail-range").TextContent);
@@ -71,7 +71,7 @@ public sealed class MyMailPageTests : MyMailTestContext
         await page.Find(".pm-mail-sort [role=combobox]").MouseDownAsync(new());
         await page.WaitForElements(".mud-popover-open [role=option]").Single(o => o.TextContent.Trim() == "Subject A–Z").ClickAsync(new());
 
-        page.WaitForAssertion(() => Assert.Equal(MessageSort.SubjectAscending, Reader.Queries.Last().Sort));
+        page.WaitForAssertion(() => Assert.Equal(EnvelopeOrder.SubjectAscending, Reader.Queries.Last().Sort));
         Assert.Equal("invoice", Reader.Queries.Last().Search);
         Assert.Equal(["Another invoice", "Invoice 03/2026"], Subjects(page));
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Features.OAuth;
 
 namespace PrivateMail.Tests.Web.Features.OAuth;
@@ -6,13 +7,6 @@ namespace PrivateMail.Tests.Web.Features.OAuth;
 /// <summary>The small rules of the sign-in: redirect URI, local return addresses, state lifetime, ID token account, outcome words.</summary>
 public sealed class OAuthRulesTests
 {
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Theory]
     [InlineData(null, "http://127.0.0.1:5080/", "http://127.0.0.1:5080/oauth/callback")]
     [InlineData("", "http://localhost/", "http://localhost/oauth/callback")]

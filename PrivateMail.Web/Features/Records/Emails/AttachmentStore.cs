@@ -16,9 +16,9 @@ public sealed class AttachmentStore
 {
     private readonly string _root;
 
-    public AttachmentStore(IOptions<PrivateMailOptions> options, IHostEnvironment? environment = null)
+    public AttachmentStore(IOptions<PrivateMailOptions> options)
     {
-        _root = Path.Combine(options.Value.ResolveDataDirectory(environment?.ContentRootPath ?? AppContext.BaseDirectory), "attachments");
+        _root = Path.Combine(options.Value.DataDirectory, "attachments");
     }
 
     /// <summary>Writes the content (if not already there) and returns its hash and size.</summary>

@@ -16,7 +16,7 @@ public abstract class RecordPageBase : ModuleAwareComponent
     protected bool ModuleEnabled => Modules.IsEnabled(Module);
 
     [Inject]
-    public required UserClock Clock { get; init; }
+    public required PrivateMail.Web.Features.MySettings.UserTimeProvider Clock { get; init; }
 
     [Inject]
     public required Security.CurrentUser CurrentUser { get; init; }

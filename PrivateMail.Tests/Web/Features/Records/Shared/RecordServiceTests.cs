@@ -104,13 +104,4 @@ public sealed class RecordServiceTests : RecordsTestContext
         lead = await Leads.GetAsync(saved.Id!.Value);
         Assert.Equal(("Jan", "JAN@Prospekt.Example", LeadStatus.Qualified, Start), (lead!.FirstName, lead.Email, lead.Status, lead.CreatedAt));
     }
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        private DateTimeOffset _now = now;
-
-        public void Advance(TimeSpan by) => _now += by;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-    }
 }
