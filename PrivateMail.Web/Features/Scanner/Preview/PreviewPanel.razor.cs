@@ -17,10 +17,6 @@ public sealed partial class PreviewPanel : IDisposable
     [Parameter, EditorRequired]
     public required MailboxModel Model { get; set; }
 
-    /// <summary>When set, the number of messages since the start date that makes the panel suggest a preview.</summary>
-    [Parameter]
-    public int? Suggested { get; set; }
-
     private async Task RunAsync()
     {
         _stop = new CancellationTokenSource();
