@@ -30,7 +30,9 @@ public sealed class PreviewTests(DovecotFixture dovecot)
         var mailboxId = await harness.AddMailboxAsync(dovecot.Host, dovecot.ImapPort, dovecot.Bob, folder);
         var before = await SnapshotAsync(harness);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var preview = await PreviewAsync(harness, mailboxId, PreviewService.MaxMessages);
+        TestContext.Current.TestOutputHelper?.WriteLine($"preview of {preview.Rows.Count} messages in {clock.Elapsed.TotalSeconds:0.00} s");
 
         Assert.Null(preview.Error);
         Assert.Equal(conversation.Count + corpus.Count, preview.Rows.Count);
