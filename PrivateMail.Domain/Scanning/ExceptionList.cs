@@ -22,11 +22,14 @@ public sealed class ExceptionList
 
     public bool IsEmpty => _addresses.Count == 0 && _domains.Count == 0;
 
-    public bool Matches(EmailAddress address)
+    public bool Matches(EmailAddress address) => Match(address) is not null;
+
+    /// <summary>The entry (an address or a domain) that covers the address, or null.</summary>
+    public string? Match(EmailAddress address)
     {
         if (_addresses.Contains(address.Normalised))
         {
-            return true;
+            return address.Normalised;
         }
 
         // example.com covers mail.example.com: walk up the labels.
@@ -35,13 +38,13 @@ public sealed class ExceptionList
         {
             if (_domains.Contains(domain))
             {
-                return true;
+                return domain;
             }
 
             var dot = domain.IndexOf('.', StringComparison.Ordinal);
             if (dot < 0 || domain.IndexOf('.', dot + 1) < 0)
             {
-                return false;
+                return null;
             }
 
             domain = domain[(dot + 1)..];

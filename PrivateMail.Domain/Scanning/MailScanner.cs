@@ -18,39 +18,62 @@ public static class MailScanner
         IRecordLookup records)
     {
         var type = Classify(message, records);
+        var why = new List<DecisionReason>
+        {
+            type switch
+            {
+                MailType.Sent => new DecisionReason(DecisionReasonCode.Sent, message.From!.Normalised),
+                MailType.Internal => new DecisionReason(DecisionReasonCode.Internal, message.From!.Normalised),
+                _ => new DecisionReason(DecisionReasonCode.Received),
+            },
+        };
         if (settings.Actions == ScannerActions.None)
         {
-            return ScanDecision.Skip(type, SkipReason.NoActions);
+            why.Add(new DecisionReason(DecisionReasonCode.NoActions));
+            return ScanDecision.Skip(type, SkipReason.NoActions) with { Reasons = why };
         }
 
         var exceptions = ExceptionList.Merge(settings, global);
-        if (type == MailType.Sent && message.Recipients.Any(exceptions.Matches))
+        if (type == MailType.Sent && message.Recipients.Select(r => (Address: r, Entry: exceptions.Match(r))).FirstOrDefault(r => r.Entry is not null) is { Entry: { } entry } excepted)
         {
-            return ScanDecision.Skip(type, SkipReason.RecipientExcepted);
+            why.Add(new DecisionReason(DecisionReasonCode.RecipientExcepted, excepted.Address.Normalised, entry));
+            return ScanDecision.Skip(type, SkipReason.RecipientExcepted) with { Reasons = why };
         }
 
-        if (type != MailType.Sent && message.From is { } sender && exceptions.Matches(sender))
+        if (type != MailType.Sent && message.From is { } sender && exceptions.Match(sender) is { } senderEntry)
         {
-            return ScanDecision.Skip(type, SkipReason.SenderExcepted);
+            why.Add(new DecisionReason(DecisionReasonCode.SenderExcepted, sender.Normalised, senderEntry));
+            return ScanDecision.Skip(type, SkipReason.SenderExcepted) with { Reasons = why };
         }
 
         var actions = settings.Actions;
         var store = actions.HasFlag(ScannerActions.CreateEmail);
-        var ticket = FindTicket(message, records);
+        why.Add(new DecisionReason(store ? DecisionReasonCode.Stores : DecisionReasonCode.NotStored));
+        var ticket = FindTicket(message, records, why);
+        var bindings = store && actions.HasFlag(ScannerActions.BindEmail) ? Bind(message, settings, records, ticket, why) : [];
+        TicketTransition? change = null;
+        if (actions.HasFlag(ScannerActions.OpenTicket) && type == MailType.Received && ticket is not null)
+        {
+            // An out-of-office or a bounce naming a ticket is filed with it but answers nothing and reopens nothing.
+            change = message.IsAutoSubmitted ? null : Transition(ticket, statuses);
+            why.Add(message.IsAutoSubmitted ? new DecisionReason(DecisionReasonCode.TicketUnchangedAutomatic, ticket.Number.ToString())
+                : change is null ? new DecisionReason(DecisionReasonCode.TicketUnchanged, ticket.Number.ToString(), ticket.Status)
+                : new DecisionReason(IsWaiting(ticket, statuses) ? DecisionReasonCode.TicketAnswered : DecisionReasonCode.TicketReopened, ticket.Number.ToString(), change.From, change.To));
+        }
+
+        var draft = actions.HasFlag(ScannerActions.CreateTicket) && type == MailType.Received && ticket is null
+            ? Draft(message, settings, statuses, records, why)
+            : null;
 
         return new ScanDecision
         {
             Type = type,
             Store = store,
-            Bindings = store && actions.HasFlag(ScannerActions.BindEmail) ? Bind(message, settings, records, ticket) : [],
+            Bindings = bindings,
             Ticket = ticket,
-            // An out-of-office or a bounce naming a ticket is filed with it but answers nothing and reopens nothing.
-            TicketChange = actions.HasFlag(ScannerActions.OpenTicket) && type == MailType.Received && ticket is not null && !message.IsAutoSubmitted
-                ? Transition(ticket, statuses)
-                : null,
-            NewTicket = actions.HasFlag(ScannerActions.CreateTicket) && type == MailType.Received && ticket is null
-                ? Draft(message, settings, statuses, records)
-                : null,
+            TicketChange = change,
+            NewTicket = draft,
+            Reasons = why,
         };
     }
 
@@ -67,21 +90,28 @@ public static class MailScanner
     }
 
     /// <summary>The first existing ticket named in the subject ([T42] before a bare T42), else one the thread is linked to.</summary>
-    private static TicketRef? FindTicket(MessageSnapshot message, IRecordLookup records)
+    private static TicketRef? FindTicket(MessageSnapshot message, IRecordLookup records, List<DecisionReason> why)
     {
         foreach (var number in RecordNumber.FindInSubject(message.Subject, RecordNumber.TicketPrefix))
         {
             if (records.FindTicket(number) is { } ticket)
             {
+                why.Add(new DecisionReason(DecisionReasonCode.TicketInSubject, ticket.Number.ToString()));
                 return ticket;
             }
         }
 
         var thread = message.References.Append(message.InReplyTo).OfType<string>().Where(id => id.Length > 0).Distinct().ToList();
-        return thread.Count > 0 ? records.FindTicketByThread(thread) : null;
+        var threaded = thread.Count > 0 ? records.FindTicketByThread(thread) : null;
+        if (threaded is not null)
+        {
+            why.Add(new DecisionReason(DecisionReasonCode.TicketInThread, threaded.Number.ToString()));
+        }
+
+        return threaded;
     }
 
-    private static List<RecordRef> Bind(MessageSnapshot message, ScannerSettings settings, IRecordLookup records, TicketRef? ticket)
+    private static List<RecordRef> Bind(MessageSnapshot message, ScannerSettings settings, IRecordLookup records, TicketRef? ticket, List<DecisionReason> why)
     {
         var participants = message.Participants;
         var addresses = participants.Select(a => a.Normalised).ToHashSet(StringComparer.Ordinal);
@@ -92,15 +122,25 @@ public static class MailScanner
             switch (field.Kind)
             {
                 case SearchFieldKind.Email:
-                    found.AddRange(records.FindByEmail(field, addresses));
+                    var byEmail = records.FindByEmail(field, addresses);
+                    found.AddRange(byEmail);
+                    Explain(why, field, byEmail, addresses, value => records.FindByEmail(field, [value]));
                     break;
                 case SearchFieldKind.Domain:
-                    found.AddRange(records.FindByDomain(field, domains));
+                    var byDomain = records.FindByDomain(field, domains);
+                    found.AddRange(byDomain);
+                    Explain(why, field, byDomain, domains, value => records.FindByDomain(field, [value]));
                     break;
                 case SearchFieldKind.RecordNumber when ticket is not null:
                     found.Add(new RecordRef(RecordKind.Ticket, ticket.Id, ticket.Number.ToString(), ticket.Number.Sequence));
+                    why.Add(new DecisionReason(DecisionReasonCode.Matches, ticket.Number.ToString(), nameof(RecordKind.Ticket), ticket.Number.ToString(), field.Key));
                     break;
             }
+        }
+
+        if (found.Count == 0)
+        {
+            why.Add(new DecisionReason(DecisionReasonCode.NothingMatched));
         }
 
         return found
@@ -110,9 +150,33 @@ public static class MailScanner
             .ToList();
     }
 
+    /// <summary>
+    /// Names, for each record a field found, the address (or domain) that found it. Only asked again when something was
+    /// found, one value at a time, so a message that matches nothing costs nothing more.
+    /// </summary>
+    private static void Explain(List<DecisionReason> why, SearchField field, IReadOnlyList<RecordRef> found, IReadOnlyCollection<string> values, Func<string, IReadOnlyList<RecordRef>> findOne)
+    {
+        if (found.Count == 0)
+        {
+            return;
+        }
+
+        var explained = new HashSet<(RecordKind, string)>();
+        foreach (var value in values.Order(StringComparer.Ordinal))
+        {
+            foreach (var record in findOne(value).Where(r => explained.Add((r.Kind, r.Id))))
+            {
+                why.Add(new DecisionReason(DecisionReasonCode.Matches, value, record.Kind.ToString(), record.DisplayName, field.Key));
+            }
+        }
+    }
+
+    private static bool IsWaiting(TicketRef ticket, TicketStatusMapping statuses) =>
+        string.Equals(ticket.Status, statuses.WaitingForResponse, StringComparison.OrdinalIgnoreCase);
+
     private static TicketTransition? Transition(TicketRef ticket, TicketStatusMapping statuses)
     {
-        if (string.Equals(ticket.Status, statuses.WaitingForResponse, StringComparison.OrdinalIgnoreCase))
+        if (IsWaiting(ticket, statuses))
         {
             return new TicketTransition(ticket.Id, ticket.Status, statuses.Answered);
         }
@@ -125,10 +189,12 @@ public static class MailScanner
     /// Contact: the sender's contact, lowest <see cref="RecordRef.Order"/> (the oldest) first when several match; the others are named on the ticket.
     /// Account: an account with the sender's address, else one with the sender's domain, else the contact's account.
     /// </summary>
-    private static TicketDraft? Draft(MessageSnapshot message, ScannerSettings settings, TicketStatusMapping statuses, IRecordLookup records)
+    private static TicketDraft? Draft(MessageSnapshot message, ScannerSettings settings, TicketStatusMapping statuses, IRecordLookup records, List<DecisionReason> why)
     {
         if (message.From is not { } sender || message.IsAutoSubmitted || message.IsBulk)
         {
+            why.Add(new DecisionReason(message.From is null ? DecisionReasonCode.NoTicketNoSender
+                : message.IsAutoSubmitted ? DecisionReasonCode.NoTicketAutomatic : DecisionReasonCode.NoTicketBulk));
             return null;
         }
 
@@ -137,6 +203,12 @@ public static class MailScanner
         var accountsByEmail = records.FindByEmail(SearchFields.AccountEmail, [sender.Normalised]);
         var accountsByDomain = records.FindByDomain(SearchFields.AccountDomain, [sender.Domain]);
         var account = accountsByEmail.Concat(accountsByDomain).OrderBy(a => accountsByEmail.Contains(a) ? 0 : 1).ThenBy(a => a.Order).FirstOrDefault();
+
+        why.Add(new DecisionReason(DecisionReasonCode.CreatesTicket, message.Subject.Trim()));
+        if (contacts.Count > 1)
+        {
+            why.Add(new DecisionReason(DecisionReasonCode.TicketContactAmbiguous, contacts.Select(c => c.Record.DisplayName).ToArray()));
+        }
 
         return new TicketDraft(
             Title: message.Subject.Trim(),

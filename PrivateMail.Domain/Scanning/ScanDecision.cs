@@ -46,6 +46,8 @@ public sealed record ScanDecision
     public TicketRef? Ticket { get; init; }
     public TicketTransition? TicketChange { get; init; }
     public TicketDraft? NewTicket { get; init; }
+    /// <summary>Why: each step of the decision as a code with its arguments, in the order the rules ran.</summary>
+    public IReadOnlyList<DecisionReason> Reasons { get; init; } = [];
 
     public static ScanDecision Skip(MailType type, SkipReason reason) => new() { Type = type, Skipped = reason };
 }

@@ -75,6 +75,18 @@ public sealed class ScannerJourneyTests(BrowserFixture browser, DovecotFixture d
         await Expect(contact.Locator("#related-emails-empty")).ToBeVisibleAsync();
 
         await ConfigureMailboxAsync(settings, mailUser);
+
+        // Before the first scan, the preview says what it will do: two tickets, nothing written yet.
+        await settings.Locator("#preview-run").ClickAsync();
+        await Expect(settings.Locator("#preview-table tbody tr")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Expect(settings.Locator("#preview-totals")).ToHaveAttributeAsync("data-create", "2");
+        await Expect(settings.Locator("#scan-history-empty")).ToBeVisibleAsync();
+        if (TakeScreenshots)
+        {
+            await settings.Locator("#preview-table tbody tr details summary").First.ClickAsync();
+            await settings.Locator("#mailbox-section-preview").ScreenshotAsync(new LocatorScreenshotOptions { Path = "/tmp/journey-scan-preview.png" });
+        }
+
         await ScanNowAsync(settings, expectedRuns: 1);
         await Expect(settings.Locator("#scan-history tbody tr").First).ToContainTextAsync("2 / 2");
         await Expect(settings.Locator("#scan-history tbody tr").First.Locator("td").Nth(3)).ToHaveTextAsync("0 / 2");

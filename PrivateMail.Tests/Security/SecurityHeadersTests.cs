@@ -188,6 +188,8 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
         await Expect(page).ToHaveURLAsync(new Regex("/setup$"));
         await page.Locator("#setup-code").FillAsync(_app.ReadSetupCode());
         await page.Locator("#setup-username").FillAsync("admin");
+        await page.Locator("#setup-first-name").FillAsync("Ada");
+        await page.Locator("#setup-last-name").FillAsync("Lovelace");
         await page.Locator("#setup-email").FillAsync("admin@example.test");
         await page.Locator("#setup-password").FillAsync(Password);
         await page.Locator("#setup-confirm").FillAsync(Password);

@@ -28,6 +28,8 @@ public sealed class SetupCodeTests : IAsyncLifetime
     {
         ["Input.SetupCode"] = code,
         ["Input.UserName"] = "intruder",
+        ["Input.FirstName"] = "Ida",
+        ["Input.LastName"] = "Intruder",
         ["Input.Email"] = "intruder@example.test",
         ["Input.Password"] = "Intruder-123!",
         ["Input.ConfirmPassword"] = "Intruder-123!",
@@ -73,6 +75,28 @@ public sealed class SetupCodeTests : IAsyncLifetime
         var html = await refused.Content.ReadAsStringAsync();
         Assert.Contains("The set-up code is wrong.", html, StringComparison.Ordinal);
         Assert.Contains("value=\"intruder@example.test\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_first_administrator_gets_the_names_my_settings_requires_and_cannot_be_created_without_them()
+    {
+        using var client = _app.CreateHttpClient();
+        var code = _app.ReadSetupCode();
+        var nameless = Fields(code);
+        nameless["Input.FirstName"] = "";
+
+        using var refused = await Forms.PostAsync(client, "setup", "setup", nameless);
+
+        Assert.Equal(0, await UserCountAsync());
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"setup-first-name\"", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"Intruder\"", html, StringComparison.Ordinal);
+
+        using var accepted = await Forms.PostAsync(client, "setup", "setup", Fields(code));
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        await using var scope = _app.Services.CreateAsyncScope();
+        var admin = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().Users.Single();
+        Assert.Equal(("Ida", "Intruder"), (admin.FirstName, admin.LastName));
     }
 
     private async Task<int> UserCountAsync()

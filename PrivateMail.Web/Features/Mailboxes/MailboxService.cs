@@ -188,6 +188,30 @@ public sealed class MailboxService(
             : new MailboxFolderList(false, ConnectionMessages.Describe(result.Connection, target.Endpoint!), []);
     }
 
+    /// <summary>
+    /// The preview's connection: the form's server and credentials resolved as for Test connection, and admitted by the
+    /// same attempt limit. The mailbox id is the saved mailbox's (what is stored already counts as stored), or null.
+    /// </summary>
+    public async Task<Scanner.Preview.PreviewTarget> ResolvePreviewAsync(MailboxModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var target = await ResolveConnectionAsync(model, cancellationToken);
+        var error = target.Error ?? (target.Credentials is null ? OAuthStrings.FoldersNeedSignIn : null);
+        if (error is null && !Admit(target, "preview"))
+        {
+            error = SecurityStrings.TooManyAttempts;
+        }
+
+        if (error is not null)
+        {
+            return new Scanner.Preview.PreviewTarget(null, null, "", null, error);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var savedId = await db.Mailboxes.Where(m => m.OwnerId == target.UserId).Select(m => (int?)m.Id).SingleOrDefaultAsync(cancellationToken);
+        return new Scanner.Preview.PreviewTarget(target.Endpoint, target.Credentials, target.UserId, savedId, null);
+    }
+
     private async Task<SaveResult> SaveCoreAsync(string userId, MailboxModel model, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

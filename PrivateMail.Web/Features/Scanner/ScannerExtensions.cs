@@ -18,6 +18,8 @@ public static class ScannerExtensions
         services.AddScoped<ScanOutcomeService>();
         services.AddScoped<GlobalExceptionsService>();
         services.AddScoped<FailedMessageService>();
+        services.AddScoped<Preview.PreviewService>();
+        services.AddScoped<Preview.PreviewRunner>();
         services.AddTransient<ScheduledScan>();
         services.AddScheduler();
         return services;

@@ -32,7 +32,7 @@ internal sealed class AdministratorSetupService(
             }
 
             var (user, result) = await UserAccounts.CreateAsync(users, model.UserName, model.Email, model.Password,
-                administrator: true, language: language);
+                administrator: true, firstName: model.FirstName, lastName: model.LastName, language: language);
             if (!result.Succeeded)
             {
                 return result.Errors.Select(e => e.Description).ToList();

@@ -15,6 +15,15 @@ public sealed class SetupModel
     [Display(ResourceType = typeof(Strings), Name = nameof(Strings.UserName))]
     public string UserName { get; set; } = "";
 
+    /// <summary>Asked here because My settings requires it: the first edit there must not fail on a name never asked for.</summary>
+    [RequiredField, MaxLengthField(100)]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.FirstName))]
+    public string FirstName { get; set; } = "";
+
+    [RequiredField, MaxLengthField(100)]
+    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.LastName))]
+    public string LastName { get; set; } = "";
+
     [RequiredField, EmailField, MaxLengthField(256)]
     [Display(ResourceType = typeof(Strings), Name = nameof(Strings.Email))]
     public string Email { get; set; } = "";
