@@ -5,6 +5,7 @@ using PrivateMail.Domain.Mail;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.Emails;
+using PrivateMail.Web.Mail;
 
 namespace PrivateMail.Tests.Security;
 

@@ -1,7 +1,6 @@
 using MimeKit;
 using MimeKit.Utils;
 using PrivateMail.Domain.Mail;
-using PrivateMail.Web.Features.Records.Emails;
 
 namespace PrivateMail.Web.Mail;
 

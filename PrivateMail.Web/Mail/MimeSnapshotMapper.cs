@@ -153,7 +153,7 @@ public static class MimeSnapshotMapper
         if (string.IsNullOrEmpty(text) && bodies.Html is { } html)
         {
             // Beyond the cap no DOM is built (a few hundred thousand elements take minutes): tags are only dropped.
-            text = html.Length <= MaxHtmlToParse ? HtmlToText(html) : Features.Records.Emails.EmailHtmlSanitizer.RoughText(html, MaxTextBodyLength);
+            text = html.Length <= MaxHtmlToParse ? HtmlToText(html) : HtmlText.Rough(html, MaxTextBodyLength);
         }
 
         // A multipart whose boundary never occurs has no parts: everything the sender wrote is in its preamble.

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using MudBlazor;
 using PrivateMail.Web.Features.Records.Emails;
+using PrivateMail.Web.Mail;
 using PrivateMail.Web.Resources;
 
 namespace PrivateMail.Web.Features.MyMail;

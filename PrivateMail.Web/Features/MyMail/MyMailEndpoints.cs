@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Net.Http.Headers;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Records.Emails;
+using PrivateMail.Web.Mail;
 
 namespace PrivateMail.Web.Features.MyMail;
 

@@ -4,6 +4,7 @@ using Microsoft.Net.Http.Headers;
 using PrivateMail.Domain.Modules;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Modules;
+using PrivateMail.Web.Mail;
 
 namespace PrivateMail.Web.Features.Records.Emails;
 

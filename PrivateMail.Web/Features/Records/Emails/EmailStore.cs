@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Mail;
 
 namespace PrivateMail.Web.Features.Records.Emails;
 
@@ -88,7 +89,7 @@ public sealed class EmailStore(
             {
                 // Not parsed as HTML at all: the original is an attachment, the e-mail shows text.
                 attachments.Add(new NewAttachment("message.html", "text/html", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(html))));
-                fullText ??= EmailHtmlSanitizer.RoughText(html, settings.MaxTextBodyChars);
+                fullText ??= HtmlText.Rough(html, settings.MaxTextBodyChars);
             }
         }
 

@@ -1,6 +1,6 @@
-using PrivateMail.Web.Features.Records.Emails;
+using PrivateMail.Web.Mail;
 
-namespace PrivateMail.Tests.Web.Features.Records.Emails;
+namespace PrivateMail.Tests.Web.Mail;
 
 public sealed class SafeFileNameTests
 {

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Net.Http.Headers;
 
-namespace PrivateMail.Web.Features.Records.Emails;
+namespace PrivateMail.Web.Mail;
 
 /// <summary>File names and content types from mail, made safe to store and to send back in headers.</summary>
 public static class SafeFileName
