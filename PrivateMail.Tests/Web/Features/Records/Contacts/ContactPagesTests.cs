@@ -81,13 +81,13 @@ public sealed class ContactPagesTests : RecordsTestContext
         var page = RenderList();
 
         page.Find("#contacts-grid-search").Input("ŁUKASZ żak");
-        page.WaitForAssertion(() => Assert.Equal(["Łukasz Żak"], Names(page)));
+        page.WaitForAssertion(() => Assert.Equal(["Łukasz Żak"], Names(page)), Waits.Background);
 
         page.Find("#contacts-grid-search").Input("ksiegarnia");
-        page.WaitForAssertion(() => Assert.Equal(["Jan Kowalski", "Łukasz Żak"], Names(page)));
+        page.WaitForAssertion(() => Assert.Equal(["Jan Kowalski", "Łukasz Żak"], Names(page)), Waits.Background);
 
         page.Find("#contacts-grid-search").Input("nobody like this");
-        page.WaitForAssertion(() => Assert.Contains("Nothing matches the search.", page.Find("#contacts-grid-empty").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("Nothing matches the search.", page.Find("#contacts-grid-empty").TextContent), Waits.Background);
     }
 
     [Fact]

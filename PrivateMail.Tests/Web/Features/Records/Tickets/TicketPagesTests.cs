@@ -36,7 +36,7 @@ public sealed class TicketPagesTests : RecordsTestContext
         page.WaitForAssertion(() => Assert.Equal(["T3", "T2", "T1"], Numbers(page)));
 
         page.Find("#tickets-grid-search").Input("t2");
-        page.WaitForAssertion(() => Assert.Equal(["T2"], Numbers(page)));
+        page.WaitForAssertion(() => Assert.Equal(["T2"], Numbers(page)), Waits.Background);
     }
 
     [Fact]
@@ -177,8 +177,8 @@ public sealed class TicketPagesTests : RecordsTestContext
         Services.GetRequiredService<RecordChangeNotifier>().Publish(
             [new RecordChange(RecordChangeKind.Email, reply.ToString(System.Globalization.CultureInfo.InvariantCulture)), new RecordChange(RecordKind.Ticket, id), new RecordChange(RecordKind.Ticket, "2")]);
 
-        detail.WaitForAssertion(() => Assert.Contains("Answered", detail.Find("#ticket-status").TextContent));
-        detail.WaitForAssertion(() => Assert.Single(detail.FindAll(".pm-conversation [data-email-id]")));
-        list.WaitForAssertion(() => Assert.Equal(["T2", "T1"], Numbers(list)));
+        detail.WaitForAssertion(() => Assert.Contains("Answered", detail.Find("#ticket-status").TextContent), Waits.Background);
+        detail.WaitForAssertion(() => Assert.Single(detail.FindAll(".pm-conversation [data-email-id]")), Waits.Background);
+        list.WaitForAssertion(() => Assert.Equal(["T2", "T1"], Numbers(list)), Waits.Background);
     }
 }
