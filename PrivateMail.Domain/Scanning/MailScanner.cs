@@ -10,12 +10,17 @@ namespace PrivateMail.Domain.Scanning;
 /// </summary>
 public static class MailScanner
 {
+    /// <param name="explainMatches">
+    /// Also name, for each record a search field found, the address or domain that found it (one more lookup per
+    /// value): for the preview, which shows the reasons. The scanner leaves it off; what is decided is the same.
+    /// </param>
     public static ScanDecision Decide(
         MessageSnapshot message,
         ScannerSettings settings,
         GlobalExceptions global,
         TicketStatusMapping statuses,
-        IRecordLookup records)
+        IRecordLookup records,
+        bool explainMatches = false)
     {
         var type = Classify(message, records);
         var why = new List<DecisionReason>
@@ -50,7 +55,7 @@ public static class MailScanner
         var store = actions.HasFlag(ScannerActions.CreateEmail);
         why.Add(new DecisionReason(store ? DecisionReasonCode.Stores : DecisionReasonCode.NotStored));
         var ticket = FindTicket(message, records, why);
-        var bindings = store && actions.HasFlag(ScannerActions.BindEmail) ? Bind(message, settings, records, ticket, why) : [];
+        var bindings = store && actions.HasFlag(ScannerActions.BindEmail) ? Bind(message, settings, records, ticket, why, explainMatches) : [];
         TicketTransition? change = null;
         if (actions.HasFlag(ScannerActions.OpenTicket) && type == MailType.Received && ticket is not null)
         {
@@ -111,7 +116,7 @@ public static class MailScanner
         return threaded;
     }
 
-    private static List<RecordRef> Bind(MessageSnapshot message, ScannerSettings settings, IRecordLookup records, TicketRef? ticket, List<DecisionReason> why)
+    private static List<RecordRef> Bind(MessageSnapshot message, ScannerSettings settings, IRecordLookup records, TicketRef? ticket, List<DecisionReason> why, bool explainMatches)
     {
         var participants = message.Participants;
         var addresses = participants.Select(a => a.Normalised).ToHashSet(StringComparer.Ordinal);
@@ -124,12 +129,20 @@ public static class MailScanner
                 case SearchFieldKind.Email:
                     var byEmail = records.FindByEmail(field, addresses);
                     found.AddRange(byEmail);
-                    Explain(why, field, byEmail, addresses, value => records.FindByEmail(field, [value]));
+                    if (explainMatches)
+                    {
+                        Explain(why, field, byEmail, addresses, value => records.FindByEmail(field, [value]));
+                    }
+
                     break;
                 case SearchFieldKind.Domain:
                     var byDomain = records.FindByDomain(field, domains);
                     found.AddRange(byDomain);
-                    Explain(why, field, byDomain, domains, value => records.FindByDomain(field, [value]));
+                    if (explainMatches)
+                    {
+                        Explain(why, field, byDomain, domains, value => records.FindByDomain(field, [value]));
+                    }
+
                     break;
                 case SearchFieldKind.RecordNumber when ticket is not null:
                     found.Add(new RecordRef(RecordKind.Ticket, ticket.Id, ticket.Number.ToString(), ticket.Number.Sequence));

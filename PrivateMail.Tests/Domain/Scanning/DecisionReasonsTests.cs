@@ -112,6 +112,21 @@ public sealed class DecisionReasonsTests
         Assert.Equal("Klient", decision.NewTicket?.AccountId);
     }
 
+    [Fact]
+    public void The_scan_skips_naming_the_address_behind_each_match_and_decides_the_same()
+    {
+        var message = Mail("jan@x.pl", "owner@crm.example", "Hello");
+        var explained = Decide(message, "");
+
+        var scanned = MailScanner.Decide(message, new ScannerSettings("Owner", All, SearchFields.DefaultKeys.ToArray(), [], []), GlobalExceptions.None, TicketStatusMapping.Default, _records);
+
+        Assert.Contains(explained.Reasons, r => r.Code == DecisionReasonCode.Matches);
+        Assert.DoesNotContain(scanned.Reasons, r => r.Code == DecisionReasonCode.Matches);
+        Assert.Equal(explained.Bindings, scanned.Bindings);
+        Assert.Equal(explained.NewTicket?.AccountId, scanned.NewTicket?.AccountId);
+        Assert.Equal(explained.Reasons.Where(r => r.Code != DecisionReasonCode.Matches), scanned.Reasons);
+    }
+
     private static MessageSnapshot Mail(string from, string to, string subject) => new()
     {
         From = EmailAddress.Parse(from),
@@ -128,6 +143,6 @@ public sealed class DecisionReasonsTests
         string[] Part(int i) => parts.Length > i && parts[i].Length > 0 && parts[i] != "x" ? parts[i].Split(',') : [];
         var actions = parts[0].Length == 0 ? All : Enum.Parse<ScannerActions>(parts[0]);
         var fields = Part(3) is { Length: > 0 } chosen ? chosen : SearchFields.DefaultKeys.ToArray();
-        return MailScanner.Decide(message, new ScannerSettings("Owner", actions, fields, Part(1), Part(2)), GlobalExceptions.None, TicketStatusMapping.Default, _records);
+        return MailScanner.Decide(message, new ScannerSettings("Owner", actions, fields, Part(1), Part(2)), GlobalExceptions.None, TicketStatusMapping.Default, _records, explainMatches: true);
     }
 }

@@ -202,7 +202,7 @@ public sealed class PreviewRunner(
                 continue;
             }
 
-            var decision = decide.Decide(snapshot, lookup);
+            var decision = decide.Decide(snapshot, lookup, explainMatches: true);
             if (decision.Skipped is not null)
             {
                 rows.Add(new PreviewRow(folder, item.Uid, date, sender, item.Subject, ScanOutcomeKind.Skipped, decision, null));

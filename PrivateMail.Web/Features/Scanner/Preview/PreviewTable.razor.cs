@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Resources;
 
@@ -29,7 +30,7 @@ public sealed partial class PreviewTable
             case ScanOutcomeKind.Quarantined:
                 return Format(OnboardingStrings.WouldFail, ScanNotes.Display(row.Problem));
             case ScanOutcomeKind.Skipped:
-                var why = row.Decision?.Reasons is { Count: > 0 } reasons && reasons[^1] is { Args.Count: 2 } excepted
+                var why = row.Decision?.Reasons.LastOrDefault() is { Code: DecisionReasonCode.SenderExcepted or DecisionReasonCode.RecipientExcepted } excepted
                     ? Format(OnboardingStrings.SkipException, excepted.Args[1])
                     : OnboardingStrings.SkipNoActions;
                 return Format(OnboardingStrings.WouldSkip, why);

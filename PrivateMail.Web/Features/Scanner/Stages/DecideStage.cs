@@ -21,8 +21,9 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null)
     public Task<BatchRecordLookup> LookupAsync(AppDbContext db, IEnumerable<ParsedMail> batch, CancellationToken cancellationToken) =>
         BatchRecordLookup.LoadAsync(db, batch.Where(p => p.Problem is null).Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList(), context.Closing, context.Settings.OwnerId, mailboxId, cancellationToken);
 
-    public ScanDecision Decide(MessageSnapshot snapshot, BatchRecordLookup lookup) =>
-        MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup);
+    /// <param name="explainMatches">Name the address behind each match (the preview shows it; the scan does not need it).</param>
+    public ScanDecision Decide(MessageSnapshot snapshot, BatchRecordLookup lookup, bool explainMatches = false) =>
+        MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup, explainMatches);
 
     public static async Task<DecideStage> LoadAsync(IDbContextFactory<AppDbContext> dbFactory, TicketStore tickets, Mailbox mailbox, CancellationToken cancellationToken)
     {
