@@ -78,6 +78,20 @@ public abstract class RecordsOnEachProviderTests : RecordsTestContext
         Assert.Equal(expected, page.Items.Select(c => c.LastName));
     }
 
+    [Theory]
+    [InlineData("anna")]
+    [InlineData("NOWAK")]
+    [InlineData("Anna@Firma")]
+    public async Task Address_suggestions_find_a_contact_by_name_or_address_in_any_case(string typed)
+    {
+        await Make.ContactAsync(Olga, "Anna", "Nowak", "anna@firma.example");
+        await Make.ContactAsync(Olga, "Jan", "Kowalski", "jan@sklep.example");
+
+        var found = await Services.GetRequiredService<PrivateMail.Web.Features.MyMail.IMyMailSender>().SuggestAddressesAsync(typed);
+
+        Assert.Equal(["anna@firma.example"], found.Select(s => s.Address));
+    }
+
     [Fact]
     public async Task Ticket_status_names_are_unique_whatever_their_case()
     {
