@@ -41,9 +41,9 @@ internal sealed class FaultScanHarness : IAsyncDisposable
 
     public string KeysDirectory => Path.Combine(Database.Directory, "keys");
 
-    public static async Task<FaultScanHarness> StartAsync(Action<ScannerOptions>? scanner = null, Action<ImapOptions>? imap = null, Action<IServiceCollection>? services = null)
+    public static async Task<FaultScanHarness> StartAsync(Action<ScannerOptions>? scanner = null, Action<ImapOptions>? imap = null, Action<IServiceCollection>? services = null, PrivateMail.Web.Data.Providers.DatabaseProvider provider = default)
     {
-        var harness = new FaultScanHarness(new TestDatabase());
+        var harness = new FaultScanHarness(new TestDatabase(provider));
         try
         {
             await harness.StartAppAsync(scanner, imap, services);

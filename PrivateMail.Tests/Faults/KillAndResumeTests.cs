@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 
 namespace PrivateMail.Tests.Faults;
 
@@ -16,13 +17,15 @@ public sealed class KillAndResumeTests(DovecotFixture dovecot)
 {
     private const int Count = 2000;
 
-    [Fact]
-    public async Task A_host_cancelled_mid_import_and_restarted_stores_every_message_and_ticket_exactly_once()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task A_host_cancelled_mid_import_and_restarted_stores_every_message_and_ticket_exactly_once(DatabaseProvider provider)
     {
         var folder = "kill-" + Guid.NewGuid().ToString("N")[..8];
         var messages = FaultScanHarness.Messages(folder, Count);
         await FaultScanHarness.AppendManyAsync(dovecot, dovecot.Bob, folder, messages);
-        await using var harness = await FaultScanHarness.StartAsync(o => o.BatchSize = 50);
+        await using var harness = await FaultScanHarness.StartAsync(o => o.BatchSize = 50, provider: provider);
         var mailboxId = await harness.AddMailboxAsync(dovecot.Host, dovecot.ImapPort, dovecot.Bob, folder);
 
         // The host shuts down while the scan is somewhere inside a batch: cancelled from outside at an arbitrary point,

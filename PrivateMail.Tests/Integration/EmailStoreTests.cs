@@ -5,14 +5,15 @@ using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Records.Emails;
 
 namespace PrivateMail.Tests.Integration;
 
-/// <summary>Storing e-mails on a real SQLite file and real attachment files: idempotent, time zones kept, files shared by content.</summary>
-public sealed class EmailStoreTests : IAsyncLifetime
+/// <summary>Storing e-mails on a real database (each provider) and real attachment files: idempotent, time zones kept, files shared by content.</summary>
+public abstract class EmailStoreTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    private readonly TestDatabase _database = new(provider);
     private AppServices? _app;
     private string _owner = "";
 
@@ -161,3 +162,9 @@ public sealed class EmailStoreTests : IAsyncLifetime
         Assert.Equal(new[] { "Contact:5", "Ticket:9", "User:" + _owner }.Order(), links.Order());
     }
 }
+
+/// <summary><see cref="EmailStoreTests"/> on a SQLite file.</summary>
+public sealed class SqliteEmailStoreTests() : EmailStoreTests(DatabaseProvider.Sqlite);
+
+/// <summary><see cref="EmailStoreTests"/> on PostgreSQL.</summary>
+public sealed class PostgreSqlEmailStoreTests() : EmailStoreTests(DatabaseProvider.PostgreSql);

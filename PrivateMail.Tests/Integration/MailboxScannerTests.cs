@@ -8,16 +8,16 @@ using PrivateMail.Domain.Records;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Scanner;
 using PrivateMail.Web.Features.Secrets;
 
 namespace PrivateMail.Tests.Integration;
 
-/// <summary>The scanner against a real Dovecot and a real SQLite file: all four actions, idempotent, failures contained.</summary>
-[Collection(DovecotCollection.Name)]
-public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
+/// <summary>The scanner against a real Dovecot and a real database (each engine): all four actions, idempotent, failures contained.</summary>
+public abstract class MailboxScannerTests(DovecotFixture dovecot, DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    private readonly TestDatabase _database = new(provider);
     private readonly string _folder = "Scan-" + Guid.NewGuid().ToString("N")[..8];
     private AppServices? _app;
     private string _owner = "";
@@ -894,3 +894,11 @@ public sealed class MailboxScannerTests(DovecotFixture dovecot) : IAsyncLifetime
         }
     }
 }
+
+/// <summary><see cref="MailboxScannerTests"/> on a SQLite file.</summary>
+[Collection(DovecotCollection.Name)]
+public sealed class SqliteMailboxScannerTests(DovecotFixture dovecot) : MailboxScannerTests(dovecot, DatabaseProvider.Sqlite);
+
+/// <summary><see cref="MailboxScannerTests"/> on PostgreSQL.</summary>
+[Collection(DovecotCollection.Name)]
+public sealed class PostgreSqlMailboxScannerTests(DovecotFixture dovecot) : MailboxScannerTests(dovecot, DatabaseProvider.PostgreSql);

@@ -5,15 +5,16 @@ using PrivateMail.Domain.Records;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Records.Tickets;
 using PrivateMail.Web.Features.Scanner;
 
 namespace PrivateMail.Tests.Integration;
 
-/// <summary>Ticket numbers on a real SQLite file: unique under concurrent creation, never reused.</summary>
-public sealed class TicketNumberingTests : IDisposable
+/// <summary>Ticket numbers on a real database (each provider): unique under concurrent creation, never reused.</summary>
+public abstract class TicketNumberingTests(DatabaseProvider provider) : IDisposable
 {
-    private readonly TestDatabase _database = new();
+    private readonly TestDatabase _database = new(provider);
 
     public void Dispose() => _database.Dispose();
 
@@ -138,3 +139,9 @@ public sealed class TicketNumberingTests : IDisposable
         return await db.TicketStatuses.Where(s => s.Name == TicketStatuses.Open).Select(s => s.Id).SingleAsync();
     }
 }
+
+/// <summary><see cref="TicketNumberingTests"/> on a SQLite file.</summary>
+public sealed class SqliteTicketNumberingTests() : TicketNumberingTests(DatabaseProvider.Sqlite);
+
+/// <summary><see cref="TicketNumberingTests"/> on PostgreSQL: two pools, row locks instead of SQLite's write lock.</summary>
+public sealed class PostgreSqlTicketNumberingTests() : TicketNumberingTests(DatabaseProvider.PostgreSql);

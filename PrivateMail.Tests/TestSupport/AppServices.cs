@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Hosting;
 
 namespace PrivateMail.Tests.TestSupport;
 
 /// <summary>
-/// The app's core services over a migrated SQLite file, without a UI or a signed-in user: what the scanner and other
+/// The app's core services over a migrated database (SQLite file or PostgreSQL), without a UI or a signed-in user: what the scanner and other
 /// background work see. Two instances over the same <see cref="TestDatabase"/> behave like two app processes.
 /// </summary>
 public sealed class AppServices : IAsyncDisposable
@@ -22,12 +23,14 @@ public sealed class AppServices : IAsyncDisposable
     /// <param name="sharedCache">Open connections as the app does (shared cache) rather than private ones.</param>
     public static async Task<AppServices> StartAsync(TestDatabase database, bool sharedCache = false, Action<IServiceCollection>? configure = null)
     {
-        var connectionString = new SqliteConnectionStringBuilder(database.ConnectionString)
-        {
-            Cache = sharedCache ? SqliteCacheMode.Shared : SqliteCacheMode.Default,
-        }.ToString();
+        var connectionString = database.Provider == DatabaseProvider.PostgreSql
+            ? database.ConnectionString
+            : new SqliteConnectionStringBuilder(database.ConnectionString)
+            {
+                Cache = sharedCache ? SqliteCacheMode.Shared : SqliteCacheMode.Default,
+            }.ToString();
         var services = new ServiceCollection();
-        services.AddPrivateMailCore(connectionString);
+        services.AddPrivateMailCore(connectionString, database.Provider);
         services.Configure<PrivateMailOptions>(o => o.DataDirectory = database.Directory);
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddLogging();

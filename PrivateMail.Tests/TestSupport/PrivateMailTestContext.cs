@@ -37,12 +37,13 @@ public abstract class PrivateMailTestContext : BunitContext
 
     /// <summary>Registers the app's services over a fresh, migrated SQLite file (roles and module defaults seeded).</summary>
     /// <param name="configure">Changes to the app's services before the first is resolved (e.g. a database interceptor).</param>
-    protected async Task UseAppServicesAsync(Action<IServiceCollection>? configure = null)
+    /// <param name="provider">The database engine (SQLite unless a provider test asks for PostgreSQL).</param>
+    protected async Task UseAppServicesAsync(Action<IServiceCollection>? configure = null, PrivateMail.Web.Data.Providers.DatabaseProvider provider = default)
     {
-        _database = new TestDatabase();
+        _database = new TestDatabase(provider);
         // Authorization must be registered before the first service is resolved; users sign in later.
         _authorization = AddAuthorization();
-        Services.AddPrivateMailCore(_database.ConnectionString);
+        Services.AddPrivateMailCore(_database.ConnectionString, provider);
         // Attachments and other files go to the test's own folder, deleted with the database.
         Services.Configure<PrivateMailOptions>(o => o.DataDirectory = _database.Directory);
         Services.AddDataProtection().UseEphemeralDataProtectionProvider();

@@ -17,13 +17,16 @@ public abstract class RecordsTestContext : PrivateMailTestContext, IAsyncLifetim
 
     public async ValueTask InitializeAsync()
     {
-        await UseAppServicesAsync(ConfigureServices);
+        await UseAppServicesAsync(ConfigureServices, Provider);
         Olga = await CreateUserAsync("olga");
         Make = new RecordFactory(Services);
         SignIn("olga", Olga);
     }
 
     ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();
+
+    /// <summary>The database engine the test runs on.</summary>
+    protected virtual PrivateMail.Web.Data.Providers.DatabaseProvider Provider => PrivateMail.Web.Data.Providers.DatabaseProvider.Sqlite;
 
     /// <summary>Changes to the app's services before the first is resolved (e.g. the clock).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)

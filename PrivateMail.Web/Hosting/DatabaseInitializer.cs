@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Modules;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Security;
@@ -17,8 +18,7 @@ public static class DatabaseInitializer
         await using (var db = await factory.CreateDbContextAsync())
         {
             await db.Database.MigrateAsync();
-            // WAL lets the scanner write while pages read.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            await SqlDialect.For(db.Database).PrepareAsync(db);
             await RecordsSeeder.SeedAsync(db);
             await Features.Scanner.ScanHistoryRetention.CloseInterruptedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow());
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Localization;
 using PrivateMail.Web.Features.Mailboxes;
 using PrivateMail.Web.Features.MailServers;
@@ -24,11 +25,12 @@ public static class PrivateMailCoreExtensions
     /// Storage, Identity and every feature's services: what the app and the component tests share.
     /// The web host adds authentication cookies, Data Protection key storage and the UI on top.
     /// </summary>
-    public static IServiceCollection AddPrivateMailCore(this IServiceCollection services, string connectionString)
+    /// <param name="database">The engine <paramref name="connectionString"/> is for (SQLite unless configured).</param>
+    public static IServiceCollection AddPrivateMailCore(this IServiceCollection services, string connectionString, DatabaseProvider database = DatabaseProvider.Sqlite)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<AppDbContext>((provider, o) => o.UseSqlite(connectionString)
-            .AddInterceptors(new UnicodeCollation(), new SqlitePragmas(), new Timestamps(provider.GetRequiredService<TimeProvider>())));
+        services.AddDbContextFactory<AppDbContext>((provider, o) => o.Use(database, connectionString)
+            .AddInterceptors(new Timestamps(provider.GetRequiredService<TimeProvider>())));
         // The factory also registers a scoped context, which Identity's stores use.
         services.AddIdentityCore<ApplicationUser>(o =>
             {

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using PrivateMail.Web.Components;
 using PrivateMail.Web.Components.Account;
+using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.MyMail;
 using PrivateMail.Web.Features.OAuth;
 using PrivateMail.Web.Features.Records;
@@ -43,26 +45,38 @@ public static class PrivateMailHostingExtensions
         // Snackbars bottom-right: top-right would cover the user menu.
         services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 
+        var database = DatabaseProviders.Parse(builder.Configuration[DatabaseProviders.ProviderKey]);
         var connectionString = builder.Configuration.GetConnectionString("PrivateMail");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            connectionString = new SqliteConnectionStringBuilder
-            {
-                // Private cache: a shared cache locks whole tables between this process's connections, so pages would
-                // wait for the scanner's write transaction; WAL already lets them read while it writes.
-                DataSource = Path.Combine(dataDirectory, "privatemail.db"),
-            }.ToString();
+            connectionString = database == DatabaseProvider.Sqlite
+                ? new SqliteConnectionStringBuilder
+                {
+                    // Private cache: a shared cache locks whole tables between this process's connections, so pages would
+                    // wait for the scanner's write transaction; WAL already lets them read while it writes.
+                    DataSource = Path.Combine(dataDirectory, "privatemail.db"),
+                }.ToString()
+                : throw new InvalidOperationException(
+                    $"{DatabaseProviders.ProviderKey} is {database}: set ConnectionStrings:PrivateMail, e.g. Host=db;Database=privatemail;Username=privatemail;Password=…");
         }
 
-        services.AddPrivateMailCore(connectionString);
+        services.AddPrivateMailCore(connectionString, database);
         if (loadDemoData)
         {
             services.AddDemoDataOnStartup();
         }
 
-        var dataProtection = services.AddDataProtection()
-            .SetApplicationName("PrivateMail")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        var dataProtection = services.AddDataProtection().SetApplicationName("PrivateMail");
+        if (database == DatabaseProvider.PostgreSql)
+        {
+            // Every node reads the same key ring, so a secret one node encrypted the others can decrypt.
+            dataProtection.PersistKeysToDbContext<AppDbContext>();
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        }
+
         var keySettings = builder.Configuration.GetSection(KeyProtectionSettings.SectionName).Get<KeyProtectionSettings>() ?? new();
         services.AddSingleton(new KeyProtectionStatus(
             TransportSecurity.ProtectKeys(dataProtection, keySettings, builder.Environment.ContentRootPath), Path.Combine(dataDirectory, "keys")));

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Secrets;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Mail;
@@ -105,7 +105,7 @@ public sealed class MailServerService(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (SqlDialect.For(db.Database).IsConstraintViolation(ex))
         {
             // Another administrator saved the same name a moment ago: the unique index is the last word.
             return new MailServerSaveResult(new Dictionary<string, string> { [nameof(model.Name)] = NameTaken(name) });
@@ -137,7 +137,7 @@ public sealed class MailServerService(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (SqlDialect.For(db.Database).IsConstraintViolation(ex))
         {
             // A user connected a mailbox to it between the check and the delete; the foreign key refused.
             return InUse(server.Name, await db.Mailboxes.CountAsync(m => m.MailServerId == id, cancellationToken));

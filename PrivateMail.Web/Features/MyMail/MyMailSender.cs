@@ -9,6 +9,7 @@ using PrivateMail.Domain.Modules;
 using PrivateMail.Domain.Records;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.OAuth;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Records.Emails;
@@ -242,12 +243,12 @@ public sealed class MyMailSender(
         max = Math.Clamp(max, 1, 50);
         var viewer = await access.GetViewerAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var pattern = "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var pattern = TextMatch.ContainsPattern(term);
         var result = new List<AddressSuggestion>();
         if (access.IsEnabled(CrmModule.Contacts))
         {
             var contacts = await RecordAccess.Visible(db.Contacts.AsNoTracking(), viewer)
-                .Where(c => c.Email != null && (EF.Functions.Like(c.Email, pattern, "\\") || EF.Functions.Like(c.FirstName + " " + c.LastName, pattern, "\\")))
+                .Where(c => c.Email != null).Where(TextMatch.AnyLike<Contact>(db.Database, pattern, c => c.Email, c => c.FirstName + " " + c.LastName))
                 .OrderBy(c => c.LastName).Take(max).Select(c => new { c.FirstName, c.LastName, c.Email }).ToListAsync(cancellationToken);
             result.AddRange(contacts.Select(c => new AddressSuggestion($"{c.FirstName} {c.LastName}".Trim(), c.Email!, RecordKind.Contact)));
         }
@@ -255,7 +256,7 @@ public sealed class MyMailSender(
         if (access.IsEnabled(CrmModule.Accounts))
         {
             var found = await RecordAccess.Visible(db.Accounts.AsNoTracking(), viewer)
-                .Where(a => a.Email != null && (EF.Functions.Like(a.Email, pattern, "\\") || EF.Functions.Like(a.Name, pattern, "\\")))
+                .Where(a => a.Email != null).Where(TextMatch.AnyLike<Account>(db.Database, pattern, a => a.Email, a => a.Name))
                 .OrderBy(a => a.Name).Take(max).Select(a => new { a.Name, a.Email }).ToListAsync(cancellationToken);
             result.AddRange(found.Select(a => new AddressSuggestion(a.Name, a.Email!, RecordKind.Account)));
         }
@@ -263,13 +264,13 @@ public sealed class MyMailSender(
         if (access.IsEnabled(CrmModule.Leads))
         {
             var leads = await RecordAccess.Visible(db.Leads.AsNoTracking(), viewer)
-                .Where(l => l.Email != null && (EF.Functions.Like(l.Email, pattern, "\\") || EF.Functions.Like(l.FirstName + " " + l.LastName, pattern, "\\") || EF.Functions.Like(l.Company, pattern, "\\")))
+                .Where(l => l.Email != null).Where(TextMatch.AnyLike<Lead>(db.Database, pattern, l => l.Email, l => l.FirstName + " " + l.LastName, l => l.Company))
                 .OrderBy(l => l.LastName).Take(max).Select(l => new { l.FirstName, l.LastName, l.Email }).ToListAsync(cancellationToken);
             result.AddRange(leads.Select(l => new AddressSuggestion($"{l.FirstName} {l.LastName}".Trim(), l.Email!, RecordKind.Lead)));
         }
 
         var users = await db.Users.AsNoTracking()
-            .Where(u => u.Email != null && (EF.Functions.Like(u.Email, pattern, "\\") || EF.Functions.Like(u.FirstName + " " + u.LastName, pattern, "\\")))
+            .Where(u => u.Email != null).Where(TextMatch.AnyLike<ApplicationUser>(db.Database, pattern, u => u.Email, u => u.FirstName + " " + u.LastName))
             .OrderBy(u => u.LastName).Take(max).Select(u => new { u.FirstName, u.LastName, u.Email }).ToListAsync(cancellationToken);
         result.AddRange(users.Select(u => new AddressSuggestion($"{u.FirstName} {u.LastName}".Trim(), u.Email!, RecordKind.User)));
         return result.DistinctBy(s => s.Address.ToLowerInvariant()).Take(max).ToList();

@@ -44,7 +44,7 @@ public static class SearchText
     private static Expression<Func<T, string?>> Collated<T>(Expression<Func<T, string?>> key)
     {
         var collate = typeof(RelationalDbFunctionsExtensions).GetMethod(nameof(RelationalDbFunctionsExtensions.Collate))!.MakeGenericMethod(typeof(string));
-        var body = Expression.Call(collate, Expression.Constant(EF.Functions), key.Body, Expression.Constant(UnicodeCollation.Name));
+        var body = Expression.Call(collate, Expression.Constant(EF.Functions), key.Body, Expression.Constant(UnicodeCollation.For(System.Globalization.CultureInfo.CurrentCulture)));
         return Expression.Lambda<Func<T, string?>>(body, key.Parameters);
     }
 }

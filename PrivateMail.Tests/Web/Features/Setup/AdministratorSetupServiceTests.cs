@@ -3,19 +3,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Features.Setup;
 
 namespace PrivateMail.Tests.Web.Features.Setup;
 
-public sealed class AdministratorSetupServiceTests : PrivateMailTestContext, IAsyncLifetime
+/// <summary>The first-run set-up on each database engine.</summary>
+public abstract class AdministratorSetupServiceTests(DatabaseProvider provider) : PrivateMailTestContext, IAsyncLifetime
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("privatemail-setup-").FullName;
     private string _setupCode = "";
 
     public async ValueTask InitializeAsync()
     {
-        await UseAppServicesAsync();
+        await UseAppServicesAsync(provider: provider);
         await Services.GetRequiredService<SetupCode>().PrepareAsync(_dataDirectory, NullLogger.Instance);
         // Both first visitors know the code: the race is about the administrator, not the code.
         _setupCode = await File.ReadAllTextAsync(Path.Combine(_dataDirectory, SetupCode.FileName));
@@ -67,3 +69,7 @@ public sealed class AdministratorSetupServiceTests : PrivateMailTestContext, IAs
         Assert.False(await Services.GetRequiredService<SetupState>().IsCompleteAsync());
     }
 }
+
+public sealed class SqliteAdministratorSetupServiceTests() : AdministratorSetupServiceTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgreSqlAdministratorSetupServiceTests() : AdministratorSetupServiceTests(DatabaseProvider.PostgreSql);

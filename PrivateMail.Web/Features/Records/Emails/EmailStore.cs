@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Mail;
 
 namespace PrivateMail.Web.Features.Records.Emails;
@@ -48,7 +48,7 @@ public sealed class EmailStore(
         {
             return await StoreAsync(db, prepared, cancellationToken);
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        catch (System.Data.Common.DbException ex) when (SqlDialect.For(db.Database).IsConstraintViolation(ex))
         {
             // Another writer stored the same message a moment earlier: theirs stands.
             await using var again = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -147,43 +147,43 @@ public sealed class EmailStore(
             var commands = Commands.For(db);
             var insert = commands.Insert;
             var p = insert.Parameters;
-            p["$subject"].Value = email.Subject;
-            p["$from"].Value = (object?)Display(email.From) ?? DBNull.Value;
-            p["$fromNormalised"].Value = (object?)email.From?.Normalised ?? DBNull.Value;
-            p["$to"].Value = Join(email.To);
-            p["$cc"].Value = Join(email.Cc);
-            p["$bcc"].Value = Join(email.Bcc);
-            p["$replyTo"].Value = Join(email.ReplyTo);
-            p["$date"].Value = email.Date.UtcTicks;
-            p["$offset"].Value = (int)email.Date.Offset.TotalMinutes;
-            p["$messageId"].Value = (object?)prepared.MessageId ?? DBNull.Value;
-            p["$inReplyTo"].Value = (object?)MessageIdentity.NormaliseMessageId(email.InReplyTo) ?? DBNull.Value;
-            p["$references"].Value = string.Join(' ', email.References.Select(MessageIdentity.NormaliseMessageId).OfType<string>());
-            p["$type"].Value = email.Type.ToString();
-            p["$mailboxId"].Value = (object?)email.MailboxId ?? DBNull.Value;
-            p["$folder"].Value = (object?)email.Folder ?? DBNull.Value;
-            p["$uid"].Value = (object?)email.Uid ?? DBNull.Value;
-            p["$uidValidity"].Value = (object?)email.UidValidity ?? DBNull.Value;
-            p["$html"].Value = (object?)prepared.HtmlBody ?? DBNull.Value;
-            p["$text"].Value = prepared.TextBody;
-            p["$preview"].Value = prepared.Preview;
-            p["$rawHeaders"].Value = email.RawHeaders;
-            p["$key"].Value = prepared.Key;
-            p["$ownerId"].Value = email.OwnerId;
-            p["$createdAt"].Value = time.GetUtcNow().UtcTicks;
-            p["$searchText"].Value = prepared.SearchText;
+            p["@subject"].Value = email.Subject;
+            p["@from"].Value = (object?)Display(email.From) ?? DBNull.Value;
+            p["@fromNormalised"].Value = (object?)email.From?.Normalised ?? DBNull.Value;
+            p["@to"].Value = Join(email.To);
+            p["@cc"].Value = Join(email.Cc);
+            p["@bcc"].Value = Join(email.Bcc);
+            p["@replyTo"].Value = Join(email.ReplyTo);
+            p["@date"].Value = SqlDialect.For(db.Database).Moment(email.Date);
+            p["@offset"].Value = (int)email.Date.Offset.TotalMinutes;
+            p["@messageId"].Value = (object?)prepared.MessageId ?? DBNull.Value;
+            p["@inReplyTo"].Value = (object?)MessageIdentity.NormaliseMessageId(email.InReplyTo) ?? DBNull.Value;
+            p["@references"].Value = string.Join(' ', email.References.Select(MessageIdentity.NormaliseMessageId).OfType<string>());
+            p["@type"].Value = email.Type.ToString();
+            p["@mailboxId"].Value = (object?)email.MailboxId ?? DBNull.Value;
+            p["@folder"].Value = (object?)email.Folder ?? DBNull.Value;
+            p["@uid"].Value = (object?)email.Uid ?? DBNull.Value;
+            p["@uidValidity"].Value = (object?)email.UidValidity ?? DBNull.Value;
+            p["@html"].Value = (object?)prepared.HtmlBody ?? DBNull.Value;
+            p["@text"].Value = prepared.TextBody;
+            p["@preview"].Value = prepared.Preview;
+            p["@rawHeaders"].Value = email.RawHeaders;
+            p["@key"].Value = prepared.Key;
+            p["@ownerId"].Value = email.OwnerId;
+            p["@createdAt"].Value = SqlDialect.For(db.Database).Moment(time.GetUtcNow());
+            p["@searchText"].Value = prepared.SearchText;
             commands.Enlist(db);
             var id = Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
             foreach (var attachment in rows)
             {
                 var a = commands.Attachment.Parameters;
-                a["$emailId"].Value = id;
-                a["$fileName"].Value = attachment.FileName;
-                a["$contentType"].Value = attachment.ContentType;
-                a["$size"].Value = attachment.Size;
-                a["$contentId"].Value = (object?)attachment.ContentId ?? DBNull.Value;
-                a["$isInline"].Value = attachment.IsInline;
-                a["$hash"].Value = attachment.ContentHash;
+                a["@emailId"].Value = id;
+                a["@fileName"].Value = attachment.FileName;
+                a["@contentType"].Value = attachment.ContentType;
+                a["@size"].Value = attachment.Size;
+                a["@contentId"].Value = (object?)attachment.ContentId ?? DBNull.Value;
+                a["@isInline"].Value = attachment.IsInline;
+                a["@hash"].Value = attachment.ContentHash;
                 await commands.Attachment.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -228,12 +228,12 @@ public sealed class EmailStore(
         var commands = Commands.For(db);
         commands.Enlist(db);
         var link = commands.Link;
-        link.Parameters["$emailId"].Value = emailId;
-        link.Parameters["$linkedAt"].Value = time.GetUtcNow().UtcTicks;
+        link.Parameters["@emailId"].Value = emailId;
+        link.Parameters["@linkedAt"].Value = SqlDialect.For(db.Database).Moment(time.GetUtcNow());
         foreach (var (kind, id) in distinct)
         {
-            link.Parameters["$kind"].Value = kind.ToString();
-            link.Parameters["$recordId"].Value = id;
+            link.Parameters["@kind"].Value = kind.ToString();
+            link.Parameters["@recordId"].Value = id;
             await link.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -321,9 +321,9 @@ public sealed class EmailStore(
     {
         var commands = Commands.For(db);
         var find = commands.Find;
-        find.Parameters["$mailboxId"].Value = (object?)mailboxId ?? DBNull.Value;
-        find.Parameters["$key"].Value = key;
-        find.Parameters["$messageId"].Value = (object?)messageId ?? DBNull.Value;
+        find.Parameters["@mailboxId"].Value = (object?)mailboxId ?? DBNull.Value;
+        find.Parameters["@key"].Value = key;
+        find.Parameters["@messageId"].Value = (object?)messageId ?? DBNull.Value;
         commands.Enlist(db);
         int? same = null, sameId = null;
         await using var reader = await find.ExecuteReaderAsync(cancellationToken);
@@ -350,43 +350,43 @@ public sealed class EmailStore(
     {
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Data.Common.DbConnection, Commands> PerConnection = new();
 
-        private Commands(SqliteConnection connection)
+        private Commands(System.Data.Common.DbConnection connection)
         {
             Insert = Create(connection, """
                 INSERT INTO "Emails" ("Subject", "From", "FromNormalised", "To", "Cc", "Bcc", "ReplyTo", "Date", "DateOffsetMinutes",
                     "MessageId", "InReplyTo", "References", "Type", "MailboxId", "Folder", "Uid", "UidValidity", "HtmlBody", "TextBody",
                     "Preview", "RawHeaders", "DedupeKey", "OwnerId", "CreatedAt", "SearchText")
-                VALUES ($subject, $from, $fromNormalised, $to, $cc, $bcc, $replyTo, $date, $offset, $messageId, $inReplyTo, $references,
-                    $type, $mailboxId, $folder, $uid, $uidValidity, $html, $text, $preview, $rawHeaders, $key, $ownerId, $createdAt, $searchText)
+                VALUES (@subject, @from, @fromNormalised, @to, @cc, @bcc, @replyTo, @date, @offset, @messageId, @inReplyTo, @references,
+                    @type, @mailboxId, @folder, @uid, @uidValidity, @html, @text, @preview, @rawHeaders, @key, @ownerId, @createdAt, @searchText)
                 RETURNING "Id";
                 """);
             Attachment = Create(connection, """
                 INSERT INTO "EmailAttachments" ("EmailId", "FileName", "ContentType", "Size", "ContentId", "IsInline", "ContentHash")
-                VALUES ($emailId, $fileName, $contentType, $size, $contentId, $isInline, $hash);
+                VALUES (@emailId, @fileName, @contentType, @size, @contentId, @isInline, @hash);
                 """);
             Link = Create(connection, """
-                INSERT OR IGNORE INTO "EmailLinks" ("EmailId", "RecordKind", "RecordId", "LinkedAt") VALUES ($emailId, $kind, $recordId, $linkedAt);
+                INSERT INTO "EmailLinks" ("EmailId", "RecordKind", "RecordId", "LinkedAt") VALUES (@emailId, @kind, @recordId, @linkedAt) ON CONFLICT DO NOTHING;
                 """);
             Find = Create(connection, """
-                SELECT "Id", $key FROM "Emails" WHERE "MailboxId" IS $mailboxId AND ("DedupeKey" = $key OR "DedupeKey" = 'mid:' || $messageId)
+                SELECT "Id", @key FROM "Emails" WHERE "MailboxId" IS NOT DISTINCT FROM @mailboxId AND ("DedupeKey" = @key OR "DedupeKey" = 'mid:' || @messageId)
                 UNION ALL
-                SELECT "Id", "DedupeKey" FROM "Emails" WHERE $messageId IS NOT NULL AND "MessageId" = $messageId AND "MailboxId" IS $mailboxId
-                    AND "DedupeKey" <> $key AND "DedupeKey" <> 'mid:' || $messageId;
+                SELECT "Id", "DedupeKey" FROM "Emails" WHERE @messageId IS NOT NULL AND "MessageId" = @messageId AND "MailboxId" IS NOT DISTINCT FROM @mailboxId
+                    AND "DedupeKey" <> @key AND "DedupeKey" <> 'mid:' || @messageId;
                 """);
         }
 
-        public SqliteCommand Insert { get; }
+        public System.Data.Common.DbCommand Insert { get; }
 
-        public SqliteCommand Attachment { get; }
+        public System.Data.Common.DbCommand Attachment { get; }
 
-        public SqliteCommand Find { get; }
+        public System.Data.Common.DbCommand Find { get; }
 
-        public SqliteCommand Link { get; }
+        public System.Data.Common.DbCommand Link { get; }
 
         public static Commands For(AppDbContext db)
         {
             var connection = db.Database.GetDbConnection();
-            return PerConnection.GetValue(connection, c => new Commands((SqliteConnection)c));
+            return PerConnection.GetValue(connection, c => new Commands(c));
         }
 
         /// <summary>Joins the context's open transaction (or none), opening the connection when EF has not yet.</summary>
@@ -397,22 +397,22 @@ public sealed class EmailStore(
                 db.Database.OpenConnection();
             }
 
-            var transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             Insert.Transaction = transaction;
             Attachment.Transaction = transaction;
             Find.Transaction = transaction;
             Link.Transaction = transaction;
         }
 
-        private static SqliteCommand Create(SqliteConnection connection, string sql)
+        private static System.Data.Common.DbCommand Create(System.Data.Common.DbConnection connection, string sql)
         {
             var command = connection.CreateCommand();
             command.CommandText = sql;
-            foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(sql, @"\$[A-Za-z]+"))
+            foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(sql, "@[A-Za-z]+"))
             {
                 if (!command.Parameters.Contains(match.Value))
                 {
-                    command.Parameters.Add(new SqliteParameter(match.Value, null));
+                    command.AddWithValue(match.Value, null);
                 }
             }
 

@@ -27,7 +27,8 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
     public async Task<CreatedTicket> CreateAsync(NewTicket ticket, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken up front and a second writer waits for it.
+        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken up front and a second writer waits for it;
+        // PostgreSQL locks the sequence row at the UPDATE below until the commit.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var created = await CreateAsync(db, ticket, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -75,9 +76,10 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
             ?? throw new InvalidOperationException("Numbers are allocated inside the insert's transaction.");
         await using var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "UPDATE RecordSequences SET Next = Next + $count WHERE Name = $name RETURNING Prefix, Next - $count";
-        AddParameter(command, "$count", count);
-        AddParameter(command, "$name", sequenceName);
+        // Both engines: the row lock taken by the UPDATE makes a second writer wait for this transaction to end.
+        command.CommandText = """UPDATE "RecordSequences" SET "Next" = "Next" + @count WHERE "Name" = @name RETURNING "Prefix", "Next" - @count""";
+        AddParameter(command, "@count", (long)count);
+        AddParameter(command, "@name", sequenceName);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {

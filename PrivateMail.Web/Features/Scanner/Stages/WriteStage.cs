@@ -6,6 +6,7 @@ using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Records;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Records.Emails;
 using PrivateMail.Web.Features.Records.Tickets;
@@ -261,23 +262,21 @@ internal sealed class WriteStage(
         var number = new RecordNumber(prefix, sequence);
         var text = number.ToString();
         var title = ticket.Title.Trim();
-        var now = time.GetUtcNow().UtcTicks;
-        await db.Database.ExecuteSqlRawAsync(
+        var now = SqlDialect.For(db.Database).Moment(time.GetUtcNow());
+        var id = (await db.Database.SqlQueryRaw<int>(
             """
             INSERT INTO "Tickets" ("Sequence", "Number", "Title", "Description", "StatusId", "Priority", "ContactId", "AccountId", "OwnerId",
                 "CreatedAt", "ModifiedAt", "SearchText", "SourceMailboxId", "SourceKey")
-            VALUES ($sequence, $number, $title, $description, $status, $priority, $contact, $account, $owner, $now, $now, $search, $mailbox, $key)
+            VALUES (@sequence, @number, @title, @description, @status, @priority, @contact, @account, @owner, @now, @now, @search, @mailbox, @key)
+            RETURNING "Id" AS "Value"
             """,
             [
-                Parameter("$sequence", sequence), Parameter("$number", text), Parameter("$title", title), Parameter("$description", ticket.Description),
-                Parameter("$status", ticket.StatusId), Parameter("$priority", ticket.Priority.ToString()), Parameter("$contact", ticket.ContactId),
-                Parameter("$account", ticket.AccountId), Parameter("$owner", ticket.OwnerId), Parameter("$now", now),
-                Parameter("$search", Records.SearchText.Build(text, ticket.Title)), Parameter("$mailbox", ticket.Source?.MailboxId),
-                Parameter("$key", ticket.Source?.Key),
-            ],
-            cancellationToken);
-        var lastId = LastInsertedId.For(db);
-        var id = Convert.ToInt32(await lastId.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+                Parameter(db, "@sequence", sequence), Parameter(db, "@number", text), Parameter(db, "@title", title), Parameter(db, "@description", ticket.Description),
+                Parameter(db, "@status", ticket.StatusId), Parameter(db, "@priority", ticket.Priority.ToString()), Parameter(db, "@contact", ticket.ContactId),
+                Parameter(db, "@account", ticket.AccountId), Parameter(db, "@owner", ticket.OwnerId), Parameter(db, "@now", now),
+                Parameter(db, "@search", Records.SearchText.Build(text, ticket.Title)), Parameter(db, "@mailbox", ticket.Source?.MailboxId),
+                Parameter(db, "@key", ticket.Source?.Key),
+            ]).ToListAsync(cancellationToken)).Single();
         return new CreatedTicket(id, number);
     }
 
@@ -326,21 +325,21 @@ internal sealed class WriteStage(
             return;
         }
 
-        await using var command = (Microsoft.Data.Sqlite.SqliteCommand)db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         var sql = new System.Text.StringBuilder("INSERT INTO \"ScanOutcomes\" (\"RunId\", \"Folder\", \"Uid\", \"Kind\", \"EmailId\", \"Reason\", \"Subject\") VALUES ");
-        command.Parameters.AddWithValue("$run", target.RunId);
-        command.Parameters.AddWithValue("$folder", target.Folder);
+        command.AddWithValue("@run", target.RunId);
+        command.AddWithValue("@folder", target.Folder);
         for (var i = 0; i < committed.Count; i++)
         {
             var (item, outcome) = committed[i];
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"($run, $folder, $u{i}, $k{i}, $e{i}, $r{i}, $s{i})");
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@run, @folder, @u{i}, @k{i}, @e{i}, @r{i}, @s{i})");
             var subject = item.Subject;
-            command.Parameters.AddWithValue($"$u{i}", (long)item.Uid);
-            command.Parameters.AddWithValue($"$k{i}", outcome.Kind.ToString());
-            command.Parameters.AddWithValue($"$e{i}", (object?)outcome.EmailId ?? DBNull.Value);
-            command.Parameters.AddWithValue($"$r{i}", (object?)outcome.Reason ?? DBNull.Value);
-            command.Parameters.AddWithValue($"$s{i}", subject.Length <= 300 ? subject : subject[..300]);
+            command.AddWithValue($"@u{i}", (long)item.Uid);
+            command.AddWithValue($"@k{i}", outcome.Kind.ToString());
+            command.AddWithValue($"@e{i}", (object?)outcome.EmailId ?? DBNull.Value);
+            command.AddWithValue($"@r{i}", (object?)outcome.Reason ?? DBNull.Value);
+            command.AddWithValue($"@s{i}", subject.Length <= 300 ? subject : subject[..300]);
         }
 
         command.CommandText = sql.ToString();
@@ -364,28 +363,28 @@ internal sealed class WriteStage(
     {
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Data.Common.DbConnection, Savepoints> PerConnection = new();
 
-        private Savepoints(Microsoft.Data.Sqlite.SqliteConnection connection)
+        private Savepoints(System.Data.Common.DbConnection connection)
         {
             Create = Command(connection, "SAVEPOINT \"message\";");
             Release = Command(connection, "RELEASE SAVEPOINT \"message\";");
             Rollback = Command(connection, "ROLLBACK TO SAVEPOINT \"message\";");
         }
 
-        public Microsoft.Data.Sqlite.SqliteCommand Create { get; }
+        public System.Data.Common.DbCommand Create { get; }
 
-        public Microsoft.Data.Sqlite.SqliteCommand Release { get; }
+        public System.Data.Common.DbCommand Release { get; }
 
-        public Microsoft.Data.Sqlite.SqliteCommand Rollback { get; }
+        public System.Data.Common.DbCommand Rollback { get; }
 
         public static Savepoints For(AppDbContext db, IDbContextTransaction transaction)
         {
-            var savepoints = PerConnection.GetValue(db.Database.GetDbConnection(), c => new Savepoints((Microsoft.Data.Sqlite.SqliteConnection)c));
-            var current = (Microsoft.Data.Sqlite.SqliteTransaction)transaction.GetDbTransaction();
+            var savepoints = PerConnection.GetValue(db.Database.GetDbConnection(), c => new Savepoints(c));
+            var current = transaction.GetDbTransaction();
             savepoints.Create.Transaction = savepoints.Release.Transaction = savepoints.Rollback.Transaction = current;
             return savepoints;
         }
 
-        private static Microsoft.Data.Sqlite.SqliteCommand Command(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+        private static System.Data.Common.DbCommand Command(System.Data.Common.DbConnection connection, string sql)
         {
             var command = connection.CreateCommand();
             command.CommandText = sql;
@@ -393,25 +392,7 @@ internal sealed class WriteStage(
         }
     }
 
-    private static Microsoft.Data.Sqlite.SqliteParameter Parameter(string name, object? value) => new(name, value ?? DBNull.Value);
-
-    /// <summary><c>last_insert_rowid()</c>, prepared once per connection (the connection's last insert: the ticket just written).</summary>
-    private static class LastInsertedId
-    {
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Data.Common.DbConnection, Microsoft.Data.Sqlite.SqliteCommand> PerConnection = new();
-
-        public static Microsoft.Data.Sqlite.SqliteCommand For(AppDbContext db)
-        {
-            var command = PerConnection.GetValue(db.Database.GetDbConnection(), c =>
-            {
-                var created = (Microsoft.Data.Sqlite.SqliteCommand)c.CreateCommand();
-                created.CommandText = "SELECT last_insert_rowid();";
-                return created;
-            });
-            command.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-            return command;
-        }
-    }
+    private static System.Data.Common.DbParameter Parameter(AppDbContext db, string name, object? value) => SqlDialect.For(db.Database).Parameter(name, value);
 
     private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
 
