@@ -9,6 +9,7 @@ public sealed partial class PreviewPanel : IDisposable
     private CancellationTokenSource? _stop;
     private PreviewProgress? _progress;
     private PreviewResult? _result;
+    private RuleTester? _tester;
 
     [Inject]
     public required PreviewService Previews { get; init; }
@@ -38,6 +39,14 @@ public sealed partial class PreviewPanel : IDisposable
     }
 
     private void Stop() => _stop?.Cancel();
+
+    private async Task TestAsync(PreviewRow row)
+    {
+        if (_tester is not null && row.Snapshot is { } snapshot)
+        {
+            await _tester.TestAsync(snapshot);
+        }
+    }
 
     public void Dispose() => _stop?.Cancel();
 }

@@ -205,7 +205,7 @@ public sealed class PreviewRunner(
             var decision = decide.Decide(snapshot, lookup, explainMatches: true);
             if (decision.Skipped is not null)
             {
-                rows.Add(new PreviewRow(folder, item.Uid, date, sender, item.Subject, ScanOutcomeKind.Skipped, decision, null));
+                rows.Add(new PreviewRow(folder, item.Uid, date, sender, item.Subject, ScanOutcomeKind.Skipped, decision, null) { Snapshot = ForTester(snapshot) });
                 continue;
             }
 
@@ -244,9 +244,12 @@ public sealed class PreviewRunner(
                 var number = new RecordNumber(prefix, next++);
                 created = number.ToString();
                 ticketSources.Add(sourceKey);
+                // A provisional ticket: later messages of the preview find it by thread and by its number in the subject.
+                var provisional = new TicketRef("preview-" + created, number, draft.Status, context.Closing.Contains(draft.Status));
+                lookup.RememberTicket(provisional);
                 if (snapshot.MessageId is { } messageId)
                 {
-                    lookup.RememberThread(messageId, new TicketRef("preview-" + created, number, draft.Status, context.Closing.Contains(draft.Status)));
+                    lookup.RememberThread(messageId, provisional);
                 }
             }
 
@@ -263,9 +266,16 @@ public sealed class PreviewRunner(
                 TicketOpened = opened,
                 TicketReopened = opened is not null && decision.Reasons.Any(r => r.Code == DecisionReasonCode.TicketReopened),
                 TicketCreated = created,
+                Snapshot = ForTester(snapshot),
             });
         }
 
         return rows;
     }
+
+    /// <summary>What the rule tester needs of a message: everything but most of its body (500 rows stay in the circuit).</summary>
+    private static MessageSnapshot ForTester(MessageSnapshot snapshot) =>
+        snapshot.TextBody.Length <= TesterBodyChars ? snapshot : snapshot with { TextBody = snapshot.TextBody[..TesterBodyChars] };
+
+    private const int TesterBodyChars = 4_000;
 }
