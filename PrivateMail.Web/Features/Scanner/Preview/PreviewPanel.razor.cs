@@ -18,7 +18,8 @@ public sealed partial class PreviewPanel : IDisposable
     [Parameter, EditorRequired]
     public required MailboxModel Model { get; set; }
 
-    private async Task RunAsync()
+    /// <summary>Runs the preview (also when the first save's suggestion chose it).</summary>
+    public async Task RunAsync()
     {
         _stop = new CancellationTokenSource();
         _result = null;
