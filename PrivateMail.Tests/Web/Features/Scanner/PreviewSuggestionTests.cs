@@ -92,6 +92,13 @@ public sealed class PreviewSuggestionTests : MailboxTestContext
         page.WaitForAssertion(() => Assert.Equal(50, page.FindAll("#preview-table tbody tr").Count), Waits.Background);
         Assert.Empty(page.FindAll("#mailbox-preview-suggestion"));
         Assert.Equal(0, await MailboxesAsync());
+
+        // A row's "Test rules" opens its message in the rule tester, decided with the form's values.
+        var row = page.FindAll("#preview-table tbody tr")[0];
+        var subject = row.Children[2].TextContent;
+        await row.QuerySelector(".preview-test")!.ClickAsync(new MouseEventArgs());
+        page.WaitForAssertion(() => Assert.Contains($"“{subject}”", page.Find("#rule-tester-message").TextContent));
+        Assert.Equal("true", page.Find("#rule-tester-result").GetAttribute("data-creates"));
     }
 
     [Theory]
