@@ -29,6 +29,18 @@ public sealed partial class LinkPastEmails
 
     protected override async Task OnParametersSetAsync()
     {
+        try
+        {
+            await LoadAsync();
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            // The page was left while counting: nothing to show any more.
+        }
+    }
+
+    private async Task LoadAsync()
+    {
         _target = await PastEmails.TargetAsync(Kind, RecordId, _lifetime.Token);
         if (_target is null)
         {
