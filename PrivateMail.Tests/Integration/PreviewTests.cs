@@ -71,6 +71,47 @@ public sealed class PreviewTests(DovecotFixture dovecot)
         Assert.Equal(0, again.WouldStore);
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(1)]
+    public async Task A_reply_naming_the_number_of_a_ticket_the_preview_would_create_answers_it_in_the_preview_and_in_the_scan(int batchSize)
+    {
+        var folder = "preview-number-" + Guid.NewGuid().ToString("N")[..8];
+        await using var harness = await FaultScanHarness.StartAsync(o => o.BatchSize = batchSize);
+        string number;
+        await using (var db = await harness.DbAsync())
+        {
+            var sequence = await db.RecordSequences.AsNoTracking().SingleAsync(s => s.Name == RecordSequence.Tickets);
+            number = sequence.Prefix + sequence.Next;
+        }
+
+        // No In-Reply-To or References: only the number in the subject ties the reply to the ticket.
+        await RawAppend.DeliverAsync(dovecot, dovecot.Bob, folder,
+        [
+            Mail($"<ask.{folder}@customer.example>", "Printer on fire"),
+            Mail($"<num.{folder}@customer.example>", $"Re: [{number}] Printer on fire"),
+        ]);
+        var mailboxId = await harness.AddMailboxAsync(dovecot.Host, dovecot.ImapPort, dovecot.Bob, folder);
+
+        var preview = await PreviewAsync(harness, mailboxId, PreviewService.MaxMessages);
+
+        Assert.Equal(number, preview.Rows[0].TicketCreated);
+        var reply = preview.Rows[1];
+        Assert.Null(reply.TicketCreated);
+        Assert.Contains(number, reply.BoundTo);
+        Assert.Contains(reply.Decision!.Reasons, r => r.Code == PrivateMail.Domain.Scanning.DecisionReasonCode.TicketInSubject && r.Args[0] == number);
+        Assert.Equal(1, preview.WouldCreateTickets);
+
+        await harness.ScanUntilNothingNewAsync(mailboxId);
+        await using var scanned = await harness.DbAsync();
+        var outcomes = await scanned.ScanOutcomes.AsNoTracking().Where(o => o.Folder == folder).ToDictionaryAsync(o => (uint)o.Uid, o => o.Kind);
+        Assert.All(preview.Rows, row => Assert.Equal(row.Outcome, outcomes[row.Uid]));
+        var tickets = await scanned.Tickets.AsNoTracking().Where(t => t.SourceMailboxId == mailboxId).ToListAsync();
+        Assert.Equal(number, Assert.Single(tickets).Number);
+        var replyEmail = await scanned.Emails.AsNoTracking().SingleAsync(e => e.MessageId == $"num.{folder}@customer.example");
+        Assert.True(await scanned.EmailLinks.AnyAsync(l => l.EmailId == replyEmail.Id && l.RecordKind == PrivateMail.Domain.Scanning.RecordKind.Ticket && l.RecordId == tickets[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     [Fact]
     public async Task Preview_reads_only_the_newest_messages_up_to_the_limit()
     {

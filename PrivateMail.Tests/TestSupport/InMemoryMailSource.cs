@@ -155,6 +155,9 @@ public sealed class InMemoryMailSource : IMailSource
             }
         }
 
+        public async Task<int> CountSinceAsync(DateOnly? since, CancellationToken cancellationToken) =>
+            (await ListNewAsync(0, since, cancellationToken)).Count;
+
         public async Task FetchAsync(IReadOnlyList<uint> uids, Func<FetchedMail, CancellationToken, ValueTask> onMessage, CancellationToken cancellationToken)
         {
             List<(uint Uid, byte[]? Raw, bool Refused)> answer;

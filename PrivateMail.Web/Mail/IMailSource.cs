@@ -34,6 +34,9 @@ public interface IMailSession : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<MailItem>> ListNewAsync(uint afterUid, DateOnly? since, CancellationToken cancellationToken);
 
+    /// <summary>How many messages of the open folder were delivered on or after <paramref name="since"/> (all without it): a search, no fetch.</summary>
+    Task<int> CountSinceAsync(DateOnly? since, CancellationToken cancellationToken);
+
     /// <summary>
     /// The raw messages of <paramref name="uids"/> in one request, streamed one by one to <paramref name="onMessage"/>
     /// (ascending). When the server refuses the request, each UID is asked alone and only the failing ones come back

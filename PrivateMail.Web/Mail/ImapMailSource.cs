@@ -48,6 +48,24 @@ public sealed class ImapMailSource(ImapConnector connector) : IMailSource
             }
         }
 
+        public async Task<int> CountSinceAsync(DateOnly? since, CancellationToken cancellationToken)
+        {
+            try
+            {
+                if (Folder.Count == 0 || since is not { } day)
+                {
+                    return Folder.Count;
+                }
+
+                // SEARCH SINCE answers with the UIDs only: a few bytes per message, nothing fetched.
+                return (await Folder.SearchAsync(SearchQuery.DeliveredAfter(day.ToDateTime(TimeOnly.MinValue)), cancellationToken)).Count;
+            }
+            catch (Exception ex) when (Broken(ex))
+            {
+                throw Translate(ex);
+            }
+        }
+
         public async Task<IReadOnlyList<MailItem>> ListNewAsync(uint afterUid, DateOnly? since, CancellationToken cancellationToken)
         {
             try

@@ -9,7 +9,7 @@ namespace PrivateMail.Tests.Web.Localization;
 public sealed partial class StringsTests
 {
     /// <summary>Every resource area of the app; a new .resx belongs here.</summary>
-    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings), nameof(RecordStrings), nameof(OAuthStrings), nameof(SecurityStrings), nameof(PrivacyStrings), nameof(MyMailMessages), nameof(MyMailStrings), nameof(ScannerStrings)];
+    public static TheoryData<string> Areas => [nameof(Strings), nameof(MailServerStrings), nameof(MailboxStrings), nameof(RecordStrings), nameof(OAuthStrings), nameof(SecurityStrings), nameof(PrivacyStrings), nameof(MyMailMessages), nameof(MyMailStrings), nameof(ScannerStrings), nameof(OnboardingStrings), nameof(RuleToolsStrings)];
 
     private static ResourceManager Manager(string area) => area switch
     {
@@ -23,6 +23,8 @@ public sealed partial class StringsTests
         nameof(MyMailMessages) => MyMailMessages.ResourceManager,
         nameof(MyMailStrings) => MyMailStrings.ResourceManager,
         nameof(ScannerStrings) => ScannerStrings.ResourceManager,
+        nameof(OnboardingStrings) => OnboardingStrings.ResourceManager,
+        nameof(RuleToolsStrings) => RuleToolsStrings.ResourceManager,
         _ => throw new ArgumentOutOfRangeException(nameof(area)),
     };
 

@@ -18,6 +18,8 @@ public sealed partial class MailboxTab
     private EditContext? _editContext;
     private ServerErrors? _serverErrors;
     private ChipListInput? _emailChips;
+    private Scanner.Preview.PreviewSuggestion? _suggestion;
+    private Scanner.Preview.PreviewPanel? _preview;
     private ChipListInput? _domainChips;
     private MailboxConnectionCheck? _testResult;
     private bool _saving;
@@ -195,7 +197,18 @@ public sealed partial class MailboxTab
         }
     }
 
-    private Task SaveAsync() => TrySaveAsync(announce: true);
+    // A first save that could open many tickets suggests the preview instead of saving.
+    private async Task SaveAsync()
+    {
+        if (_suggestion is null || !await _suggestion.SuggestAsync(_lifetime.Token))
+        {
+            await TrySaveAsync(announce: true);
+        }
+    }
+
+    private Task SaveAnywayAsync() => TrySaveAsync(announce: true);
+
+    private Task PreviewFirstAsync() => _preview?.RunAsync() ?? Task.CompletedTask;
 
     private async Task<bool> TrySaveAsync(bool announce)
     {

@@ -23,6 +23,8 @@ internal static class RecordsExtensions
         services.AddScoped<TicketStatusService>();
         services.AddScoped<EmailService>();
         services.AddScoped<DemoDataService>();
+        services.AddScoped<PastEmails.PastEmailService>();
+        services.AddSingleton<PastEmails.PastEmailJobs>();
 
         // Usable without a signed-in user: the scanner and the demo loader.
         services.AddSingleton<TicketStore>();

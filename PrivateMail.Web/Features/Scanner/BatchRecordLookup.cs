@@ -214,6 +214,15 @@ internal sealed class BatchRecordLookup : IRecordLookup
     /// <summary>A ticket this batch created or linked a message to: later replies in the batch find it by thread.</summary>
     public void RememberThread(string messageId, TicketRef ticket) => _threads[messageId] = ticket;
 
+    /// <summary>A ticket this batch created: a later message naming its number ("[T42]") in the subject answers it.</summary>
+    public void RememberTicket(TicketRef ticket)
+    {
+        if (string.Equals(ticket.Number.Prefix, _ticketPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            _tickets[ticket.Number.Sequence] = ticket;
+        }
+    }
+
     /// <summary>A ticket this batch moved: later messages decide on its new status.</summary>
     public void StatusChanged(string ticketId, string status, bool closing)
     {

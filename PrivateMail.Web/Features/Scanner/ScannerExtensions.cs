@@ -20,6 +20,7 @@ public static class ScannerExtensions
         services.AddScoped<FailedMessageService>();
         services.AddScoped<Preview.PreviewService>();
         services.AddScoped<Preview.PreviewRunner>();
+        services.AddScoped<Preview.RuleTesterService>();
         services.AddTransient<ScheduledScan>();
         services.AddScheduler();
         return services;

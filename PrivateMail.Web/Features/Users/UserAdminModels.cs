@@ -32,11 +32,12 @@ public sealed class NewUserModel
     [Display(ResourceType = typeof(Strings), Name = nameof(Strings.UserName))]
     public string UserName { get; set; } = "";
 
-    [MaxLengthField(100)]
+    /// <summary>Required as under My settings and at set-up: the user's first edit there must not fail on a name nobody asked for.</summary>
+    [RequiredField, MaxLengthField(100)]
     [Display(ResourceType = typeof(Strings), Name = nameof(Strings.FirstName))]
     public string FirstName { get; set; } = "";
 
-    [MaxLengthField(100)]
+    [RequiredField, MaxLengthField(100)]
     [Display(ResourceType = typeof(Strings), Name = nameof(Strings.LastName))]
     public string LastName { get; set; } = "";
 

@@ -56,7 +56,15 @@ public sealed class UserAdminService(
 
     public async Task<AdminResult> CreateAsync(NewUserModel model)
     {
+        ArgumentNullException.ThrowIfNull(model);
         await DemandAdministratorAsync();
+        // The dialog validates too; the service does not trust it (names required as under My settings).
+        var invalid = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(model, new System.ComponentModel.DataAnnotations.ValidationContext(model), invalid, validateAllProperties: true))
+        {
+            return new AdminResult(invalid.Select(r => r.ErrorMessage ?? "").ToList());
+        }
+
         await using var scope = scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var (user, result) = await UserAccounts.CreateAsync(users, model.UserName, model.Email, model.Password,

@@ -25,10 +25,15 @@ public abstract class MailboxTestContext : PrivateMailTestContext, IAsyncLifetim
 
     public virtual async ValueTask InitializeAsync()
     {
-        await UseAppServicesAsync();
+        await UseAppServicesAsync(ConfigureServices);
         JanId = await CreateUserAsync("jan");
         SignIn("jan", JanId);
         await Services.GetRequiredService<ModuleService>().SetEnabledAsync(CrmModule.MyMail, true, "admin");
+    }
+
+    /// <summary>Replaces a seam (e.g. the mail source port) before the first service is resolved.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsync();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Bunit;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
@@ -56,6 +57,33 @@ public sealed class PreviewPanelTests(DovecotFixture dovecot) : MailboxTestConte
         Assert.Contains("Creates a ticket “First question”", rows[0].QuerySelector(".preview-why")!.TextContent);
         await using var db = await CreateDbAsync();
         Assert.Equal((0, 0, 0), (await db.Emails.CountAsync(), await db.Tickets.CountAsync(), await db.Mailboxes.CountAsync()));
+    }
+
+    [Fact]
+    public async Task The_first_save_hint_counts_the_messages_since_the_start_date_over_the_folders_by_search_only()
+    {
+        var folder = "Count-" + Guid.NewGuid().ToString("N")[..8];
+        var since = DateTime.UtcNow.Date.AddDays(-30);
+        for (var i = 0; i < 5; i++)
+        {
+            var message = new MimeMessage([new MailboxAddress("", "anna@somewhere.example")], [dovecot.Bob.Address], $"Message {i}", new TextPart("plain") { Text = "Hi" });
+            await dovecot.AppendAsync(dovecot.Bob, folder, message, Xunit.TestContext.Current.CancellationToken, arrived: i < 3 ? DateTimeOffset.UtcNow.AddDays(-2) : DateTimeOffset.UtcNow.AddDays(-90));
+        }
+
+        var serverId = await AddServerAsync("Dovecot", dovecot.Host, dovecot.ImapPort, MailSecurity.None);
+        var model = await ValidModelAsync(serverId, dovecot.Bob.Password);
+        model.Login = dovecot.Bob.Login;
+        model.Folders = [folder, "Missing-" + folder];
+        model.ImportSince = since;
+        var previews = Services.GetRequiredService<PreviewService>();
+
+        Assert.Equal(3, await previews.CountAsync(model, Xunit.TestContext.Current.CancellationToken));
+
+        model.ImportSince = null;
+        Assert.Equal(5, await previews.CountAsync(model, Xunit.TestContext.Current.CancellationToken));
+
+        model.Password = "wrong-password";
+        Assert.Null(await previews.CountAsync(model, Xunit.TestContext.Current.CancellationToken));
     }
 
     [Fact]

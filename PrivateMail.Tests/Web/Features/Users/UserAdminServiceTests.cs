@@ -38,7 +38,7 @@ public sealed class UserAdminServiceTests : PrivateMailTestContext, IAsyncLifeti
     {
         SignIn("admin", _adminId, administrator: true);
 
-        var result = await Service.CreateAsync(new NewUserModel { UserName = "ola", FirstName = "Ola", Email = "ola@example.test", Password = "Secret123!" });
+        var result = await Service.CreateAsync(new NewUserModel { UserName = "ola", FirstName = "Ola", LastName = "Nowak", Email = "ola@example.test", Password = "Secret123!" });
 
         Assert.True(result.Succeeded);
         var row = Assert.Single(await Service.ListAsync(), u => u.UserName == "ola");
@@ -56,10 +56,44 @@ public sealed class UserAdminServiceTests : PrivateMailTestContext, IAsyncLifeti
     {
         SignIn("admin", _adminId, administrator: true);
 
-        var result = await Service.CreateAsync(new NewUserModel { UserName = "ola", Email = "ola@example.test", Password = "short" });
+        var result = await Service.CreateAsync(new NewUserModel { UserName = "ola", FirstName = "Ola", LastName = "Nowak", Email = "ola@example.test", Password = "short" });
 
         Assert.False(result.Succeeded);
         Assert.Contains(result.Errors, e => e.Contains("at least 8 characters"));
+    }
+
+    [Fact]
+    public async Task A_user_without_first_or_last_name_is_refused_so_their_first_save_of_My_settings_cannot_fail_on_them()
+    {
+        SignIn("admin", _adminId, administrator: true);
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("en");
+
+        var result = await Service.CreateAsync(new NewUserModel { UserName = "ola", FirstName = " ", Email = "ola@example.test", Password = "Secret123!" });
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("First name is required.", result.Errors);
+        Assert.Contains("Last name is required.", result.Errors);
+        Assert.DoesNotContain(await Service.ListAsync(), u => u.UserName == "ola");
+    }
+
+    [Fact]
+    public async Task A_created_user_saves_My_settings_at_once_with_the_names_the_administrator_gave()
+    {
+        SignIn("admin", _adminId, administrator: true);
+        Assert.True((await Service.CreateAsync(new NewUserModel { UserName = "ola", FirstName = "Ola", LastName = "Nowak", Email = "ola@example.test", Password = "Secret123!" })).Succeeded);
+        var olaId = Assert.Single(await Service.ListAsync(), u => u.UserName == "ola").Id;
+        SignIn("ola", olaId);
+        var settings = Services.GetRequiredService<PrivateMail.Web.Features.MySettings.MySettingsService>();
+
+        var model = await settings.GetAsync();
+        // The edit form validates its annotations (names required) before the service saves.
+        var invalid = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        var valid = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(model, new System.ComponentModel.DataAnnotations.ValidationContext(model), invalid, true);
+        var saved = await settings.SaveAsync(model);
+
+        Assert.Equal(("Ola", "Nowak"), (model.FirstName, model.LastName));
+        Assert.True(valid, string.Join("; ", invalid.Select(r => r.ErrorMessage)));
+        Assert.True(saved.Succeeded, string.Join("; ", saved.FieldErrors.Select(e => $"{e.Key}: {e.Value}")));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Mail;
@@ -28,6 +29,8 @@ public sealed record PreviewRow(
     public bool TicketReopened { get; init; }
     /// <summary>The number the new ticket would most likely get.</summary>
     public string? TicketCreated { get; init; }
+    /// <summary>The message as the rules read it, for the rule tester (its text body cut short); null when unreadable.</summary>
+    public MessageSnapshot? Snapshot { get; init; }
 }
 
 /// <summary>How far the preview is: listed messages, then read, then decided.</summary>

@@ -9,6 +9,7 @@ public sealed partial class PreviewPanel : IDisposable
     private CancellationTokenSource? _stop;
     private PreviewProgress? _progress;
     private PreviewResult? _result;
+    private RuleTester? _tester;
 
     [Inject]
     public required PreviewService Previews { get; init; }
@@ -17,7 +18,8 @@ public sealed partial class PreviewPanel : IDisposable
     [Parameter, EditorRequired]
     public required MailboxModel Model { get; set; }
 
-    private async Task RunAsync()
+    /// <summary>Runs the preview (also when the first save's suggestion chose it).</summary>
+    public async Task RunAsync()
     {
         _stop = new CancellationTokenSource();
         _result = null;
@@ -38,6 +40,14 @@ public sealed partial class PreviewPanel : IDisposable
     }
 
     private void Stop() => _stop?.Cancel();
+
+    private async Task TestAsync(PreviewRow row)
+    {
+        if (_tester is not null && row.Snapshot is { } snapshot)
+        {
+            await _tester.TestAsync(snapshot);
+        }
+    }
 
     public void Dispose() => _stop?.Cancel();
 }

@@ -48,6 +48,24 @@ public sealed class PreviewService(MailboxService mailboxes, PreviewRunner runne
         };
         return await runner.PreviewAsync(mailbox, target.Endpoint!, target.Credentials!, messages, progress, cancellationToken);
     }
+
+    /// <summary>
+    /// How many messages the form's folders hold since its start date — a search per folder, nothing fetched — or null
+    /// when the server cannot be asked (the save then reports what is wrong). Resolved and rate-limited as the preview.
+    /// </summary>
+    public async Task<int?> CountAsync(MailboxModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var target = await mailboxes.ResolvePreviewAsync(model, cancellationToken);
+        if (target.Error is not null)
+        {
+            return null;
+        }
+
+        var since = model.ImportSince is { } day ? DateOnly.FromDateTime(day) : (DateOnly?)null;
+        var folders = model.Folders.Where(f => !string.IsNullOrWhiteSpace(f)).Distinct(StringComparer.Ordinal).ToList();
+        return await runner.CountAsync(target.Endpoint!, target.Credentials!, folders, since, cancellationToken);
+    }
 }
 
 /// <summary>The dry run itself, for a mailbox as given (saved, or built from the form by <see cref="PreviewService"/>).</summary>
@@ -120,6 +138,43 @@ public sealed class PreviewRunner(
         rows.AddRange(await DecideAsync(mailbox, decide, parsed, CancellationToken.None));
         progress?.Invoke(new PreviewProgress(parsed.Count, parsed.Count, parsed.Count));
         return new PreviewResult(rows, error, stopped);
+    }
+
+    /// <summary>Messages since <paramref name="since"/> in the folders that open; null when the connection fails.</summary>
+    public async Task<int?> CountAsync(ImapEndpoint endpoint, ImapCredentials credentials, IReadOnlyList<string> folders, DateOnly? since, CancellationToken cancellationToken)
+    {
+        var (session, _) = await source.OpenAsync(endpoint, credentials, cancellationToken);
+        if (session is null)
+        {
+            return null;
+        }
+
+        await using (session)
+        {
+            var total = 0;
+            try
+            {
+                foreach (var folder in folders)
+                {
+                    try
+                    {
+                        await session.OpenFolderAsync(folder, cancellationToken);
+                        total += await session.CountSinceAsync(since, cancellationToken);
+                    }
+                    catch (MailFolderException)
+                    {
+                        // A folder that is gone counts nothing here; the save and the scan report it.
+                    }
+                }
+            }
+            catch (MailConnectionException ex)
+            {
+                logger.LogWarning(ex, "Counting the messages of the form's folders: connection lost.");
+                return null;
+            }
+
+            return total;
+        }
     }
 
     /// <summary>The newest messages since the start date across the folders; a folder that cannot be opened is a failed row.</summary>
@@ -205,7 +260,7 @@ public sealed class PreviewRunner(
             var decision = decide.Decide(snapshot, lookup, explainMatches: true);
             if (decision.Skipped is not null)
             {
-                rows.Add(new PreviewRow(folder, item.Uid, date, sender, item.Subject, ScanOutcomeKind.Skipped, decision, null));
+                rows.Add(new PreviewRow(folder, item.Uid, date, sender, item.Subject, ScanOutcomeKind.Skipped, decision, null) { Snapshot = ForTester(snapshot) });
                 continue;
             }
 
@@ -244,9 +299,12 @@ public sealed class PreviewRunner(
                 var number = new RecordNumber(prefix, next++);
                 created = number.ToString();
                 ticketSources.Add(sourceKey);
+                // A provisional ticket: later messages of the preview find it by thread and by its number in the subject.
+                var provisional = new TicketRef("preview-" + created, number, draft.Status, context.Closing.Contains(draft.Status));
+                lookup.RememberTicket(provisional);
                 if (snapshot.MessageId is { } messageId)
                 {
-                    lookup.RememberThread(messageId, new TicketRef("preview-" + created, number, draft.Status, context.Closing.Contains(draft.Status)));
+                    lookup.RememberThread(messageId, provisional);
                 }
             }
 
@@ -263,9 +321,16 @@ public sealed class PreviewRunner(
                 TicketOpened = opened,
                 TicketReopened = opened is not null && decision.Reasons.Any(r => r.Code == DecisionReasonCode.TicketReopened),
                 TicketCreated = created,
+                Snapshot = ForTester(snapshot),
             });
         }
 
         return rows;
     }
+
+    /// <summary>What the rule tester needs of a message: everything but most of its body (500 rows stay in the circuit).</summary>
+    private static MessageSnapshot ForTester(MessageSnapshot snapshot) =>
+        snapshot.TextBody.Length <= TesterBodyChars ? snapshot : snapshot with { TextBody = snapshot.TextBody[..TesterBodyChars] };
+
+    private const int TesterBodyChars = 4_000;
 }

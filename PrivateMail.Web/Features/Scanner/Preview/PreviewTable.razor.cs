@@ -15,6 +15,10 @@ public sealed partial class PreviewTable
     [Parameter, EditorRequired]
     public required PreviewResult Result { get; set; }
 
+    /// <summary>Opens a row's message in the rule tester; without it the rows offer no "Test rules".</summary>
+    [Parameter]
+    public EventCallback<PreviewRow> OnTest { get; set; }
+
     /// <summary>One line per message: "would store · would bind to Jan Kowalski · would create a ticket (T12)".</summary>
     public static string Describe(PreviewRow row)
     {

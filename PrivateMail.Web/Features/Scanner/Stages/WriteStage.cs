@@ -226,9 +226,10 @@ internal sealed class WriteStage(
                 links.Add((RecordKind.Ticket, createdKey));
             }
 
+            var createdRef = new TicketRef(createdKey, createdTicket.Number, draft.Status, context.Closing.Contains(draft.Status));
+            remember.Add(l => l.RememberTicket(createdRef));
             if (snapshot.MessageId is { } messageId)
             {
-                var createdRef = new TicketRef(createdKey, createdTicket.Number, draft.Status, context.Closing.Contains(draft.Status));
                 remember.Add(l => l.RememberThread(messageId, createdRef));
             }
         }
