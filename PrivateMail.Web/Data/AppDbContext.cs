@@ -24,6 +24,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<FailedMessage> FailedMessages => Set<FailedMessage>();
     public DbSet<GlobalExceptionSettings> GlobalExceptionSettings => Set<GlobalExceptionSettings>();
     public DbSet<BindingRuleSettings> BindingRuleSettings => Set<BindingRuleSettings>();
+    public DbSet<ScannerAdminSettings> ScannerAdminSettings => Set<ScannerAdminSettings>();
+    public DbSet<EmailAmbiguity> EmailAmbiguities => Set<EmailAmbiguity>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -205,12 +205,10 @@ internal sealed class WriteStage(
         if (decision.NewTicket is { } draft && !emailHasTicket && earlierTicket is null)
         {
             var statusId = StatusId(context, draft.Status);
-            var description = draft.OtherContacts.Count == 0
-                ? draft.Description
-                : draft.Description + "\n\n— Other contacts with this address: " + string.Join(", ", draft.OtherContacts.Select(c => c.DisplayName));
+            // Other candidates are not written into the description: the e-mail's ambiguity flag names them (and resolves).
             var createdTicket = await CreateTicketAsync(db, new NewTicket(
-                draft.Title.Length == 0 ? "(no subject)" : draft.Title, description, statusId, TicketPriority.Normal,
-                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source }, cancellationToken);
+                draft.Title.Length == 0 ? "(no subject)" : draft.Title, draft.Description, statusId, TicketPriority.Normal,
+                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source, SourceSender = snapshot.From?.Normalised }, cancellationToken);
             created = true;
             remember.Add(l => l.RememberSource(source.Item2, createdTicket.Id));
             var createdKey = Key(createdTicket.Id);
@@ -236,6 +234,16 @@ internal sealed class WriteStage(
         if (emailId is { } linkedId && links.Count > 0)
         {
             await emails.LinkAsync(db, linkedId, links, cancellationToken);
+        }
+
+        if (stored && decision.Ambiguities.Count > 0)
+        {
+            await Records.Emails.EmailAmbiguityService.WriteAsync(db, emailId!.Value, decision.Ambiguities, cancellationToken);
+        }
+
+        if (decision.TicketCapped)
+        {
+            reason ??= ScanNotes.Encode(ScanNotes.TicketCap, snapshot.From?.Normalised ?? "", context.Settings.TicketCapPerHour);
         }
 
         var kind = stored ? ScanOutcomeKind.Stored : duplicate ? ScanOutcomeKind.Duplicate : ScanOutcomeKind.NotStored;
@@ -265,15 +273,15 @@ internal sealed class WriteStage(
         await db.Database.ExecuteSqlRawAsync(
             """
             INSERT INTO "Tickets" ("Sequence", "Number", "Title", "Description", "StatusId", "Priority", "ContactId", "AccountId", "OwnerId",
-                "CreatedAt", "ModifiedAt", "SearchText", "SourceMailboxId", "SourceKey")
-            VALUES ($sequence, $number, $title, $description, $status, $priority, $contact, $account, $owner, $now, $now, $search, $mailbox, $key)
+                "CreatedAt", "ModifiedAt", "SearchText", "SourceMailboxId", "SourceKey", "SourceSender")
+            VALUES ($sequence, $number, $title, $description, $status, $priority, $contact, $account, $owner, $now, $now, $search, $mailbox, $key, $sender)
             """,
             [
                 Parameter("$sequence", sequence), Parameter("$number", text), Parameter("$title", title), Parameter("$description", ticket.Description),
                 Parameter("$status", ticket.StatusId), Parameter("$priority", ticket.Priority.ToString()), Parameter("$contact", ticket.ContactId),
                 Parameter("$account", ticket.AccountId), Parameter("$owner", ticket.OwnerId), Parameter("$now", now),
                 Parameter("$search", Records.SearchText.Build(text, ticket.Title)), Parameter("$mailbox", ticket.Source?.MailboxId),
-                Parameter("$key", ticket.Source?.Key),
+                Parameter("$key", ticket.Source?.Key), Parameter("$sender", ticket.SourceSender),
             ],
             cancellationToken);
         var lastId = LastInsertedId.For(db);
