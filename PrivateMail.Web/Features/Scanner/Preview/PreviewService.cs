@@ -243,6 +243,7 @@ public sealed class PreviewRunner(
             {
                 var number = new RecordNumber(prefix, next++);
                 created = number.ToString();
+                decide.TicketCreated(snapshot);
                 ticketSources.Add(sourceKey);
                 if (snapshot.MessageId is { } messageId)
                 {

@@ -31,15 +31,19 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null, Se
     }
 
     /// <param name="explainMatches">Name the address behind each match (the preview shows it; the scan does not need it).</param>
-    public ScanDecision Decide(MessageSnapshot snapshot, BatchRecordLookup lookup, bool explainMatches = false)
+    public ScanDecision Decide(MessageSnapshot snapshot, BatchRecordLookup lookup, bool explainMatches = false) =>
+        MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup, explainMatches, recentTickets);
+
+    /// <summary>
+    /// A ticket was created (or, in the preview, would be) from this message: the per-sender cap counts it for the
+    /// decisions after it. Called where the ticket is really made, so a copy seen again (which creates none) is not counted.
+    /// </summary>
+    public void TicketCreated(MessageSnapshot snapshot)
     {
-        var decision = MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup, explainMatches, recentTickets);
-        if (decision.NewTicket is not null && snapshot.From is { } sender)
+        if (snapshot.From is { } sender)
         {
             recentTickets?.Created(sender.Normalised);
         }
-
-        return decision;
     }
 
     /// <param name="scanner">The run's effective scanner settings (ticket cap, ambiguity policy); when null, the saved row or the built-in defaults.</param>

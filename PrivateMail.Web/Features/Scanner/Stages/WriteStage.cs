@@ -210,6 +210,7 @@ internal sealed class WriteStage(
                 draft.Title.Length == 0 ? "(no subject)" : draft.Title, draft.Description, statusId, TicketPriority.Normal,
                 ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source, SourceSender = snapshot.From?.Normalised }, cancellationToken);
             created = true;
+            decide.TicketCreated(snapshot);
             remember.Add(l => l.RememberSource(source.Item2, createdTicket.Id));
             var createdKey = Key(createdTicket.Id);
             changes.Add(new RecordChange(RecordKind.Ticket, createdKey));
