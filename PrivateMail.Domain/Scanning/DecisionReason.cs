@@ -48,6 +48,16 @@ public enum DecisionReasonCode
     NoTicketNoSender,
     /// <summary>Several contacts have the sender's address: the ticket goes to the oldest. Arguments: the chosen contact, then the others.</summary>
     TicketContactAmbiguous,
+    /// <summary>
+    /// No ticket: the sender reached the per-sender cap (the mail is still stored and bound). Arguments: the sender, the
+    /// cap per hour.
+    /// </summary>
+    NoTicketCap,
+    /// <summary>
+    /// One address (or domain) matched several records of a kind. Arguments: the address, the record kind, the policy
+    /// applied, then the candidates' names.
+    /// </summary>
+    Ambiguous,
 }
 
 /// <summary>A code with its arguments (addresses, names, numbers as written), no language in it.</summary>

@@ -5,7 +5,11 @@ namespace PrivateMail.Domain.Scanning;
 /// <summary>A CRM record the scanner can bind mail to.</summary>
 /// <param name="Id">The record's id (users have string ids, so every kind uses a string).</param>
 /// <param name="Order">The documented tie-break order when several records match: lower first (creation order).</param>
-public sealed record RecordRef(RecordKind Kind, string Id, string DisplayName, long Order);
+public sealed record RecordRef(RecordKind Kind, string Id, string DisplayName, long Order)
+{
+    /// <summary>When the record was last modified (UTC ticks); the "most recently modified" ambiguity policy picks the highest.</summary>
+    public long Modified { get; init; }
+}
 
 /// <summary>A contact with the account it belongs to, for ticket creation.</summary>
 public sealed record ContactRef(RecordRef Record, string? AccountId);
@@ -36,4 +40,11 @@ public interface IRecordLookup
 
     /// <summary>Whether the address belongs to a CRM user.</summary>
     bool IsUserAddress(string address);
+}
+
+/// <summary>How many tickets the scanner already created from one sender in the last hour (the per-sender ticket cap).</summary>
+public interface ISenderTicketCount
+{
+    /// <summary>Tickets created from <paramref name="sender"/> (a normalised address) within the last hour, this run's included.</summary>
+    int CreatedInLastHour(string sender);
 }

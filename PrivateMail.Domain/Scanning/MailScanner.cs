@@ -14,13 +14,15 @@ public static class MailScanner
     /// Also name, for each record a search field found, the address or domain that found it (one more lookup per
     /// value): for the preview, which shows the reasons. The scanner leaves it off; what is decided is the same.
     /// </param>
+    /// <param name="recentTickets">Tickets already created per sender in the last hour, for <see cref="ScannerSettings.TicketCapPerHour"/>; none when null.</param>
     public static ScanDecision Decide(
         MessageSnapshot message,
         ScannerSettings settings,
         GlobalExceptions global,
         TicketStatusMapping statuses,
         IRecordLookup records,
-        bool explainMatches = false)
+        bool explainMatches = false,
+        ISenderTicketCount? recentTickets = null)
     {
         var type = Classify(message, records);
         var why = new List<DecisionReason>
@@ -55,7 +57,8 @@ public static class MailScanner
         var store = actions.HasFlag(ScannerActions.CreateEmail);
         why.Add(new DecisionReason(store ? DecisionReasonCode.Stores : DecisionReasonCode.NotStored));
         var ticket = FindTicket(message, records, why);
-        var bindings = store && actions.HasFlag(ScannerActions.BindEmail) ? Bind(message, settings, records, ticket, why, explainMatches) : [];
+        var ambiguities = new List<AmbiguousMatch>();
+        var bindings = store && actions.HasFlag(ScannerActions.BindEmail) ? Bind(message, settings, records, ticket, why, explainMatches, ambiguities) : [];
         TicketTransition? change = null;
         if (actions.HasFlag(ScannerActions.OpenTicket) && type == MailType.Received && ticket is not null)
         {
@@ -66,8 +69,9 @@ public static class MailScanner
                 : new DecisionReason(IsWaiting(ticket, statuses) ? DecisionReasonCode.TicketAnswered : DecisionReasonCode.TicketReopened, ticket.Number.ToString(), change.From, change.To));
         }
 
+        var capped = false;
         var draft = actions.HasFlag(ScannerActions.CreateTicket) && type == MailType.Received && ticket is null
-            ? Draft(message, settings, statuses, records, why)
+            ? Draft(message, settings, statuses, records, why, recentTickets, out capped)
             : null;
 
         return new ScanDecision
@@ -78,6 +82,8 @@ public static class MailScanner
             Ticket = ticket,
             TicketChange = change,
             NewTicket = draft,
+            TicketCapped = capped,
+            Ambiguities = ambiguities,
             Reasons = why,
         };
     }
@@ -116,7 +122,8 @@ public static class MailScanner
         return threaded;
     }
 
-    private static List<RecordRef> Bind(MessageSnapshot message, ScannerSettings settings, IRecordLookup records, TicketRef? ticket, List<DecisionReason> why, bool explainMatches)
+    private static List<RecordRef> Bind(
+        MessageSnapshot message, ScannerSettings settings, IRecordLookup records, TicketRef? ticket, List<DecisionReason> why, bool explainMatches, List<AmbiguousMatch> ambiguities)
     {
         var participants = message.Participants;
         var addresses = participants.Select(a => a.Normalised).ToHashSet(StringComparer.Ordinal);
@@ -156,12 +163,78 @@ public static class MailScanner
             why.Add(new DecisionReason(DecisionReasonCode.NothingMatched));
         }
 
+        var dropped = FindAmbiguities(settings, records, addresses, domains, found, ambiguities, why);
         return found
             .DistinctBy(r => (r.Kind, r.Id))
+            .Where(r => !dropped.Contains((r.Kind, r.Id)))
             .OrderBy(r => r.Kind)
             .ThenBy(r => r.Order)
             .ToList();
     }
+
+    /// <summary>
+    /// Finds each address (or domain) that matched several contacts, accounts or leads, and applies the policy. Asked one
+    /// value at a time only for a kind that found more than one record, so ordinary mail costs nothing more. Returns the
+    /// records the policy leaves unbound.
+    /// </summary>
+    private static HashSet<(RecordKind, string)> FindAmbiguities(
+        ScannerSettings settings, IRecordLookup records, IReadOnlyCollection<string> addresses, IReadOnlyCollection<string> domains,
+        List<RecordRef> found, List<AmbiguousMatch> ambiguities, List<DecisionReason> why)
+    {
+        var dropped = new HashSet<(RecordKind, string)>();
+        var fields = settings.SearchFieldKeys.Select(SearchFields.Find).OfType<SearchField>().Distinct().ToList();
+        foreach (var kind in (RecordKind[])[RecordKind.Contact, RecordKind.Account, RecordKind.Lead])
+        {
+            if (found.Where(r => r.Kind == kind).DistinctBy(r => r.Id).Count() < 2)
+            {
+                continue;
+            }
+
+            var checks = fields.Where(f => f.Record == kind && f.Kind == SearchFieldKind.Email).Select(f => (Field: f, Values: addresses))
+                .Concat(fields.Where(f => f.Record == kind && f.Kind == SearchFieldKind.Domain).Select(f => (Field: f, Values: domains)));
+            var byValue = new SortedDictionary<string, List<RecordRef>>(StringComparer.Ordinal);
+            foreach (var (field, values) in checks)
+            {
+                foreach (var value in values)
+                {
+                    var matched = field.Kind == SearchFieldKind.Email ? records.FindByEmail(field, [value]) : records.FindByDomain(field, [value]);
+                    if (matched.Count > 0)
+                    {
+                        (byValue.TryGetValue(value, out var list) ? list : byValue[value] = []).AddRange(matched);
+                    }
+                }
+            }
+
+            foreach (var (value, matched) in byValue)
+            {
+                var candidates = matched.DistinctBy(r => r.Id).OrderBy(r => r.Order).ToList();
+                if (candidates.Count < 2)
+                {
+                    continue;
+                }
+
+                ambiguities.Add(new AmbiguousMatch(kind, value, candidates));
+                why.Add(new DecisionReason(DecisionReasonCode.Ambiguous, [value, kind.ToString(), settings.Ambiguity.ToString(), .. candidates.Select(c => c.DisplayName)]));
+                if (settings.Ambiguity == AmbiguityPolicy.BindAll)
+                {
+                    continue;
+                }
+
+                var keep = Choose(candidates, settings.Ambiguity);
+                dropped.UnionWith(candidates.Where(c => c != keep).Select(c => (c.Kind, c.Id)));
+            }
+        }
+
+        return dropped;
+    }
+
+    /// <summary>The one candidate the policy binds, or null for none; under <see cref="AmbiguityPolicy.BindAll"/> the oldest (all are bound).</summary>
+    private static RecordRef? Choose(IReadOnlyList<RecordRef> candidates, AmbiguityPolicy policy) => policy switch
+    {
+        AmbiguityPolicy.BindNoneAndFlag => null,
+        AmbiguityPolicy.BindMostRecentlyModified => candidates.OrderByDescending(c => c.Modified).ThenBy(c => c.Order).First(),
+        _ => candidates[0],
+    };
 
     /// <summary>
     /// Names, for each record a field found, the address (or domain) that found it. Only asked again when something was
@@ -199,11 +272,16 @@ public static class MailScanner
 
     /// <summary>
     /// A ticket for a new conversation. Not for auto-replies or bulk mail (loop protection).
-    /// Contact: the sender's contact, lowest <see cref="RecordRef.Order"/> (the oldest) first when several match; the others are named on the ticket.
-    /// Account: an account with the sender's address, else one with the sender's domain, else the contact's account.
+    /// Contact: the sender's contact; when several match, the <see cref="ScannerSettings.Ambiguity"/> policy chooses (the
+    /// oldest, none, or the most recently modified) and the e-mail carries the candidates.
+    /// Account: an account with the sender's address, else one with the sender's domain (several: the policy again), else
+    /// the contact's account.
     /// </summary>
-    private static TicketDraft? Draft(MessageSnapshot message, ScannerSettings settings, TicketStatusMapping statuses, IRecordLookup records, List<DecisionReason> why)
+    private static TicketDraft? Draft(
+        MessageSnapshot message, ScannerSettings settings, TicketStatusMapping statuses, IRecordLookup records, List<DecisionReason> why,
+        ISenderTicketCount? recentTickets, out bool capped)
     {
+        capped = false;
         if (message.From is not { } sender || message.IsAutoSubmitted || message.IsBulk)
         {
             why.Add(new DecisionReason(message.From is null ? DecisionReasonCode.NoTicketNoSender
@@ -211,14 +289,24 @@ public static class MailScanner
             return null;
         }
 
+        // Loops and storms that carry no Auto-Submitted header: past the cap the mail is kept, but opens no ticket.
+        if (settings.TicketCapPerHour > 0 && recentTickets is not null && recentTickets.CreatedInLastHour(sender.Normalised) >= settings.TicketCapPerHour)
+        {
+            capped = true;
+            why.Add(new DecisionReason(DecisionReasonCode.NoTicketCap, sender.Normalised, settings.TicketCapPerHour.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return null;
+        }
+
         var contacts = records.FindContacts(sender.Normalised).OrderBy(c => c.Record.Order).ToList();
-        var contact = contacts.FirstOrDefault();
+        var contact = contacts.Count < 2 ? contacts.FirstOrDefault() : Choose(contacts.Select(c => c.Record).ToList(), settings.Ambiguity) is { } chosen
+            ? contacts.First(c => c.Record == chosen) : null;
         var accountsByEmail = records.FindByEmail(SearchFields.AccountEmail, [sender.Normalised]);
         var accountsByDomain = records.FindByDomain(SearchFields.AccountDomain, [sender.Domain]);
-        var account = accountsByEmail.Concat(accountsByDomain).OrderBy(a => accountsByEmail.Contains(a) ? 0 : 1).ThenBy(a => a.Order).FirstOrDefault();
+        var accountCandidates = (accountsByEmail.Count > 0 ? accountsByEmail : accountsByDomain).OrderBy(a => a.Order).ToList();
+        var account = accountCandidates.Count < 2 ? accountCandidates.FirstOrDefault() : Choose(accountCandidates, settings.Ambiguity);
 
         why.Add(new DecisionReason(DecisionReasonCode.CreatesTicket, message.Subject.Trim()));
-        if (contacts.Count > 1)
+        if (contacts.Count > 1 && settings.Ambiguity == AmbiguityPolicy.BindAll)
         {
             why.Add(new DecisionReason(DecisionReasonCode.TicketContactAmbiguous, contacts.Select(c => c.Record.DisplayName).ToArray()));
         }
@@ -230,6 +318,6 @@ public static class MailScanner
             OwnerId: settings.OwnerId,
             ContactId: contact?.Record.Id,
             AccountId: account?.Id ?? contact?.AccountId,
-            OtherContacts: contacts.Skip(1).Select(c => c.Record).ToList());
+            OtherContacts: contacts.Where(c => c != contact).Select(c => c.Record).ToList());
     }
 }

@@ -33,6 +33,11 @@ public sealed record TicketDraft(
     string? AccountId,
     IReadOnlyList<RecordRef> OtherContacts);
 
+/// <summary>One address (or domain) that matched several records of one kind: a person should choose.</summary>
+/// <param name="Value">The normalised address or domain.</param>
+/// <param name="Candidates">Every record it matched, oldest first.</param>
+public sealed record AmbiguousMatch(RecordKind Kind, string Value, IReadOnlyList<RecordRef> Candidates);
+
 /// <summary>What the scanner does with one message. Applying it is the web project's job.</summary>
 public sealed record ScanDecision
 {
@@ -46,6 +51,10 @@ public sealed record ScanDecision
     public TicketRef? Ticket { get; init; }
     public TicketTransition? TicketChange { get; init; }
     public TicketDraft? NewTicket { get; init; }
+    /// <summary>Addresses that matched several records of a kind (under every policy; the policy decided what is bound).</summary>
+    public IReadOnlyList<AmbiguousMatch> Ambiguities { get; init; } = [];
+    /// <summary>A ticket would have been created, but the sender reached the per-sender cap: the mail is stored and bound only.</summary>
+    public bool TicketCapped { get; init; }
     /// <summary>Why: each step of the decision as a code with its arguments, in the order the rules ran.</summary>
     public IReadOnlyList<DecisionReason> Reasons { get; init; } = [];
 

@@ -12,7 +12,14 @@ public sealed record ScannerSettings(
     ScannerActions Actions,
     IReadOnlyCollection<string> SearchFieldKeys,
     IReadOnlyCollection<string> EmailExceptions,
-    IReadOnlyCollection<string> DomainExceptions);
+    IReadOnlyCollection<string> DomainExceptions)
+{
+    /// <summary>At most this many tickets per sender and hour (an administrator's setting); 0 means no cap.</summary>
+    public int TicketCapPerHour { get; init; }
+
+    /// <summary>What to bind when one address matches several records of a kind (an administrator's setting).</summary>
+    public AmbiguityPolicy Ambiguity { get; init; }
+}
 
 /// <summary>Exceptions an administrator sets for every mailbox; merged with each mailbox's own.</summary>
 public sealed record GlobalExceptions(IReadOnlyCollection<string> Emails, IReadOnlyCollection<string> Domains)

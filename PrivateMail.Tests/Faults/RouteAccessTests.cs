@@ -79,6 +79,8 @@ public sealed class RouteAccessTests : IAsyncLifetime
         var stale = ParameterisedRoutes.Keys.Except(parameterised).ToList();
         Assert.True(stale.Count == 0, "ParameterisedRoutes lists routes the app no longer has: " + string.Join(", ", stale));
         Assert.Contains("/emails", plain);
+        // Scanner settings (issue 15): administrators only; B, a plain user, must get none of A's markers there either.
+        Assert.Contains("/admin/scanner-settings", plain);
         // My mail's client and compose page name no object: they act for the caller's own mailbox only.
         Assert.Contains("/my-mail", plain);
         Assert.Contains("/my-mail/compose", plain);

@@ -14,9 +14,9 @@ public sealed class InMemoryRecords : IRecordLookup
     private readonly HashSet<string> _users = new(StringComparer.Ordinal);
     private long _order;
 
-    public RecordRef Contact(string id, string email, string? accountId = null, string? secondaryEmail = null)
+    public RecordRef Contact(string id, string email, string? accountId = null, string? secondaryEmail = null, long modified = 0)
     {
-        var record = new RecordRef(RecordKind.Contact, id, id, ++_order);
+        var record = new RecordRef(RecordKind.Contact, id, id, ++_order) { Modified = modified };
         _values.Add((SearchFields.ContactEmail, EmailAddress.Normalise(email)!, record));
         if (secondaryEmail is not null)
         {
@@ -27,9 +27,9 @@ public sealed class InMemoryRecords : IRecordLookup
         return record;
     }
 
-    public RecordRef Account(string id, string? email = null, string? domain = null)
+    public RecordRef Account(string id, string? email = null, string? domain = null, long modified = 0)
     {
-        var record = new RecordRef(RecordKind.Account, id, id, ++_order);
+        var record = new RecordRef(RecordKind.Account, id, id, ++_order) { Modified = modified };
         if (email is not null)
         {
             _values.Add((SearchFields.AccountEmail, EmailAddress.Normalise(email)!, record));
@@ -43,9 +43,9 @@ public sealed class InMemoryRecords : IRecordLookup
         return record;
     }
 
-    public RecordRef Lead(string id, string email)
+    public RecordRef Lead(string id, string email, long modified = 0)
     {
-        var record = new RecordRef(RecordKind.Lead, id, id, ++_order);
+        var record = new RecordRef(RecordKind.Lead, id, id, ++_order) { Modified = modified };
         _values.Add((SearchFields.LeadEmail, EmailAddress.Normalise(email)!, record));
         return record;
     }

@@ -26,6 +26,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<FailedMessage> FailedMessages => Set<FailedMessage>();
     public DbSet<GlobalExceptionSettings> GlobalExceptionSettings => Set<GlobalExceptionSettings>();
     public DbSet<BindingRuleSettings> BindingRuleSettings => Set<BindingRuleSettings>();
+    public DbSet<ScannerAdminSettings> ScannerAdminSettings => Set<ScannerAdminSettings>();
+    public DbSet<EmailAmbiguity> EmailAmbiguities => Set<EmailAmbiguity>();
 
     /// <summary>Data Protection's keys, shared by every app node (PostgreSQL only: SQLite keeps them in the data folder).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

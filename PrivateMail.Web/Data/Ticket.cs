@@ -22,4 +22,6 @@ public sealed class Ticket : OwnedRecord
     /// message seen again (another folder, a renumbered folder) never creates a second ticket — even with Create e-mail off.</summary>
     public int? SourceMailboxId { get; set; }
     public string? SourceKey { get; set; }
+    /// <summary>For a ticket the scanner created: the sender's normalised address (the per-sender ticket cap counts these).</summary>
+    public string? SourceSender { get; set; }
 }

@@ -237,7 +237,11 @@ public sealed class CorpusScanTests(DovecotFixture dovecot) : IAsyncLifetime
             ],
             tickets.Where(t => t.Id <= crm.LastSeededTicketId).OrderBy(t => t.Id).Select(t => (t.Title, t.Status!.Name)));
         Assert.Equal(TicketStatuses.Open, tickets.Single(t => t.Title == "Problem z logowaniem do panelu").Status!.Name);
-        Assert.Contains("Other contacts with this address: Tomasz Lewandowski", tickets.Single(t => t.Title == "Zmiana adresu dostawy").Description, StringComparison.Ordinal);
+        // The other contacts with the sender's address are no longer written into the ticket's description (issue 15): the
+        // e-mail carries every candidate as its "Ambiguous" flag, which one click resolves.
+        Assert.DoesNotContain("Other contacts", tickets.Single(t => t.Title == "Zmiana adresu dostawy").Description, StringComparison.Ordinal);
+        var moved = emails.Single(e => e.Subject == "Zmiana adresu dostawy");
+        Assert.Contains(await db.EmailAmbiguities.Where(a => a.EmailId == moved.Id).Select(a => a.DisplayName).ToListAsync(Ct), n => n == "Tomasz Lewandowski");
         Assert.Contains("od rana nie mogę zalogować się", tickets.Single(t => t.Title == "Problem z logowaniem do panelu").Description, StringComparison.Ordinal);
 
         AssertDetails(byFile, big);

@@ -15,7 +15,7 @@ public sealed partial class SystemConfigurationAuthorizationTests(SystemConfigur
     private const string UserName = "jan";
     private const string Password = "Test-password-1";
 
-    public static TheoryData<string> AdminPaths => ["/admin", "/admin/modules", "/admin/mail-servers", "/admin/users", "/admin/tickets", "/admin/demo-data", "/admin/scan-history", "/admin/global-exceptions"];
+    public static TheoryData<string> AdminPaths => ["/admin", "/admin/modules", "/admin/mail-servers", "/admin/users", "/admin/tickets", "/admin/demo-data", "/admin/scan-history", "/admin/global-exceptions", "/admin/scanner-settings"];
 
     /// <summary>Page title and a marker only the rendered page contains, per administration page.</summary>
     public static TheoryData<string, string, string> AdminPages => new()
@@ -27,6 +27,7 @@ public sealed partial class SystemConfigurationAuthorizationTests(SystemConfigur
         { "/admin/demo-data", "Demo data – PrivateMail", "id=\"demo-data\"" },
         { "/admin/scan-history", "Scan history – PrivateMail", "id=\"scan-history-admin-empty\"" },
         { "/admin/global-exceptions", "Global exceptions – PrivateMail", "id=\"global-exceptions\"" },
+        { "/admin/scanner-settings", "Scanner settings – PrivateMail", "id=\"scanner-settings\"" },
     };
 
     [Theory]
@@ -146,7 +147,7 @@ public sealed partial class SystemConfigurationAuthorizationTests(SystemConfigur
 
     private static void AssertNoAdminContent(string html)
     {
-        foreach (var marker in new[] { "modules-table", "mail-servers-empty", "users-table", "statuses-table", "demo-data-load", "scan-history-admin", "global-exceptions", "admin-menu", "Modules - installation" })
+        foreach (var marker in new[] { "modules-table", "mail-servers-empty", "users-table", "statuses-table", "demo-data-load", "scan-history-admin", "global-exceptions", "scanner-settings", "admin-menu", "Modules - installation" })
         {
             Assert.DoesNotContain(marker, html, StringComparison.Ordinal);
         }

@@ -16,6 +16,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.HasIndex(t => new { t.OwnerId, t.ModifiedAt });
         builder.Property(t => t.SourceKey).HasMaxLength(1000);
         builder.HasIndex(t => new { t.SourceMailboxId, t.SourceKey }).IsUnique().HasFilter("\"SourceKey\" IS NOT NULL");
+        // The per-sender ticket cap counts an owner's tickets created from one address in the last hour.
+        builder.Property(t => t.SourceSender).HasMaxLength(320);
+        builder.HasIndex(t => new { t.SourceSender, t.CreatedAt }).HasFilter("\"SourceSender\" IS NOT NULL");
         builder.HasOne(t => t.Status).WithMany().HasForeignKey(t => t.StatusId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(t => t.Contact).WithMany().HasForeignKey(t => t.ContactId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne(t => t.Account).WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.SetNull);

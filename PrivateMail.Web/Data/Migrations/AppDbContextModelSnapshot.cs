@@ -522,6 +522,34 @@ namespace PrivateMail.Web.Data.Migrations
                     b.ToTable("Emails");
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.EmailAmbiguity", b =>
+                {
+                    b.Property<int>("EmailId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EmailId", "RecordKind", "RecordId");
+
+                    b.ToTable("EmailAmbiguities");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.EmailAttachment", b =>
                 {
                     b.Property<int>("Id")
@@ -1075,6 +1103,58 @@ namespace PrivateMail.Web.Data.Migrations
                     b.ToTable("ScanRuns");
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.ScannerAdminSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AmbiguityPolicy")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BatchBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BatchSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeSpan>("HistoryRetention")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IntervalMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("IntervalSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeSpan>("LockedRetryInterval")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MaxMessageBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxMessagesPerRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TicketCapPerSenderPerHour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeSpan>("TimeBudget")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ScannerAdminSettings");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.Ticket", b =>
                 {
                     b.Property<int>("Id")
@@ -1126,6 +1206,10 @@ namespace PrivateMail.Web.Data.Migrations
                     b.Property<int?>("SourceMailboxId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SourceSender")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("StatusId")
                         .HasColumnType("INTEGER");
 
@@ -1153,6 +1237,9 @@ namespace PrivateMail.Web.Data.Migrations
                     b.HasIndex("SourceMailboxId", "SourceKey")
                         .IsUnique()
                         .HasFilter("\"SourceKey\" IS NOT NULL");
+
+                    b.HasIndex("SourceSender", "CreatedAt")
+                        .HasFilter("\"SourceSender\" IS NOT NULL");
 
                     b.ToTable("Tickets");
                 });
@@ -1314,6 +1401,17 @@ namespace PrivateMail.Web.Data.Migrations
                     b.Navigation("Mailbox");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("PrivateMail.Web.Data.EmailAmbiguity", b =>
+                {
+                    b.HasOne("PrivateMail.Web.Data.Email", "Email")
+                        .WithMany()
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Email");
                 });
 
             modelBuilder.Entity("PrivateMail.Web.Data.EmailAttachment", b =>

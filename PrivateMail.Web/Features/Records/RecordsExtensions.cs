@@ -22,6 +22,7 @@ internal static class RecordsExtensions
         services.AddScoped<TicketService>();
         services.AddScoped<TicketStatusService>();
         services.AddScoped<EmailService>();
+        services.AddScoped<EmailAmbiguityService>();
         services.AddScoped<DemoDataService>();
         services.AddScoped<PastEmails.PastEmailService>();
         services.AddSingleton<PastEmails.PastEmailJobs>();

@@ -101,22 +101,22 @@ internal sealed class BatchRecordLookup : IRecordLookup
         var contacts = await db.Contacts.AsNoTracking()
             .Where(c => all || c.OwnerId == ownerId)
             .Where(c => addresses.Contains(c.EmailNormalised!) || addresses.Contains(c.SecondaryEmailNormalised!))
-            .Select(c => new { c.Id, c.FirstName, c.LastName, c.EmailNormalised, c.SecondaryEmailNormalised, c.AccountId })
+            .Select(c => new { c.Id, c.FirstName, c.LastName, c.EmailNormalised, c.SecondaryEmailNormalised, c.AccountId, c.ModifiedAt })
             .ToListAsync(cancellationToken);
         lookup._contacts.AddRange(contacts.Select(c => new Row(
-            new RecordRef(RecordKind.Contact, Key(c.Id), $"{c.FirstName} {c.LastName}".Trim(), c.Id),
+            new RecordRef(RecordKind.Contact, Key(c.Id), $"{c.FirstName} {c.LastName}".Trim(), c.Id) { Modified = c.ModifiedAt.UtcTicks },
             c.EmailNormalised, c.SecondaryEmailNormalised, null, c.AccountId is { } a ? Key(a) : null)));
 
         var accounts = await db.Accounts.AsNoTracking()
             .Where(a => all || a.OwnerId == ownerId)
             .Where(a => addresses.Contains(a.EmailNormalised!) || domains.Contains(a.Domain!))
-            .Select(a => new { a.Id, a.Name, a.EmailNormalised, a.Domain })
+            .Select(a => new { a.Id, a.Name, a.EmailNormalised, a.Domain, a.ModifiedAt })
             .ToListAsync(cancellationToken);
-        lookup._accounts.AddRange(accounts.Select(a => new Row(new RecordRef(RecordKind.Account, Key(a.Id), a.Name, a.Id), a.EmailNormalised, null, a.Domain, null)));
+        lookup._accounts.AddRange(accounts.Select(a => new Row(new RecordRef(RecordKind.Account, Key(a.Id), a.Name, a.Id) { Modified = a.ModifiedAt.UtcTicks }, a.EmailNormalised, null, a.Domain, null)));
 
         var leads = await db.Leads.AsNoTracking().Where(l => all || l.OwnerId == ownerId).Where(l => addresses.Contains(l.EmailNormalised!))
-            .Select(l => new { l.Id, l.Company, l.EmailNormalised }).ToListAsync(cancellationToken);
-        lookup._leads.AddRange(leads.Select(l => new Row(new RecordRef(RecordKind.Lead, Key(l.Id), l.Company, l.Id), l.EmailNormalised, null, null, null)));
+            .Select(l => new { l.Id, l.Company, l.EmailNormalised, l.ModifiedAt }).ToListAsync(cancellationToken);
+        lookup._leads.AddRange(leads.Select(l => new Row(new RecordRef(RecordKind.Lead, Key(l.Id), l.Company, l.Id) { Modified = l.ModifiedAt.UtcTicks }, l.EmailNormalised, null, null, null)));
 
         lookup._ticketPrefix = await db.RecordSequences.Where(s => s.Name == RecordSequence.Tickets).Select(s => s.Prefix).SingleAsync(cancellationToken);
         var numbers = messages.SelectMany(m => RecordNumber.FindInSubject(m.Subject, RecordNumber.TicketPrefix))

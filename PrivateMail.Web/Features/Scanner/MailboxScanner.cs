@@ -29,7 +29,7 @@ public sealed class MailboxScanner(
     EmailStore emails,
     TicketStore tickets,
     TimeProvider time,
-    IOptions<ScannerOptions> options,
+    Settings.ScannerSettingsService scannerSettings,
     IOptions<PrivateMailOptions> appOptions,
     RecordChangeNotifier notifier,
     ILogger<MailboxScanner> logger)
@@ -41,7 +41,8 @@ public sealed class MailboxScanner(
 
     public async Task<ScanProgress> ScanAsync(int mailboxId, string? startedById, Action<ScanProgress>? progress, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
+        // Read once per run: a value an administrator saves applies from the next run, never half-way through one.
+        var settings = await scannerSettings.GetAsync(CancellationToken.None);
         var started = time.GetUtcNow();
         var run = new ScanCounters();
         int runId;
@@ -93,7 +94,7 @@ public sealed class MailboxScanner(
             {
                 await locks.UnlockAsync(mailboxId);
                 await Mailboxes.ProvenLogins.RecordAsync(dbFactory, mailbox.Id, credentials?.Login, CancellationToken.None);
-                var decide = await DecideStage.LoadAsync(dbFactory, tickets, mailbox, cancellationToken);
+                var decide = await DecideStage.LoadAsync(dbFactory, tickets, mailbox, cancellationToken, settings, time);
                 var deadline = started + settings.TimeBudget;
                 foreach (var folderName in mailbox.Folders.Distinct(StringComparer.Ordinal))
                 {
@@ -104,7 +105,7 @@ public sealed class MailboxScanner(
 
                     try
                     {
-                        await ScanFolderAsync(session, mailbox, folderName, decide, run, runId, deadline, () => Report(ScanRunStatus.Running), cancellationToken);
+                        await ScanFolderAsync(session, mailbox, folderName, decide, settings, run, runId, deadline, () => Report(ScanRunStatus.Running), cancellationToken);
                     }
                     catch (MailFolderException ex)
                     {
@@ -139,9 +140,8 @@ public sealed class MailboxScanner(
     }
 
     private async Task ScanFolderAsync(
-        IMailSession session, Mailbox mailbox, string folderName, DecideStage decide, ScanCounters run, int runId, DateTimeOffset deadline, Action report, CancellationToken cancellationToken)
+        IMailSession session, Mailbox mailbox, string folderName, DecideStage decide, ScannerOptions settings, ScanCounters run, int runId, DateTimeOffset deadline, Action report, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         var state = await session.OpenFolderAsync(folderName, cancellationToken);
         var cursor = await LoadCursorAsync(mailbox.Id, folderName, state.UidValidity, cancellationToken);
         var since = mailbox.ImportSince == default ? (DateOnly?)null : mailbox.ImportSince;
@@ -225,7 +225,7 @@ public sealed class MailboxScanner(
             return ScanNotes.Encode(ScanNotes.RawMissing);
         }
 
-        var settings = options.Value;
+        var settings = await scannerSettings.GetAsync(cancellationToken);
         var raw = await File.ReadAllBytesAsync(Path.Combine(_dataDirectory, failed.RawPath), cancellationToken);
         if (ScanNotes.CodeOf(failed.Error) == ScanNotes.TooLarge
             && ScanNotes.ArgsOf(failed.Error) is [_, var claimedText] && long.TryParse(claimedText, System.Globalization.CultureInfo.InvariantCulture, out var claimed)
@@ -253,7 +253,7 @@ public sealed class MailboxScanner(
             return item.Problem;
         }
 
-        var decide = await DecideStage.LoadAsync(dbFactory, tickets, mailbox, cancellationToken);
+        var decide = await DecideStage.LoadAsync(dbFactory, tickets, mailbox, cancellationToken, settings, time);
         var write = new WriteStage(dbFactory, emails, tickets, time, mailbox, decide, _dataDirectory, logger);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var lookup = await decide.LookupAsync(db, [item], cancellationToken);

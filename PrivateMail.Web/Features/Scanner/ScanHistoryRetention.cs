@@ -12,7 +12,7 @@ namespace PrivateMail.Web.Features.Scanner;
 /// </summary>
 public sealed class ScanHistoryRetention(
     IDbContextFactory<AppDbContext> dbFactory,
-    IOptions<ScannerOptions> options,
+    Settings.ScannerSettingsService settings,
     IOptions<PrivateMailOptions> appOptions,
     TimeProvider time,
     ILogger<ScanHistoryRetention> logger)
@@ -44,7 +44,7 @@ public sealed class ScanHistoryRetention(
     /// <summary>Deletes what is older than the retention; returns the number of runs deleted.</summary>
     public async Task<int> PurgeAsync(CancellationToken cancellationToken)
     {
-        var cutoff = time.GetUtcNow() - options.Value.HistoryRetention;
+        var cutoff = time.GetUtcNow() - (await settings.GetAsync(cancellationToken)).HistoryRetention;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var runs = await db.ScanRuns.Where(r => r.StartedAt < cutoff && r.Status != ScanRunStatus.Running).ExecuteDeleteAsync(cancellationToken);
         var failed = await db.FailedMessages.Where(f => f.FailedAt < cutoff).Select(f => new { f.Id, f.RawPath }).ToListAsync(cancellationToken);

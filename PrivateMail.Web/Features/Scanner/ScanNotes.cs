@@ -23,6 +23,8 @@ public static class ScanNotes
     public const string OwnerInactive = "OwnerInactive";
     public const string ReusedMessageId = "ReusedMessageId";
     public const string Interrupted = "Interrupted";
+    /// <summary>Stored (and bound) without a ticket: the sender reached the per-sender ticket cap. Arguments: sender, cap.</summary>
+    public const string TicketCap = "TicketCap";
 
     public static string Encode(string code, params object[] args) =>
         Mark + string.Join(Separator, [code, .. args.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture) ?? "")]);

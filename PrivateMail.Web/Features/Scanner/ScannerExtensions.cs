@@ -7,6 +7,10 @@ public static class ScannerExtensions
     public static IServiceCollection AddScanner(this IServiceCollection services)
     {
         services.AddOptions<ScannerOptions>().BindConfiguration(ScannerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Settings.ScannerSettingsService>();
+        services.AddScoped<Settings.ScannerSettingsAdmin>();
+        services.AddSingleton<ScanScheduleClock>();
+        services.AddTransient<ScheduledScanTick>();
         services.AddScoped<MailboxScanner>();
         services.AddSingleton<MailboxLock>();
         services.AddSingleton<ScanHistoryRetention>();
@@ -26,20 +30,17 @@ public static class ScannerExtensions
         return services;
     }
 
-    /// <summary>Schedules the scan (unless switched off); a run still going when the next is due is not started twice.</summary>
+    /// <summary>
+    /// Schedules the scan (unless switched off): a one-second tick that starts the run when the interval in force is due,
+    /// so an interval an administrator saves applies without a restart. A run still going when the next is due is not
+    /// started twice.
+    /// </summary>
     public static IServiceProvider UseScannerSchedule(this IServiceProvider services)
     {
         var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value;
         if (options.ScheduleEnabled)
         {
-            services.UseScheduler(s =>
-            {
-                var scan = s.Schedule<ScheduledScan>();
-                var every = options.IntervalSeconds is { } seconds
-                    ? scan.EverySeconds(seconds)
-                    : scan.Cron(options.IntervalMinutes == 1 ? "* * * * *" : $"*/{options.IntervalMinutes} * * * *");
-                every.PreventOverlapping(nameof(ScheduledScan));
-            });
+            services.UseScheduler(s => s.Schedule<ScheduledScanTick>().EverySecond().PreventOverlapping(nameof(ScheduledScan)));
         }
 
         return services;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PrivateMail.Domain.Scanning;
 
 namespace PrivateMail.Web.Features.Scanner;
 
@@ -69,4 +70,14 @@ public sealed class ScannerOptions
     /// <summary>Larger messages are not parsed: they are kept as failed messages for an administrator.</summary>
     [Range(1024, 1_000_000_000)]
     public long MaxMessageBytes { get; set; } = 50 * 1024 * 1024;
+
+    /// <summary>At most this many tickets are created from one sender's mail per hour (loops, storms); 0 switches the cap off.</summary>
+    [Range(0, 10_000)]
+    public int TicketCapPerSenderPerHour { get; set; } = 5;
+
+    /// <summary>What the scanner binds when one address matches several contacts, accounts or leads.</summary>
+    public AmbiguityPolicy AmbiguityPolicy { get; set; } = AmbiguityPolicy.BindAll;
+
+    /// <summary>A copy, so the effective settings never write through to the configured defaults.</summary>
+    public ScannerOptions Clone() => (ScannerOptions)MemberwiseClone();
 }

@@ -1,6 +1,5 @@
 using Coravel.Invocable;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using PrivateMail.Domain.Modules;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
@@ -17,7 +16,7 @@ public sealed class ScheduledScan(
     ModuleService modules,
     ScanCoordinator coordinator,
     ScanHistoryRetention retention,
-    IOptions<ScannerOptions> options,
+    Settings.ScannerSettingsService settings,
     TimeProvider time,
     ILogger<ScheduledScan> logger)
     : IInvocable, ICancellableInvocable
@@ -31,6 +30,7 @@ public sealed class ScheduledScan(
             return;
         }
 
+        var options = await settings.GetAsync(CancellationToken);
         List<int> mailboxes;
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken))
         {
@@ -42,7 +42,7 @@ public sealed class ScheduledScan(
                 .Where(m => db.Users.Any(u => u.Id == m.OwnerId && u.IsActive))
                 .Where(m => m.Status == MailboxStatus.Active || m.Status == MailboxStatus.Locked)
                 .OrderBy(m => m.Id).Select(m => new { m.Id, m.Status, m.LastErrorAt }).ToListAsync(CancellationToken);
-            mailboxes = candidates.Where(m => new MailboxState(m.Status, null, m.LastErrorAt).IsDue(now, options.Value.LockedRetryInterval))
+            mailboxes = candidates.Where(m => new MailboxState(m.Status, null, m.LastErrorAt).IsDue(now, options.LockedRetryInterval))
                 .Select(m => m.Id).ToList();
         }
 

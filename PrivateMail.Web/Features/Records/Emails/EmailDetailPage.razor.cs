@@ -36,6 +36,8 @@ public sealed partial class EmailDetailPage
         _loaded = true;
     }
 
+    private async Task ReloadAsync() => _email = await Emails.GetAsync(Id);
+
     /// <summary>A <c>cid:</c> image of the body → its inline attachment's address (exact Content-ID first).</summary>
     private string? ResolveContentId(string contentId)
     {

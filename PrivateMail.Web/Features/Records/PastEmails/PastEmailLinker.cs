@@ -160,7 +160,7 @@ public sealed class PastEmailJobs(IDbContextFactory<AppDbContext> dbFactory, Ema
         {
             job.Report(new PastEmailProgress(done, Math.Max(total, done), linked, true, true, false));
         }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {
             logger.LogError(ex, "Linking past e-mails to {Kind} {RecordId} failed after {Linked} links.", target.Kind, target.RecordId, linked);
             job.Report(new PastEmailProgress(done, Math.Max(total, done), linked, true, false, true));

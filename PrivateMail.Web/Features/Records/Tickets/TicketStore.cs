@@ -12,6 +12,8 @@ public sealed record NewTicket(string Title, string Description, int StatusId, T
 {
     /// <summary>The scanner's mailbox and message key, for a ticket created from mail (see <see cref="Ticket.SourceKey"/>).</summary>
     public (int MailboxId, string Key)? Source { get; init; }
+    /// <summary>The sender's normalised address, for a ticket created from mail (the per-sender ticket cap counts these).</summary>
+    public string? SourceSender { get; init; }
 }
 
 /// <summary>A created ticket: its id and the number replies will carry.</summary>
@@ -109,6 +111,7 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
             SearchText = Records.SearchText.Build(number, ticket.Title),
             SourceMailboxId = ticket.Source?.MailboxId,
             SourceKey = ticket.Source?.Key,
+            SourceSender = ticket.SourceSender,
         };
     }
 

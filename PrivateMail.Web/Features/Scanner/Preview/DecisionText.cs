@@ -36,6 +36,8 @@ public static class DecisionText
             DecisionReasonCode.NoTicketBulk => OnboardingStrings.ReasonNoTicketBulk,
             DecisionReasonCode.NoTicketNoSender => OnboardingStrings.ReasonNoTicketNoSender,
             DecisionReasonCode.TicketContactAmbiguous => Format(OnboardingStrings.ReasonTicketContactAmbiguous, a.Count, string.Join(", ", a)),
+            DecisionReasonCode.NoTicketCap => Format(ScannerSettingsStrings.ReasonNoTicketCap, Arg(0), Arg(1)),
+            DecisionReasonCode.Ambiguous => Format(ScannerSettingsStrings.ReasonAmbiguous, Arg(0), Math.Max(0, a.Count - 3), Kind(Arg(1)), string.Join(", ", a.Skip(3)), Policy(Arg(2))),
             _ => reason.ToString(),
         };
     }
@@ -51,6 +53,13 @@ public static class DecisionText
         RecordKind.Ticket => OnboardingStrings.KindTicket,
         _ => kind.ToString(),
     };
+
+    private static string Policy(string policy) => Enum.TryParse<AmbiguityPolicy>(policy, out var parsed) ? parsed switch
+    {
+        AmbiguityPolicy.BindNoneAndFlag => ScannerSettingsStrings.PolicyBindNoneAndFlag,
+        AmbiguityPolicy.BindMostRecentlyModified => ScannerSettingsStrings.PolicyBindMostRecentlyModified,
+        _ => ScannerSettingsStrings.PolicyBindAll,
+    } : policy;
 
     private static string Field(string key) => SearchFields.Find(key) is { } field ? MailboxLabels.SearchField(field) : key;
 }

@@ -298,6 +298,7 @@ public sealed class PreviewRunner(
             {
                 var number = new RecordNumber(prefix, next++);
                 created = number.ToString();
+                decide.TicketCreated(snapshot);
                 ticketSources.Add(sourceKey);
                 // A provisional ticket: later messages of the preview find it by thread and by its number in the subject.
                 var provisional = new TicketRef("preview-" + created, number, draft.Status, context.Closing.Contains(draft.Status));

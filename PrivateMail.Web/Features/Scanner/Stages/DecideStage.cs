@@ -3,6 +3,7 @@ using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Features.Records.Tickets;
+using SavedScannerSettings = PrivateMail.Web.Features.Scanner.Settings.ScannerSettingsService;
 
 namespace PrivateMail.Web.Features.Scanner.Stages;
 
@@ -14,24 +15,54 @@ internal sealed record ScanContext(ScannerSettings Settings, GlobalExceptions Gl
 /// (<see cref="BatchRecordLookup"/>); per message, <see cref="MailScanner.Decide"/>. It runs in the writer's order,
 /// because each decision must see what the messages before it did (a ticket created, a status changed).
 /// </summary>
-internal sealed class DecideStage(ScanContext context, int? mailboxId = null)
+internal sealed class DecideStage(ScanContext context, int? mailboxId = null, SenderTicketCounts? recentTickets = null)
 {
     public ScanContext Context => context;
 
-    public Task<BatchRecordLookup> LookupAsync(AppDbContext db, IEnumerable<ParsedMail> batch, CancellationToken cancellationToken) =>
-        BatchRecordLookup.LoadAsync(db, batch.Where(p => p.Problem is null).Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList(), context.Closing, context.Settings.OwnerId, mailboxId, cancellationToken);
+    public async Task<BatchRecordLookup> LookupAsync(AppDbContext db, IEnumerable<ParsedMail> batch, CancellationToken cancellationToken)
+    {
+        var snapshots = batch.Where(p => p.Problem is null).Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList();
+        if (recentTickets is not null)
+        {
+            await recentTickets.LoadAsync(db, snapshots.Select(s => s.From?.Normalised).OfType<string>(), cancellationToken);
+        }
+
+        return await BatchRecordLookup.LoadAsync(db, snapshots, context.Closing, context.Settings.OwnerId, mailboxId, cancellationToken);
+    }
 
     /// <param name="explainMatches">Name the address behind each match (the preview shows it; the scan does not need it).</param>
     public ScanDecision Decide(MessageSnapshot snapshot, BatchRecordLookup lookup, bool explainMatches = false) =>
-        MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup, explainMatches);
+        MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup, explainMatches, recentTickets);
 
-    public static async Task<DecideStage> LoadAsync(IDbContextFactory<AppDbContext> dbFactory, TicketStore tickets, Mailbox mailbox, CancellationToken cancellationToken)
+    /// <summary>
+    /// A ticket was created (or, in the preview, would be) from this message: the per-sender cap counts it for the
+    /// decisions after it. Called where the ticket is really made, so a copy seen again (which creates none) is not counted.
+    /// </summary>
+    public void TicketCreated(MessageSnapshot snapshot)
+    {
+        if (snapshot.From is { } sender)
+        {
+            recentTickets?.Created(sender.Normalised);
+        }
+    }
+
+    /// <param name="scanner">The run's effective scanner settings (ticket cap, ambiguity policy); when null, the saved row or the built-in defaults.</param>
+    public static async Task<DecideStage> LoadAsync(
+        IDbContextFactory<AppDbContext> dbFactory, TicketStore tickets, Mailbox mailbox, CancellationToken cancellationToken, ScannerOptions? scanner = null, TimeProvider? time = null)
     {
         var statuses = await tickets.GetStatusMappingAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = await db.TicketStatuses.AsNoTracking().ToDictionaryAsync(s => s.Name, s => s.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
         var global = await GlobalExceptionsService.LoadAsync(db, cancellationToken);
-        return new DecideStage(new ScanContext(Settings(mailbox, mailbox.Actions, mailbox.SearchFields), global, statuses, statuses.Closing, ids), mailbox.Id);
+        scanner ??= await SavedScannerSettings.LoadRowAsync(db, cancellationToken) is { } row
+            ? SavedScannerSettings.Overlay(new ScannerOptions(), row) : new ScannerOptions();
+        var settings = Settings(mailbox, mailbox.Actions, mailbox.SearchFields) with
+        {
+            TicketCapPerHour = scanner.TicketCapPerSenderPerHour,
+            Ambiguity = scanner.AmbiguityPolicy,
+        };
+        var counts = new SenderTicketCounts(mailbox.OwnerId, (time ?? TimeProvider.System).GetUtcNow() - TimeSpan.FromHours(1));
+        return new DecideStage(new ScanContext(settings, global, statuses, statuses.Closing, ids), mailbox.Id, counts);
     }
 
     /// <summary>A mailbox's scanner settings with the given actions and search fields, its exceptions normalised.</summary>

@@ -206,13 +206,12 @@ internal sealed class WriteStage(
         if (decision.NewTicket is { } draft && !emailHasTicket && earlierTicket is null)
         {
             var statusId = StatusId(context, draft.Status);
-            var description = draft.OtherContacts.Count == 0
-                ? draft.Description
-                : draft.Description + "\n\n— Other contacts with this address: " + string.Join(", ", draft.OtherContacts.Select(c => c.DisplayName));
+            // Other candidates are not written into the description: the e-mail's ambiguity flag names them (and resolves).
             var createdTicket = await CreateTicketAsync(db, new NewTicket(
-                draft.Title.Length == 0 ? "(no subject)" : draft.Title, description, statusId, TicketPriority.Normal,
-                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source }, cancellationToken);
+                draft.Title.Length == 0 ? "(no subject)" : draft.Title, draft.Description, statusId, TicketPriority.Normal,
+                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source, SourceSender = snapshot.From?.Normalised }, cancellationToken);
             created = true;
+            decide.TicketCreated(snapshot);
             remember.Add(l => l.RememberSource(source.Item2, createdTicket.Id));
             var createdKey = Key(createdTicket.Id);
             changes.Add(new RecordChange(RecordKind.Ticket, createdKey));
@@ -238,6 +237,16 @@ internal sealed class WriteStage(
         if (emailId is { } linkedId && links.Count > 0)
         {
             await emails.LinkAsync(db, linkedId, links, cancellationToken);
+        }
+
+        if (stored && decision.Ambiguities.Count > 0)
+        {
+            await Records.Emails.EmailAmbiguityService.WriteAsync(db, emailId!.Value, decision.Ambiguities, cancellationToken);
+        }
+
+        if (decision.TicketCapped)
+        {
+            reason ??= ScanNotes.Encode(ScanNotes.TicketCap, snapshot.From?.Normalised ?? "", context.Settings.TicketCapPerHour);
         }
 
         var kind = stored ? ScanOutcomeKind.Stored : duplicate ? ScanOutcomeKind.Duplicate : ScanOutcomeKind.NotStored;
@@ -267,8 +276,8 @@ internal sealed class WriteStage(
         var id = (await db.Database.SqlQueryRaw<int>(
             """
             INSERT INTO "Tickets" ("Sequence", "Number", "Title", "Description", "StatusId", "Priority", "ContactId", "AccountId", "OwnerId",
-                "CreatedAt", "ModifiedAt", "SearchText", "SourceMailboxId", "SourceKey")
-            VALUES (@sequence, @number, @title, @description, @status, @priority, @contact, @account, @owner, @now, @now, @search, @mailbox, @key)
+                "CreatedAt", "ModifiedAt", "SearchText", "SourceMailboxId", "SourceKey", "SourceSender")
+            VALUES (@sequence, @number, @title, @description, @status, @priority, @contact, @account, @owner, @now, @now, @search, @mailbox, @key, @sender)
             RETURNING "Id" AS "Value"
             """,
             [
@@ -276,7 +285,7 @@ internal sealed class WriteStage(
                 Parameter(db, "@status", ticket.StatusId), Parameter(db, "@priority", ticket.Priority.ToString()), Parameter(db, "@contact", ticket.ContactId),
                 Parameter(db, "@account", ticket.AccountId), Parameter(db, "@owner", ticket.OwnerId), Parameter(db, "@now", now),
                 Parameter(db, "@search", Records.SearchText.Build(text, ticket.Title)), Parameter(db, "@mailbox", ticket.Source?.MailboxId),
-                Parameter(db, "@key", ticket.Source?.Key),
+                Parameter(db, "@key", ticket.Source?.Key), Parameter(db, "@sender", ticket.SourceSender),
             ]).ToListAsync(cancellationToken)).Single();
         return new CreatedTicket(id, number);
     }
