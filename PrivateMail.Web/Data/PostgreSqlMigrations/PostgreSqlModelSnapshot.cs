@@ -560,6 +560,34 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                     b.ToTable("Emails");
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.EmailAmbiguity", b =>
+                {
+                    b.Property<int>("EmailId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RecordKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("RecordId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.HasKey("EmailId", "RecordKind", "RecordId");
+
+                    b.ToTable("EmailAmbiguities");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.EmailAttachment", b =>
                 {
                     b.Property<int>("Id")
@@ -1129,6 +1157,58 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                     b.ToTable("ScanRuns");
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.ScannerAdminSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AmbiguityPolicy")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("BatchBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("BatchSize")
+                        .HasColumnType("integer");
+
+                    b.Property<TimeSpan>("HistoryRetention")
+                        .HasColumnType("interval");
+
+                    b.Property<int>("IntervalMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("IntervalSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<TimeSpan>("LockedRetryInterval")
+                        .HasColumnType("interval");
+
+                    b.Property<long>("MaxMessageBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("MaxMessagesPerRun")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TicketCapPerSenderPerHour")
+                        .HasColumnType("integer");
+
+                    b.Property<TimeSpan>("TimeBudget")
+                        .HasColumnType("interval");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ScannerAdminSettings");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.Ticket", b =>
                 {
                     b.Property<int>("Id")
@@ -1182,6 +1262,10 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                     b.Property<int?>("SourceMailboxId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SourceSender")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
                     b.Property<int>("StatusId")
                         .HasColumnType("integer");
 
@@ -1209,6 +1293,9 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                     b.HasIndex("SourceMailboxId", "SourceKey")
                         .IsUnique()
                         .HasFilter("\"SourceKey\" IS NOT NULL");
+
+                    b.HasIndex("SourceSender", "CreatedAt")
+                        .HasFilter("\"SourceSender\" IS NOT NULL");
 
                     b.ToTable("Tickets");
                 });
@@ -1372,6 +1459,17 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                     b.Navigation("Mailbox");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("PrivateMail.Web.Data.EmailAmbiguity", b =>
+                {
+                    b.HasOne("PrivateMail.Web.Data.Email", "Email")
+                        .WithMany()
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Email");
                 });
 
             modelBuilder.Entity("PrivateMail.Web.Data.EmailAttachment", b =>
