@@ -19,6 +19,7 @@ public static class DatabaseInitializer
             await db.Database.MigrateAsync();
             // WAL lets the scanner write while pages read.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            await SqlitePragmas.RefreshStatisticsAsync(db.Database, full: true);
             await RecordsSeeder.SeedAsync(db);
             await Features.Scanner.ScanHistoryRetention.CloseInterruptedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow());
         }

@@ -51,6 +51,8 @@ public sealed class MailboxScanner(
         {
             mailbox = await db.Mailboxes.AsNoTracking().Include(m => m.MailServer).SingleAsync(m => m.Id == mailboxId, CancellationToken.None);
             ownerActive = await db.Users.AnyAsync(u => u.Id == mailbox.OwnerId && u.IsActive, CancellationToken.None);
+            // Contacts imported since start-up must not leave the batch lookup's plan on stale statistics.
+            await SqlitePragmas.RefreshStatisticsAsync(db.Database, full: false, CancellationToken.None);
             var row = new ScanRun { MailboxId = mailboxId, StartedAt = started, Status = ScanRunStatus.Running, StartedById = startedById };
             db.ScanRuns.Add(row);
             await db.SaveChangesAsync(CancellationToken.None);
