@@ -23,6 +23,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<FolderCursor> FolderCursors => Set<FolderCursor>();
     public DbSet<ScanRun> ScanRuns => Set<ScanRun>();
     public DbSet<ScanOutcome> ScanOutcomes => Set<ScanOutcome>();
+    public DbSet<AppliedStatusChange> AppliedStatusChanges => Set<AppliedStatusChange>();
     public DbSet<FailedMessage> FailedMessages => Set<FailedMessage>();
     public DbSet<GlobalExceptionSettings> GlobalExceptionSettings => Set<GlobalExceptionSettings>();
     public DbSet<BindingRuleSettings> BindingRuleSettings => Set<BindingRuleSettings>();

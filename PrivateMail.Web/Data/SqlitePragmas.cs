@@ -19,6 +19,18 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Gives SQLite's query planner table statistics. Without them it guesses, and for the scanner's per-batch contact
+    /// lookup it chose the (owner, last name) index — one owner's every contact read per batch, 10× the bind cost at
+    /// 100,000 contacts — over the two e-mail indexes. Exact statistics: with <c>analysis_limit</c> the sample made one
+    /// owner look like 401 rows and kept the bad plan. At start-up every table (0.1 s for 100,000 contacts); before each
+    /// scan <c>PRAGMA optimize</c>, which re-analyses only tables that changed a lot.
+    /// </summary>
+    public const string FullStatistics = "ANALYZE;";
+
+    /// <inheritdoc cref="FullStatistics"/>
+    public const string ChangedStatistics = "PRAGMA optimize=0x10002;";
+
     private static void Apply(DbConnection connection)
     {
         if (connection is SqliteConnection sqlite)

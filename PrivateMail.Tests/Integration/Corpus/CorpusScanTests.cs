@@ -288,11 +288,12 @@ public sealed class CorpusScanTests(DovecotFixture dovecot) : IAsyncLifetime
         var longLine = File.ReadAllLines(Path.Combine(CorpusMessages.Directory, "11-long-line.eml")).Single(l => l.Length == 2000);
         Assert.Contains(longLine, byFile["11-long-line.eml"].TextBody, StringComparison.Ordinal);
 
-        // HTML-only mail: text derived from the HTML, stored HTML without the script.
+        // HTML-only mail: text derived from the HTML (no script text in it); the HTML stored as received, and what is
+        // read from the store (the one way it leaves the database) without the script.
         var html = byFile["34-onet-html-only-iso-8859-2.eml"].HtmlBody;
         Assert.NotNull(html);
         Assert.Contains("żółte ściereczki", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<script", new EmailHtmlSanitizer().SanitiseForStorage(html), StringComparison.OrdinalIgnoreCase);
 
         // Raw 8-bit headers are kept readable too, in the charset the body declares.
         Assert.Contains("Subject: Pilne: źle naliczona opłata za łącze", byFile["06-interia-windows-1250-raw-8bit-headers.eml"].RawHeaders, StringComparison.Ordinal);

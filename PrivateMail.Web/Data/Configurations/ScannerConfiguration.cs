@@ -53,3 +53,15 @@ internal sealed class FailedMessageConfiguration : IEntityTypeConfiguration<Fail
         builder.HasOne(f => f.Mailbox).WithMany().HasForeignKey(f => f.MailboxId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class AppliedStatusChangeConfiguration : IEntityTypeConfiguration<AppliedStatusChange>
+{
+    public void Configure(EntityTypeBuilder<AppliedStatusChange> builder)
+    {
+        // The key is the rule: one change per message, mailbox and ticket.
+        builder.HasKey(a => new { a.MailboxId, a.MessageKey, a.TicketId });
+        builder.Property(a => a.MessageKey).HasMaxLength(1000);
+        builder.HasOne<Mailbox>().WithMany().HasForeignKey(a => a.MailboxId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Ticket>().WithMany().HasForeignKey(a => a.TicketId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -315,6 +315,28 @@ namespace PrivateMail.Web.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.AppliedStatusChange", b =>
+                {
+                    b.Property<int>("MailboxId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageKey")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TicketId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AppliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MailboxId", "MessageKey", "TicketId");
+
+                    b.HasIndex("TicketId");
+
+                    b.ToTable("AppliedStatusChanges");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.BindingRuleSettings", b =>
                 {
                     b.Property<int>("Id")
@@ -1365,6 +1387,21 @@ namespace PrivateMail.Web.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("PrivateMail.Web.Data.AppliedStatusChange", b =>
+                {
+                    b.HasOne("PrivateMail.Web.Data.Mailbox", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PrivateMail.Web.Data.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PrivateMail.Web.Data.Contact", b =>

@@ -47,6 +47,11 @@ public abstract class SqlDialect
     /// <summary>Engine settings made once after the migrations, on every start.</summary>
     public virtual Task PrepareAsync(AppDbContext db, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    /// <summary>
+    /// Before a scan: lets the query planner see how the tables grew. PostgreSQL's autovacuum keeps statistics itself.
+    /// </summary>
+    public virtual Task RefreshStatisticsAsync(AppDbContext db, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     protected abstract bool IsConstraintError(Exception exception);
 
     private sealed class SqliteDialect : SqlDialect
@@ -58,8 +63,15 @@ public abstract class SqlDialect
         public override DbParameter Parameter(string name, object? value) => new SqliteParameter(name, value ?? DBNull.Value);
 
         // WAL lets the scanner write while pages read; it is a property of the file, so once per start is enough.
-        public override Task PrepareAsync(AppDbContext db, CancellationToken cancellationToken = default) =>
-            db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        // Then exact table statistics for the planner (see SqlitePragmas.Statistics).
+        public override async Task PrepareAsync(AppDbContext db, CancellationToken cancellationToken = default)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(SqlitePragmas.FullStatistics, cancellationToken);
+        }
+
+        public override Task RefreshStatisticsAsync(AppDbContext db, CancellationToken cancellationToken = default) =>
+            db.Database.ExecuteSqlRawAsync(SqlitePragmas.ChangedStatistics, cancellationToken);
 
         // SQLITE_CONSTRAINT: the primary code of every constraint failure.
         protected override bool IsConstraintError(Exception exception) => exception is SqliteException { SqliteErrorCode: 19 };

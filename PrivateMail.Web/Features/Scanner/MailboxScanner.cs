@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Records;
 using PrivateMail.Web.Features.Records.Emails;
 using PrivateMail.Web.Features.Records.Tickets;
@@ -52,6 +53,8 @@ public sealed class MailboxScanner(
         {
             mailbox = await db.Mailboxes.AsNoTracking().Include(m => m.MailServer).SingleAsync(m => m.Id == mailboxId, CancellationToken.None);
             ownerActive = await db.Users.AnyAsync(u => u.Id == mailbox.OwnerId && u.IsActive, CancellationToken.None);
+            // Contacts imported since start-up must not leave the batch lookup's plan on stale statistics.
+            await SqlDialect.For(db.Database).RefreshStatisticsAsync(db, CancellationToken.None);
             var row = new ScanRun { MailboxId = mailboxId, StartedAt = started, Status = ScanRunStatus.Running, StartedById = startedById };
             db.ScanRuns.Add(row);
             await db.SaveChangesAsync(CancellationToken.None);

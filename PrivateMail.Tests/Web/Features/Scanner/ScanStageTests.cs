@@ -189,6 +189,40 @@ public sealed class ScanStageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_create_email_off_a_reply_seen_again_does_not_reopen_a_ticket_closed_in_between()
+    {
+        // No e-mail is stored to recognise the reply by: the status change itself is remembered per message.
+        var records = new RecordFactory(Services);
+        var contact = await records.ContactAsync(_owner, "Jan", "Kowalski", "jan@customer.example");
+        var ticket = await records.TicketAsync(_owner, "Printer jams", TicketStatuses.WaitingForResponse, contact);
+        var mailboxId = await MailboxAsync(folders: [Inbox, "Archive"], actions: ScannerActions.OpenTicket | ScannerActions.CreateTicket);
+        var reply = Message("Jan <jan@customer.example>", $"Re: Printer jams {ticket.Number.ToSubjectTag()}", "reply-1@customer.example");
+        _source.Append(Inbox, reply);
+
+        var first = await ScanAsync(mailboxId);
+        Assert.Equal((1, 0, 1), (first.Fetched, first.Stored, first.TicketsOpened));
+        await using (var db = await Db())
+        {
+            Assert.Equal(TicketStatuses.Answered, await db.Tickets.Where(t => t.Id == ticket.Id).Select(t => t.Status!.Name).SingleAsync(Ct));
+            var closed = await db.TicketStatuses.Where(s => s.Name == TicketStatuses.Closed).Select(s => s.Id).SingleAsync(Ct);
+            await db.Tickets.Where(t => t.Id == ticket.Id).ExecuteUpdateAsync(t => t.SetProperty(x => x.StatusId, closed), Ct);
+        }
+
+        _source.Append("Archive", reply);
+        var second = await ScanAsync(mailboxId);
+
+        Assert.Equal((1, 0, 0), (second.Fetched, second.Stored, second.TicketsOpened));
+        await using var check = await Db();
+        Assert.Equal(TicketStatuses.Closed, await check.Tickets.Where(t => t.Id == ticket.Id).Select(t => t.Status!.Name).SingleAsync(Ct));
+        Assert.Equal(0, await check.Emails.CountAsync(Ct));
+
+        // A different reply to the same ticket is a new message: it still reopens it.
+        _source.Append(Inbox, Message("Jan <jan@customer.example>", $"Re: Printer jams {ticket.Number.ToSubjectTag()}", "reply-2@customer.example", "Still jams"));
+        var third = await ScanAsync(mailboxId);
+        Assert.Equal(1, third.TicketsOpened);
+    }
+
+    [Fact]
     public async Task A_deactivated_users_mailbox_is_not_read()
     {
         var mailboxId = await MailboxAsync();

@@ -23,8 +23,8 @@ public sealed class EmailStorageOptions
     public int MaxHtmlChars { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// Sanitising one HTML body may take this long (wall clock, so generous: a loaded machine is slow too); beyond it
-    /// the HTML is kept as an attachment instead.
+    /// Sanitising one stored HTML body for reading may take this long (wall clock, so generous: a loaded machine is slow
+    /// too); beyond it the e-mail page shows the text instead.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan HtmlTimeLimit { get; set; } = TimeSpan.FromSeconds(30);

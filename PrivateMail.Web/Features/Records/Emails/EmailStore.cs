@@ -20,8 +20,9 @@ public sealed record StoredEmail(int Id, bool Created)
 }
 
 /// <summary>
-/// An e-mail ready to be written: everything that costs CPU or touches files is done (HTML sanitised or set aside,
-/// text cut, preview, content key, attachment files saved), so writing it inside a transaction is a few inserts.
+/// An e-mail ready to be written: everything that costs CPU is done (HTML size-checked or set aside, text cut, preview,
+/// content key), so writing it inside a transaction is a few inserts. <see cref="HtmlBody"/> is the message's HTML as
+/// received: it is sanitised when it is read (<see cref="EmailService.GetAsync"/>), never stored as the safe copy.
 /// </summary>
 public sealed record PreparedEmail(NewEmail Source, string Key, string? MessageId, string TextBody, string Preview, string? HtmlBody, string SearchText, IReadOnlyList<(NewAttachment Attachment, string Hash)> Attachments);
 
@@ -35,7 +36,6 @@ public sealed record PreparedEmail(NewEmail Source, string Key, string? MessageI
 public sealed class EmailStore(
     IDbContextFactory<AppDbContext> dbFactory,
     AttachmentStore files,
-    EmailHtmlSanitizer sanitizer,
     TimeProvider time,
     IOptions<EmailStorageOptions> options,
     ILogger<EmailStore> logger)
@@ -66,9 +66,10 @@ public sealed class EmailStore(
         await StoreAsync(db, await PrepareAsync(email, cancellationToken), cancellationToken);
 
     /// <summary>
-    /// The CPU-bound half of storing, to run outside any transaction: sanitises the HTML (or, when it is too large or
-    /// too slow to sanitise, keeps it as an attachment), cuts the text, builds the preview and the key. Attachment files
-    /// are written only when the e-mail is new (so mail that is skipped or a duplicate leaves no file behind).
+    /// The CPU-bound half of storing, to run outside any transaction: keeps HTML over the size cap as an attachment (it is
+    /// never parsed as HTML), cuts the text, builds the preview and the key. The HTML is not sanitised here: most stored
+    /// mail is never opened, so it is sanitised when read (a fifth of the scan's CPU went to sanitising at store time).
+    /// Attachment files are written only when the e-mail is new (so mail that is skipped or a duplicate leaves no file behind).
     /// </summary>
     public async Task<PreparedEmail> PrepareAsync(NewEmail email, CancellationToken cancellationToken = default)
     {
@@ -80,12 +81,12 @@ public sealed class EmailStore(
         }
 
         var html = email.Html;
-        string? safeHtml = null;
+        string? keptHtml = null;
         var fullText = email.Text;
         if (html is not null)
         {
-            safeHtml = html.Length <= settings.MaxHtmlChars ? await SanitiseWithinAsync(html, settings.HtmlTimeLimit) : null;
-            if (safeHtml is null)
+            keptHtml = html.Length <= settings.MaxHtmlChars ? html : null;
+            if (keptHtml is null)
             {
                 // Not parsed as HTML at all: the original is an attachment, the e-mail shows text.
                 attachments.Add(new NewAttachment("message.html", "text/html", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(html))));
@@ -104,7 +105,7 @@ public sealed class EmailStore(
         var from = Display(email.From);
         var to = Join(email.To);
         var cc = Join(email.Cc);
-        return new PreparedEmail(email, key, MessageIdentity.NormaliseMessageId(email.MessageId), text, preview, safeHtml,
+        return new PreparedEmail(email, key, MessageIdentity.NormaliseMessageId(email.MessageId), text, preview, keptHtml,
             Records.SearchText.Build(email.Subject, from, email.From?.Normalised, to, cc), attachments.Zip(hashes).ToList());
     }
 
@@ -295,21 +296,6 @@ public sealed class EmailStore(
         await attachment.Content.CopyToAsync(copy, cancellationToken);
         copy.Position = 0;
         return attachment with { Content = copy };
-    }
-
-    /// <summary>Sanitises on the thread pool with a time cap; null when it took too long (the caller keeps the HTML apart).</summary>
-    private async Task<string?> SanitiseWithinAsync(string html, TimeSpan limit)
-    {
-        var work = Task.Run(() => sanitizer.SanitiseForStorage(html));
-        try
-        {
-            return await work.WaitAsync(limit);
-        }
-        catch (TimeoutException)
-        {
-            logger.LogWarning("Sanitising an HTML body of {Length} characters took longer than {Limit}; it is kept as an attachment.", html.Length, limit);
-            return null;
-        }
     }
 
     /// <summary>

@@ -179,8 +179,9 @@ internal sealed class WriteStage(
         }
 
         // A status change belongs to the message, not to each copy of it: the same reply seen again (in Archive, in a
-        // second folder) was applied when it was first stored, and must not reopen a ticket closed since.
-        if (decision.TicketChange is { } change && !duplicate)
+        // second folder) was applied when it was first seen, and must not reopen a ticket closed since — recognised by
+        // its stored e-mail, or, when none is stored (Create e-mail off), by the change remembered for the message.
+        if (decision.TicketChange is { } change && !duplicate && await FirstStatusChangeAsync(db, snapshot, change.TicketId))
         {
             var toId = StatusId(context, change.To);
             await tickets.SetStatusAsync(db, int.Parse(change.TicketId, CultureInfo.InvariantCulture), toId, cancellationToken);
@@ -288,6 +289,25 @@ internal sealed class WriteStage(
                 Parameter(db, "@key", ticket.Source?.Key), Parameter(db, "@sender", ticket.SourceSender),
             ]).ToListAsync(cancellationToken)).Single();
         return new CreatedTicket(id, number);
+    }
+
+    /// <summary>
+    /// Remembers that this message changed this ticket's status; false when it had done so before. Inside the message's
+    /// savepoint, so a message rolled back is not remembered. One small insert per status change (rare).
+    /// </summary>
+    private async Task<bool> FirstStatusChangeAsync(AppDbContext db, MessageSnapshot snapshot, string ticketId)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = """
+            INSERT INTO "AppliedStatusChanges" ("MailboxId", "MessageKey", "TicketId", "AppliedAt") VALUES (@mailbox, @key, @ticket, @at)
+            ON CONFLICT DO NOTHING;
+            """;
+        command.AddWithValue("@mailbox", mailbox.Id);
+        command.AddWithValue("@key", MessageIdentity.DedupKey(snapshot));
+        command.AddWithValue("@ticket", int.Parse(ticketId, CultureInfo.InvariantCulture));
+        command.AddWithValue("@at", SqlDialect.For(db.Database).Moment(time.GetUtcNow()));
+        return await command.ExecuteNonQueryAsync(CancellationToken.None) == 1;
     }
 
     /// <summary>
