@@ -349,6 +349,28 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.AppliedStatusChange", b =>
+                {
+                    b.Property<int>("MailboxId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("MessageKey")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("TicketId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MailboxId", "MessageKey", "TicketId");
+
+                    b.HasIndex("TicketId");
+
+                    b.ToTable("AppliedStatusChanges");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.BindingRuleSettings", b =>
                 {
                     b.Property<int>("Id")
@@ -1423,6 +1445,21 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                         .IsRequired();
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("PrivateMail.Web.Data.AppliedStatusChange", b =>
+                {
+                    b.HasOne("PrivateMail.Web.Data.Mailbox", null)
+                        .WithMany()
+                        .HasForeignKey("MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PrivateMail.Web.Data.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PrivateMail.Web.Data.Contact", b =>
