@@ -87,6 +87,16 @@ public sealed class ScannerJourneyTests(BrowserFixture browser, DovecotFixture d
             await settings.Locator("#mailbox-section-preview").ScreenshotAsync(new LocatorScreenshotOptions { Path = "/tmp/journey-scan-preview.png" });
         }
 
+        // The rule tester takes a previewed message and explains what the rules do with it, before anything is saved.
+        await settings.Locator("#preview-table tbody tr").Filter(new() { HasText = "Potrzebuję pomocy z drukarką" }).Locator(".preview-test").ClickAsync();
+        await Expect(settings.Locator("#rule-tester-message")).ToContainTextAsync("Potrzebuję pomocy z drukarką");
+        await Expect(settings.Locator("#rule-tester-result")).ToHaveAttributeAsync("data-skipped", "false");
+        await Expect(settings.Locator("#rule-tester-reasons li").First).ToBeVisibleAsync();
+        if (TakeScreenshots)
+        {
+            await settings.Locator("#rule-tester").ScreenshotAsync(new LocatorScreenshotOptions { Path = "/tmp/journey-rule-tester.png" });
+        }
+
         await ScanNowAsync(settings, expectedRuns: 1);
         await Expect(settings.Locator("#scan-history tbody tr").First).ToContainTextAsync("2 / 2");
         await Expect(settings.Locator("#scan-history tbody tr").First.Locator("td").Nth(3)).ToHaveTextAsync("0 / 2");
@@ -145,6 +155,16 @@ public sealed class ScannerJourneyTests(BrowserFixture browser, DovecotFixture d
         if (TakeScreenshots)
         {
             await admin.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/journey-scan-admin.png", FullPage = true });
+        }
+
+        // Mail tools → Scanner settings: the schedule and limits an administrator can change without a restart.
+        await admin.GotoAsync("/admin/scanner-settings");
+        await admin.WaitForBlazorAsync();
+        await Expect(admin.Locator("#scanner-settings")).ToBeVisibleAsync();
+        await Expect(admin.Locator("#scanner-settings-source")).ToBeVisibleAsync();
+        if (TakeScreenshots)
+        {
+            await admin.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/journey-scanner-settings.png", FullPage = true });
         }
 
         await Expect(settings.Locator("#blazor-error-ui")).ToBeHiddenAsync();
