@@ -22,6 +22,8 @@ internal static class BenchApp
     public static void AddServices(IServiceCollection services, IConfigurationManager configuration, string dataDirectory, IDictionary<string, string?> settings)
     {
         configuration.AddInMemoryCollection(settings);
+        // Overrides for one measurement, e.g. PRIVATEMAIL_BENCH_Scanner__TicketCapPerSenderPerHour=0 (the workload of runs before the cap).
+        configuration.AddEnvironmentVariables("PRIVATEMAIL_BENCH_");
         services.AddPrivateMailCore(ConnectionString(Path.Combine(dataDirectory, "privatemail.db")));
         services.Configure<PrivateMailOptions>(o => o.DataDirectory = dataDirectory);
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
