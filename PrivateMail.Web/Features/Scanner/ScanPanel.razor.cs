@@ -17,6 +17,7 @@ public sealed partial class ScanPanel
     private ScanProgress? _running;
     private IReadOnlyList<ScanRunRow> _history = [];
     private IReadOnlyList<FailedMessageRow> _failed = [];
+    private IReadOnlyList<CappedSender> _capped = [];
 
     [Inject]
     public required ScanService Scans { get; init; }
@@ -58,6 +59,7 @@ public sealed partial class ScanPanel
             _running = Coordinator.Current(id) ?? (Coordinator.IsRunning(id) ? new ScanProgress(id, 0, ScanRunStatus.Running, 0, 0, 0, 0, 0, 0, 0, null) : null);
             _history = await Scans.HistoryAsync();
             _failed = await FailedMessages.OwnUnresolvedAsync();
+            _capped = await Scans.CappedSendersAsync();
         }
     }
 
@@ -75,6 +77,11 @@ public sealed partial class ScanPanel
             }
 
             _failed = await FailedMessages.OwnUnresolvedAsync();
+            if (progress.Status != ScanRunStatus.Running)
+            {
+                _capped = await Scans.CappedSendersAsync();
+            }
+
             StateHasChanged();
             if (progress.Status != ScanRunStatus.Running)
             {

@@ -61,6 +61,39 @@ public sealed class ScanPanelTests(DovecotFixture dovecot) : MailboxTestContext
         Assert.Equal(JanId, (await db.ScanRuns.SingleAsync()).StartedById);
     }
     [Fact]
+    public async Task Mail_held_back_by_the_ticket_cap_shows_a_notice_naming_the_sender_after_the_scan()
+    {
+        var folder = "Cap-" + Guid.NewGuid().ToString("N")[..8];
+        for (var i = 1; i <= 7; i++)
+        {
+            await dovecot.AppendAsync(dovecot.Bob, folder, new MimeMessage(
+                [new MailboxAddress("Loop", "loop@robot.example")], [dovecot.Bob.Address], $"Alert {i}", new TextPart("plain") { Text = $"alert number {i}" }));
+        }
+
+        var serverId = await AddServerAsync("Dovecot", dovecot.Host, dovecot.ImapPort, MailSecurity.None);
+        var model = await ValidModelAsync(serverId, dovecot.Bob.Password);
+        model.Login = dovecot.Bob.Login;
+        model.Folders = [folder];
+        model.Actions = ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.CreateTicket;
+        await SaveOrFailAsync(model);
+        var page = RenderMailboxTab();
+        page.WaitForElement("#scan-now");
+        Assert.Empty(page.FindAll("#scan-ticket-cap"));
+
+        await page.Find("#scan-now").ClickAsync(new MouseEventArgs());
+
+        // The default cap is 5 tickets per sender and hour: two of the seven e-mails are stored without one.
+        page.WaitForAssertion(() =>
+        {
+            var sender = page.Find("#scan-ticket-cap li[data-sender='loop@robot.example']");
+            Assert.Contains("2 e-mails stored without a ticket (cap: 5 tickets per hour)", sender.TextContent);
+        }, ImapBound);
+        await using var db = await CreateDbAsync();
+        Assert.Equal(7, await db.Emails.CountAsync());
+        Assert.Equal(5, await db.Tickets.CountAsync());
+    }
+
+    [Fact]
     public async Task A_scan_with_a_wrong_password_shows_the_lock_with_the_error_without_a_reload()
     {
         var serverId = await AddServerAsync("Dovecot", dovecot.Host, dovecot.ImapPort, MailSecurity.None);
