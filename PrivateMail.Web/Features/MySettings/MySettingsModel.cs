@@ -1,25 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using PrivateMail.Domain.Users;
 using PrivateMail.Web.Features.Localization;
+using PrivateMail.Web.Features.Users;
 using PrivateMail.Web.Resources;
 
 namespace PrivateMail.Web.Features.MySettings;
 
 /// <summary>What the user edits under My settings: the Account and Mail integration sections.</summary>
-public sealed class MySettingsModel
+public sealed class MySettingsModel : PersonFields
 {
-    [RequiredField, MaxLengthField(100)]
-    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.FirstName))]
-    public string FirstName { get; set; } = "";
-
-    [RequiredField, MaxLengthField(100)]
-    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.LastName))]
-    public string LastName { get; set; } = "";
-
-    [RequiredField, EmailField, MaxLengthField(256)]
-    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.Email))]
-    public string Email { get; set; } = "";
-
     [RequiredField]
     [Display(ResourceType = typeof(Strings), Name = nameof(Strings.Language))]
     public string Language { get; set; } = UiLanguages.English;

@@ -26,24 +26,11 @@ public sealed record UserRow(
 /// <summary>That a user has a private mailbox: its name, server and status.</summary>
 public sealed record UserMailboxSummary(string Name, string ServerName, MailboxStatus Status);
 
-public sealed class NewUserModel
+public sealed class NewUserModel : PersonFields
 {
     [RequiredField, MaxLengthField(64)]
     [Display(ResourceType = typeof(Strings), Name = nameof(Strings.UserName))]
     public string UserName { get; set; } = "";
-
-    /// <summary>Required as under My settings and at set-up: the user's first edit there must not fail on a name nobody asked for.</summary>
-    [RequiredField, MaxLengthField(100)]
-    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.FirstName))]
-    public string FirstName { get; set; } = "";
-
-    [RequiredField, MaxLengthField(100)]
-    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.LastName))]
-    public string LastName { get; set; } = "";
-
-    [RequiredField, EmailField, MaxLengthField(256)]
-    [Display(ResourceType = typeof(Strings), Name = nameof(Strings.Email))]
-    public string Email { get; set; } = "";
 
     [RequiredField]
     [Display(ResourceType = typeof(Strings), Name = nameof(Strings.Password))]
