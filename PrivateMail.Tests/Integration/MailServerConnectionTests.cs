@@ -124,4 +124,29 @@ public sealed class MailServerConnectionTests(DovecotFixture dovecot) : MailServ
         host.Find("#server-imap-port").Input("993");
         Assert.Empty(host.FindAll("#server-test-result"));
     }
+
+    [Fact]
+    public async Task An_administrators_test_logins_are_limited_like_a_users_so_the_form_cannot_guess_passwords()
+    {
+        var answers = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            answers.Add((await Service.TestConnectionAsync(DovecotServer(MailSecurity.None), dovecot.Alice.Login, $"guess-{i}")).Message);
+        }
+
+        // The ten went to Dovecot and were refused there; the eleventh is refused before connecting, right password or not.
+        Assert.All(answers, a => Assert.Equal("The server refused the login or password.", a));
+        var refused = await Service.TestConnectionAsync(DovecotServer(MailSecurity.None), dovecot.Alice.Login, dovecot.Alice.Password);
+        Assert.Equal("Too many attempts. Wait a few minutes and try again.", refused.Message);
+        Assert.Null(refused.Connection);
+        Assert.False(refused.Succeeded);
+
+        // The SMTP test counts against the same budget, and so does a test without a login (it still connects).
+        var smtp = DovecotServer(MailSecurity.None);
+        smtp.SmtpHost = dovecot.Host;
+        smtp.SmtpPort = dovecot.ImapPort;
+        Assert.Equal("Too many attempts. Wait a few minutes and try again.", (await Service.TestSmtpAsync(smtp, null, null)).Message);
+        UseCulture("pl");
+        Assert.Equal("Zbyt wiele prób. Odczekaj kilka minut i spróbuj ponownie.", (await Service.TestConnectionAsync(DovecotServer(MailSecurity.None), null, null)).Message);
+    }
 }

@@ -21,6 +21,7 @@ public sealed class MailServerService(
     SecretProtector secrets,
     ImapConnector imap,
     IMailSender smtp,
+    AttemptLimiter limiter,
     TimeProvider time,
     ILogger<MailServerService> logger)
 {
@@ -226,6 +227,18 @@ public sealed class MailServerService(
             }
 
             credentials = new ImapCredentials(login.Trim(), password);
+        }
+
+        // An administrator's test signs in too: limited like the Mailbox tab's (per user, and per login on the host), so an
+        // administrator account cannot be used to guess a mailbox password, nor to knock on endless hosts and ports.
+        var userId = await currentUser.GetRequiredIdAsync();
+        var keys = credentials is null
+            ? new[] { AttemptKeys.ConnectionByUser(userId) }
+            : new[] { AttemptKeys.ConnectionByUser(userId), AttemptKeys.ConnectionToHostLogin(host!, credentials.Login) };
+        if (!limiter.TryAcquire(keys))
+        {
+            logger.LogWarning("{Protocol} test to {Host}:{Port} by administrator {UserId}: refused, too many attempts.", protocol, host, port, userId);
+            return new ConnectionTestOutcome(SecurityStrings.TooManyAttempts, null, new Dictionary<string, string>());
         }
 
         var endpoint = new ImapEndpoint(host!, port, security, model.ValidateCertificate);

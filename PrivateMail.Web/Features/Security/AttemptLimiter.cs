@@ -28,6 +28,13 @@ public static class AttemptKeys
     /// <summary>Test connection and Load folders against one login on one server, whoever tries it.</summary>
     public static string ConnectionToLogin(int serverId, string login) => $"connection-login:{serverId}:{login.Trim().ToUpperInvariant()}";
 
+    /// <summary>
+    /// An administrator's Test connection with a login, against one login on one host (a form's server may be unsaved,
+    /// so the host names it, not an id).
+    /// </summary>
+    public static string ConnectionToHostLogin(string host, string login) =>
+        $"connection-host-login:{host.Trim().ToUpperInvariant()}:{login.Trim().ToUpperInvariant()}";
+
     /// <summary>Scan now (own mailbox or, for administrators, any mailbox) by one user.</summary>
     public static string ScanByUser(string userId) => $"scan-user:{userId}";
 
@@ -42,8 +49,8 @@ public static class AttemptKeys
 public sealed class AttemptLimitExceededException() : Exception(SecurityStrings.TooManyAttempts);
 
 /// <summary>
-/// Throttles actions that let a caller guess a password: a mailbox's Test connection and Load folders (per user and per
-/// target login), Scan now (per user) and sign-in (failures per name and per client address). Blazor Server circuit
+/// Throttles actions that let a caller guess a password: Test connection and Load folders on the Mailbox tab and the
+/// administrator's mail-server Test (per user and per target login), Scan now (per user) and sign-in (failures per name and per client address). Blazor Server circuit
 /// actions have no HTTP request per click, so the services call this directly instead of going through the rate-limiting
 /// middleware. A sliding window per key, nothing queued: an attempt over the limit is refused at once.
 /// </summary>
