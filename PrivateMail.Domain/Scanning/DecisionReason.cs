@@ -36,6 +36,11 @@ public enum DecisionReasonCode
     TicketReopened,
     /// <summary>The ticket's status is left as it is. Arguments: the ticket number, its status.</summary>
     TicketUnchanged,
+    /// <summary>
+    /// The message changed the ticket's status when it was first read (a copy seen again changes nothing). Argument: the
+    /// ticket number.
+    /// </summary>
+    TicketChangedBefore,
     /// <summary>An automatic reply files with its ticket but changes nothing. Argument: the ticket number.</summary>
     TicketUnchangedAutomatic,
     /// <summary>A ticket is created. Argument: its title.</summary>

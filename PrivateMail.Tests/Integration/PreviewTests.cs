@@ -3,6 +3,7 @@ using MailKit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateMail.Domain.Mail;
+using PrivateMail.Domain.Scanning;
 using PrivateMail.Tests.Faults;
 using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
@@ -46,7 +47,7 @@ public sealed class PreviewTests(DovecotFixture dovecot)
         Assert.NotNull(preview.Rows[1].TicketCreated);
         Assert.Null(preview.Rows[2].TicketCreated);
         Assert.Contains(first.TicketCreated, preview.Rows[2].BoundTo);
-        Assert.Contains(preview.Rows[2].Decision!.Reasons, r => r.Code == PrivateMail.Domain.Scanning.DecisionReasonCode.TicketInThread && r.Args[0] == first.TicketCreated);
+        Assert.Contains(preview.Rows[2].Decision!.Reasons, r => r.Code == DecisionReasonCode.TicketInThread && r.Args[0] == first.TicketCreated);
         Assert.Null(preview.Rows[3].TicketCreated);
         Assert.Equal((ScanOutcomeKind.Duplicate, null), (preview.Rows[4].Outcome, preview.Rows[4].TicketCreated));
 
@@ -99,7 +100,7 @@ public sealed class PreviewTests(DovecotFixture dovecot)
         var reply = preview.Rows[1];
         Assert.Null(reply.TicketCreated);
         Assert.Contains(number, reply.BoundTo);
-        Assert.Contains(reply.Decision!.Reasons, r => r.Code == PrivateMail.Domain.Scanning.DecisionReasonCode.TicketInSubject && r.Args[0] == number);
+        Assert.Contains(reply.Decision!.Reasons, r => r.Code == DecisionReasonCode.TicketInSubject && r.Args[0] == number);
         Assert.Equal(1, preview.WouldCreateTickets);
 
         await harness.ScanUntilNothingNewAsync(mailboxId);
@@ -110,6 +111,43 @@ public sealed class PreviewTests(DovecotFixture dovecot)
         Assert.Equal(number, Assert.Single(tickets).Number);
         var replyEmail = await scanned.Emails.AsNoTracking().SingleAsync(e => e.MessageId == $"num.{folder}@customer.example");
         Assert.True(await scanned.EmailLinks.AnyAsync(l => l.EmailId == replyEmail.Id && l.RecordKind == PrivateMail.Domain.Scanning.RecordKind.Ticket && l.RecordId == tickets[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task With_create_email_off_the_preview_does_not_promise_again_a_status_change_a_scan_already_made()
+    {
+        var folder = "preview-applied-" + Guid.NewGuid().ToString("N")[..8];
+        await using var harness = await FaultScanHarness.StartAsync();
+        var records = new RecordFactory(harness.Services);
+        var contact = await records.ContactAsync(harness.OwnerId, "Client", "Customer", "client@customer.example");
+        var ticket = await records.TicketAsync(harness.OwnerId, "Printer jams", PrivateMail.Domain.Records.TicketStatuses.Closed, contact);
+        var number = ticket.Number.ToString();
+        await RawAppend.DeliverAsync(dovecot, dovecot.Bob, folder, [Mail($"<again.{folder}@customer.example>", $"Re: Printer jams {ticket.Number.ToSubjectTag()}")]);
+        var mailboxId = await harness.AddMailboxAsync(dovecot.Host, dovecot.ImapPort, dovecot.Bob, folder);
+        int closed;
+        await using (var db = await harness.DbAsync())
+        {
+            // Create e-mail off: no stored e-mail can tell the scan (or the preview) that this reply was read before.
+            await db.Mailboxes.Where(m => m.Id == mailboxId).ExecuteUpdateAsync(m => m.SetProperty(x => x.Actions, ScannerActions.OpenTicket | ScannerActions.CreateTicket));
+            closed = await db.TicketStatuses.Where(t => t.Name == PrivateMail.Domain.Records.TicketStatuses.Closed).Select(t => t.Id).SingleAsync();
+        }
+
+        var before = Assert.Single((await PreviewAsync(harness, mailboxId, PreviewService.MaxMessages)).Rows);
+        Assert.Equal((number, true), (before.TicketOpened, before.TicketReopened));
+
+        Assert.Equal(1, (await harness.ScanAsync(mailboxId)).TicketsOpened);
+        await using (var db = await harness.DbAsync())
+        {
+            await db.Tickets.Where(t => t.Id == ticket.Id).ExecuteUpdateAsync(t => t.SetProperty(x => x.StatusId, closed));
+        }
+
+        // The same reply read again (a preview reads the newest messages, seen or not): the change was made once already.
+        var preview = await PreviewAsync(harness, mailboxId, PreviewService.MaxMessages);
+        var after = Assert.Single(preview.Rows);
+        Assert.Null(after.TicketOpened);
+        Assert.Equal(0, preview.WouldReopen);
+        Assert.DoesNotContain(after.Decision!.Reasons, r => r.Code == DecisionReasonCode.TicketReopened);
+        Assert.Contains(after.Decision.Reasons, r => r.Code == DecisionReasonCode.TicketChangedBefore && r.Args[0] == number);
     }
 
     [Fact]

@@ -30,6 +30,7 @@ public static class DecisionText
             DecisionReasonCode.TicketAnswered => Format(OnboardingStrings.ReasonTicketAnswered, Arg(0), Arg(1), Arg(2)),
             DecisionReasonCode.TicketReopened => Format(OnboardingStrings.ReasonTicketReopened, Arg(0), Arg(1), Arg(2)),
             DecisionReasonCode.TicketUnchanged => Format(OnboardingStrings.ReasonTicketUnchanged, Arg(0), Arg(1)),
+            DecisionReasonCode.TicketChangedBefore => Format(OnboardingStrings.ReasonTicketChangedBefore, Arg(0)),
             DecisionReasonCode.TicketUnchangedAutomatic => Format(OnboardingStrings.ReasonTicketUnchangedAutomatic, Arg(0)),
             DecisionReasonCode.CreatesTicket => Format(OnboardingStrings.ReasonCreatesTicket, Arg(0)),
             DecisionReasonCode.NoTicketAutomatic => OnboardingStrings.ReasonNoTicketAutomatic,

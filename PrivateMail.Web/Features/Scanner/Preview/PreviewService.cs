@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -228,8 +229,14 @@ public sealed class PreviewRunner(
         // Stored e-mails by key, and whether a ticket is linked to them; tickets created from these messages before.
         var stored = new Dictionary<string, bool>(StringComparer.Ordinal);
         var ticketSources = new HashSet<string>(StringComparer.Ordinal);
+        // Status changes these messages made before (the writer applies each once per message, even with no e-mail stored).
+        var appliedChanges = new HashSet<(string Key, string TicketId)>();
         if (mailbox.Id != 0)
         {
+            var applied = await db.AppliedStatusChanges.AsNoTracking().Where(a => a.MailboxId == mailbox.Id && sources.Contains(a.MessageKey))
+                .Select(a => new { a.MessageKey, a.TicketId }).ToListAsync(cancellationToken);
+            appliedChanges.UnionWith(applied.Select(a => (a.MessageKey, a.TicketId.ToString(CultureInfo.InvariantCulture))));
+
             var found = await db.Emails.AsNoTracking().Where(e => e.MailboxId == mailbox.Id && keys.Contains(e.DedupeKey))
                 .Select(e => new { e.DedupeKey, HasTicket = e.Links.Any(l => l.RecordKind == RecordKind.Ticket) })
                 .ToListAsync(cancellationToken);
@@ -284,14 +291,22 @@ public sealed class PreviewRunner(
                 lookup.RememberThread(ownId, ticket);
             }
 
+            var sourceKey = MessageIdentity.DedupKey(snapshot);
             string? opened = null;
-            if (decision.TicketChange is { } change && !duplicate && context.StatusIds.ContainsKey(change.To))
+            if (decision.TicketChange is { } change && context.StatusIds.ContainsKey(change.To))
             {
-                lookup.StatusChanged(change.TicketId, change.To, context.Closing.Contains(change.To));
-                opened = decision.Ticket?.Number.ToString();
+                if (!duplicate && appliedChanges.Add((sourceKey, change.TicketId)))
+                {
+                    lookup.StatusChanged(change.TicketId, change.To, context.Closing.Contains(change.To));
+                    opened = decision.Ticket?.Number.ToString();
+                }
+                else
+                {
+                    // As the writer: a copy seen again (stored already, or its change remembered) changes nothing.
+                    decision = decision with { Reasons = ChangedBefore(decision.Reasons, decision.Ticket?.Number.ToString() ?? "") };
+                }
             }
 
-            var sourceKey = MessageIdentity.DedupKey(snapshot);
             var earlier = decision.NewTicket is not null && !emailHasTicket && ticketSources.Contains(sourceKey);
             string? created = null;
             if (decision.NewTicket is { } draft && !emailHasTicket && !earlier && context.StatusIds.ContainsKey(draft.Status))
@@ -334,4 +349,9 @@ public sealed class PreviewRunner(
         snapshot.TextBody.Length <= TesterBodyChars ? snapshot : snapshot with { TextBody = snapshot.TextBody[..TesterBodyChars] };
 
     private const int TesterBodyChars = 4_000;
+
+    /// <summary>The reasons with the status change replaced by "changed it when first read".</summary>
+    private static List<DecisionReason> ChangedBefore(IReadOnlyList<DecisionReason> reasons, string ticket) =>
+        [.. reasons.Select(r => r.Code is DecisionReasonCode.TicketAnswered or DecisionReasonCode.TicketReopened
+            ? new DecisionReason(DecisionReasonCode.TicketChangedBefore, ticket) : r)];
 }
