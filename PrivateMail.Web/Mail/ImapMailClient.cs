@@ -192,6 +192,9 @@ internal sealed class ImapMailSession(ImapClient client) : IMailClientSession
             Seen = seen,
             Flagged = summary.Flags?.HasFlag(MessageFlags.Flagged) == true,
             Attachments = summary.Attachments.Select(ToPartInfo).ToList(),
+            InlineParts = summary.BodyParts
+                .Where(p => p.ContentId is not null && p != summary.TextBody && p != summary.HtmlBody && !summary.Attachments.Contains(p))
+                .Select(ToPartInfo).ToList(),
             ToAddresses = Addresses(envelope?.To),
             CcAddresses = Addresses(envelope?.Cc),
             ReplyToAddresses = Addresses(envelope?.ReplyTo),

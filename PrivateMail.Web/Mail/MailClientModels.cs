@@ -63,6 +63,11 @@ public sealed record ReadMessage
     public bool Seen { get; init; }
     public bool Flagged { get; init; }
     public IReadOnlyList<PartInfo> Attachments { get; init; } = [];
+    /// <summary>
+    /// Parts the HTML body can show by <c>cid:</c> (a Content-ID, not the text or HTML body itself, not listed as an attachment):
+    /// inline images of a multipart/related mail.
+    /// </summary>
+    public IReadOnlyList<PartInfo> InlineParts { get; init; } = [];
     /// <summary>Addresses of To and Cc (for reply all), with their display names.</summary>
     public IReadOnlyList<(string? Name, string Address)> ToAddresses { get; init; } = [];
     public IReadOnlyList<(string? Name, string Address)> CcAddresses { get; init; } = [];

@@ -166,6 +166,42 @@ public sealed class MyMailReadingTests(PostfixFixture postfix) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_inline_image_of_an_html_mail_is_offered_by_its_content_id_and_streams_as_an_image()
+    {
+        var png = RandomNumberGenerator.GetBytes(700);
+        var folder = await FolderWithAsync(1, _ =>
+        {
+            var builder = new BodyBuilder { TextBody = "Our logo", HtmlBody = "<p>Our logo</p><img src=\"cid:logo@customer.test\">" };
+            var image = builder.LinkedResources.Add("logo.png", png, new ContentType("image", "png"));
+            image.ContentId = "logo@customer.test";
+            var message = MyMailHarness.Message("bob@example.test", "alice@example.test", "With logo");
+            message.Body = builder.ToMessageBody();
+            return message;
+        });
+
+        MessageView view;
+        await using (var alice = await _h.AsAsync("alice"))
+        {
+            var reader = alice.Get<IMyMailReader>();
+            var uid = (await reader.GetMessagesAsync(new MessageQuery(folder, 0, 1), Ct)).Value!.Messages.Single();
+            view = (await reader.OpenAsync(folder, uid.Uid, Ct)).Value!;
+        }
+
+        // multipart/related: the image is no attachment, but the HTML can name it.
+        Assert.Empty(view.Attachments);
+        var inline = Assert.Single(view.InlineParts);
+        Assert.Equal(("logo@customer.test", "image/png"), (inline.ContentId, inline.ContentType));
+        Assert.Contains("cid:logo@customer.test", view.Html, StringComparison.Ordinal);
+
+        using var aliceHttp = await _h.App.CreateSignedInClientAsync("alice", MyMailHarness.Password);
+        using var response = await aliceHttp.GetAsync(inline.DownloadUrl.TrimStart('/'), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("inline", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(png, await response.Content.ReadAsByteArrayAsync(Ct));
+    }
+
+    [Fact]
     public async Task Link_to_record_stores_once_through_the_scanners_store_and_shows_the_link()
     {
         var folder = await FolderWithAsync(1, _ => MyMailHarness.Message("Customer <customer@shop.test>", "alice@example.test", "Order question"));

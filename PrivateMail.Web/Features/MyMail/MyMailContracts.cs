@@ -60,7 +60,7 @@ public sealed record MessageQuery(string Folder, int PageIndex, int PageSize, En
 public sealed record MessagePage(IReadOnlyList<Envelope> Messages, int Total, uint UidNext, uint UidValidity);
 
 /// <summary>An attachment of a message being read; downloaded through <see cref="DownloadUrl"/> (streamed, access-checked).</summary>
-public sealed record MessageAttachment(string PartSpecifier, string FileName, string ContentType, long Size, string DownloadUrl);
+public sealed record MessageAttachment(string PartSpecifier, string FileName, string ContentType, long Size, string DownloadUrl, string? ContentId = null);
 
 /// <summary>A CRM record a stored copy of the message is linked to.</summary>
 public sealed record LinkedRecord(RecordKind Kind, string Id, string DisplayName, string Url);
@@ -83,6 +83,8 @@ public sealed record MessageView
     public bool Seen { get; init; }
     public bool Flagged { get; init; }
     public IReadOnlyList<MessageAttachment> Attachments { get; init; } = [];
+    /// <summary>Inline images the HTML names by <c>cid:</c>, served by the same access-checked address as attachments.</summary>
+    public IReadOnlyList<MessageAttachment> InlineParts { get; init; } = [];
     /// <summary>The stored e-mail's id when the scanner (or Link to record) stored it; null when not stored.</summary>
     public int? StoredEmailId { get; init; }
     public IReadOnlyList<LinkedRecord> Links { get; init; } = [];

@@ -90,14 +90,16 @@ public sealed class MyMailReader(
                 Text = message.Text,
                 Seen = message.Seen,
                 Flagged = message.Flagged,
-                Attachments = message.Attachments
-                    .Select(a => new MessageAttachment(a.PartSpecifier, SafeFileName.Clean(a.FileName), SafeFileName.ContentType(a.ContentType), a.Size,
-                        MyMailEndpoints.AttachmentUrl(folder, uid, a.PartSpecifier)))
-                    .ToList(),
+                Attachments = message.Attachments.Select(a => View(folder, uid, a)).ToList(),
+                InlineParts = message.InlineParts.Select(a => View(folder, uid, a)).ToList(),
                 StoredEmailId = storedId,
                 Links = links,
             });
         }, cancellationToken);
+
+    private static MessageAttachment View(string folder, uint uid, PartInfo part) =>
+        new(part.PartSpecifier, SafeFileName.Clean(part.FileName), SafeFileName.ContentType(part.ContentType), part.Size,
+            MyMailEndpoints.AttachmentUrl(folder, uid, part.PartSpecifier), part.ContentId);
 
     /// <summary>The stored e-mail of this message in the user's mailbox (by Message-ID) and the records it is linked to.</summary>
     private async Task<(int? Id, IReadOnlyList<LinkedRecord> Links)> StoredCopyAsync(MyMailAccount account, string? messageId, CancellationToken cancellationToken)

@@ -131,6 +131,27 @@ public sealed class ComposeAndLinksTests : MyMailTestContext
     }
 
     [Fact]
+    public void Inline_cid_images_show_from_their_parts_without_show_images_and_an_unknown_cid_is_dropped()
+    {
+        var message = new MessageView
+        {
+            Folder = "INBOX", Uid = 5, From = "Anna <anna@customer.example>", To = "olga@example.test", Subject = "Logo", Date = DateTimeOffset.UtcNow,
+            Html = "<p>Nasze logo:</p><img src=\"cid:logo@customer.example\" alt=\"logo\"><img src=\"cid:SIG@customer.example\" alt=\"sig\"><img src=\"cid:nothing@x\" alt=\"gone\">",
+            InlineParts = [new MessageAttachment("1.2", "logo.png", "image/png", 300, "/my-mail/attachment?folder=INBOX&uid=5&part=1.2", "logo@customer.example")],
+            // A mailer that also lists the signature as an attachment (and changes the Content-ID's case).
+            Attachments = [new MessageAttachment("2", "sig.png", "image/png", 200, "/my-mail/attachment?folder=INBOX&uid=5&part=2", "sig@customer.example")],
+        };
+        var pane = Render<WithDialogs>(p => p.AddChildContent<MessageReader>(c => c.Add(x => x.Message, message)));
+
+        var document = pane.Find("#message-html").GetAttribute("srcdoc")!;
+        Assert.Contains("src=\"/my-mail/attachment?folder=INBOX&amp;uid=5&amp;part=1.2\"", document, StringComparison.Ordinal);
+        Assert.Contains("src=\"/my-mail/attachment?folder=INBOX&amp;uid=5&amp;part=2\"", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("cid:", document, StringComparison.Ordinal);
+        // The mail's own images are not remote: nothing is held back, no Show images button.
+        Assert.Empty(pane.FindAll("#message-show-images"));
+    }
+
+    [Fact]
     public async Task With_the_internal_client_an_address_opens_compose_prefilled()
     {
         await SetMailSettingsAsync(MailClient.Internal, MailOpenMode.Dialog);

@@ -39,12 +39,8 @@ public sealed partial class EmailDetailPage
     private async Task ReloadAsync() => _email = await Emails.GetAsync(Id);
 
     /// <summary>A <c>cid:</c> image of the body → its inline attachment's address (exact Content-ID first).</summary>
-    private string? ResolveContentId(string contentId)
-    {
-        var inline = _email?.Attachments.Where(a => a.ContentId is not null).ToList() ?? [];
-        return (inline.FirstOrDefault(a => string.Equals(a.ContentId, contentId, StringComparison.Ordinal))
-                ?? inline.FirstOrDefault(a => string.Equals(a.ContentId, contentId, StringComparison.OrdinalIgnoreCase)))?.Url;
-    }
+    private string? ResolveContentId(string contentId) =>
+        EmailBody.ResolveIn(_email?.Attachments.Select(a => (a.ContentId, a.Url)) ?? [], contentId);
 
     private async Task LinkAsync()
     {
