@@ -233,6 +233,14 @@ public sealed class FakeMyMailSender : IMyMailSender
     public Task<MyMailResult<ComposeDraft>> CreateDraftToAsync(IReadOnlyList<string> to, string? subject = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(new MyMailResult<ComposeDraft> { Value = new ComposeDraft { To = to.ToList(), Subject = subject ?? "", Body = $"\n\n{Signature}" } });
 
+    /// <summary>Saved drafts by (folder, uid) for Edit draft; unknown ones are not found.</summary>
+    public Dictionary<(string Folder, uint Uid), ComposeDraft> SavedDrafts { get; } = [];
+
+    public Task<MyMailResult<ComposeDraft>> OpenDraftAsync(string folder, uint uid, CancellationToken cancellationToken = default) =>
+        Task.FromResult(SavedDrafts.TryGetValue((folder, uid), out var draft)
+            ? new MyMailResult<ComposeDraft> { Value = draft }
+            : new MyMailResult<ComposeDraft> { Problem = MyMailProblem.NotFound, Message = "Not found" });
+
     public Task<MyMailResult<ComposeDraft>> CreateTicketReplyAsync(int ticketId, CancellationToken cancellationToken = default) =>
         Task.FromResult(new MyMailResult<ComposeDraft>
         {

@@ -198,6 +198,9 @@ internal sealed class ImapMailSession(ImapClient client) : IMailClientSession
             ToAddresses = Addresses(envelope?.To),
             CcAddresses = Addresses(envelope?.Cc),
             ReplyToAddresses = Addresses(envelope?.ReplyTo),
+            BccAddresses = Addresses(envelope?.Bcc),
+            InReplyTo = envelope?.InReplyTo,
+            DraftTicketId = int.TryParse(summary.Headers?[MailComposer.DraftTicketHeader], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticket) ? ticket : null,
         };
     }
 

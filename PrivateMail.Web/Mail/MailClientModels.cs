@@ -72,6 +72,11 @@ public sealed record ReadMessage
     public IReadOnlyList<(string? Name, string Address)> ToAddresses { get; init; } = [];
     public IReadOnlyList<(string? Name, string Address)> CcAddresses { get; init; } = [];
     public IReadOnlyList<(string? Name, string Address)> ReplyToAddresses { get; init; } = [];
+    public IReadOnlyList<(string? Name, string Address)> BccAddresses { get; init; } = [];
+    /// <summary>The In-Reply-To Message-ID as written (a saved reply draft keeps its thread).</summary>
+    public string? InReplyTo { get; init; }
+    /// <summary>The ticket a saved draft answers (<see cref="MailComposer.DraftTicketHeader"/>), unchecked: the caller checks access.</summary>
+    public int? DraftTicketId { get; init; }
 }
 
 /// <summary>A whole message fetched to be stored (Link to record) — what the e-mail store takes.</summary>

@@ -29,6 +29,11 @@ public sealed record OutgoingMessage
     public required DateTimeOffset Date { get; init; }
     /// <summary>Set for a draft that becomes a message: keeps its Message-ID; else a new one is made.</summary>
     public string? MessageId { get; init; }
+    /// <summary>
+    /// Only for a draft saved to the Drafts folder: the ticket a reply from the ticket page answers, so editing the draft
+    /// later keeps it a ticket reply (<see cref="MailComposer.DraftTicketHeader"/>). Never written into a message sent.
+    /// </summary>
+    public int? DraftTicketId { get; init; }
 }
 
 /// <summary>
@@ -76,6 +81,9 @@ public sealed class ComposedMessage : IDisposable
 /// <summary>Builds MIME from an <see cref="OutgoingMessage"/>: plain text UTF-8, attachments, threading headers.</summary>
 public static class MailComposer
 {
+    /// <summary>A saved draft's ticket (see <see cref="OutgoingMessage.DraftTicketId"/>); read back only from the Drafts folder.</summary>
+    public const string DraftTicketHeader = "X-PrivateMail-Draft-Ticket";
+
     public static ComposedMessage Compose(OutgoingMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -96,6 +104,11 @@ public static class MailComposer
         foreach (var reference in message.References)
         {
             mime.References.Add(reference);
+        }
+
+        if (message.DraftTicketId is { } ticket)
+        {
+            mime.Headers.Add(DraftTicketHeader, ticket.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         var text = new TextPart("plain") { Text = message.Text };

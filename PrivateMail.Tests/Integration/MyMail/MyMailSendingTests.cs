@@ -12,6 +12,7 @@ using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Features.Mailboxes;
 using PrivateMail.Web.Features.MyMail;
 using PrivateMail.Web.Features.Scanner;
+using PrivateMail.Web.Mail;
 using PrivateMail.Web.Resources;
 
 namespace PrivateMail.Tests.Integration.MyMail;
@@ -379,5 +380,81 @@ public sealed class MyMailSendingTests(PostfixFixture postfix) : IAsyncLifetime
             await drafts.OpenAsync(FolderAccess.ReadOnly, Ct);
             Assert.Empty(await drafts.SearchAsync(MailKit.Search.SearchQuery.SubjectContains(marker), Ct));
         }
+    }
+
+    [Fact]
+    public async Task Edit_draft_brings_back_everything_saved_bcc_files_thread_and_ticket_and_sending_removes_it()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var make = new RecordFactory(_h.App.Services);
+        var contact = await make.ContactAsync(_h.AliceId, "Bob", "Customer", "bob@example.test");
+        var ticket = await make.TicketAsync(_h.AliceId, "Printer " + marker, contactId: contact);
+        await using var alice = await _h.AsAsync("alice");
+        var sender = alice.Get<IMyMailSender>();
+        var draft = (await sender.CreateTicketReplyAsync(ticket.Id, Ct)).Value!;
+        draft.Cc = ["Carol <carol@customer.test>"];
+        draft.Bcc = ["Dan <dan@customer.test>"];
+        draft.Body = "Half written " + marker + "\n" + draft.Body;
+        draft.InReplyTo = $"asked-{marker}@customer.test";
+        draft.References = [$"first-{marker}@customer.test", $"asked-{marker}@customer.test"];
+        await using (var file = new MemoryStream(System.Text.Encoding.ASCII.GetBytes("%PDF-1.4 quote " + marker)))
+        {
+            draft.Attachments.Add((await sender.AddAttachmentAsync("quote.pdf", "application/pdf", file, Ct)).Value!);
+        }
+
+        var saved = await sender.SaveDraftAsync(draft, Ct);
+        Assert.True(saved.Succeeded, saved.Message);
+        await sender.DiscardAsync(new ComposeDraft { Attachments = draft.Attachments }, Ct);
+
+        var opened = await sender.OpenDraftAsync("Drafts", saved.Value, Ct);
+        Assert.True(opened.Succeeded, opened.Message);
+        var edit = opened.Value!;
+        Assert.Equal(["Bob Customer <bob@example.test>"], edit.To);
+        Assert.Equal(["Carol <carol@customer.test>"], edit.Cc);
+        Assert.Equal(["Dan <dan@customer.test>"], edit.Bcc);
+        Assert.Equal(draft.Subject, edit.Subject);
+        Assert.StartsWith("Half written " + marker, edit.Body, StringComparison.Ordinal);
+        Assert.Equal($"asked-{marker}@customer.test", edit.InReplyTo);
+        Assert.Equal([$"first-{marker}@customer.test", $"asked-{marker}@customer.test"], edit.References);
+        Assert.Equal(ticket.Id, edit.TicketId);
+        Assert.Equal(saved.Value, edit.DraftUid);
+        var file2 = Assert.Single(edit.Attachments);
+        Assert.Equal(("quote.pdf", "application/pdf"), (file2.FileName, file2.ContentType));
+        Assert.Equal("%PDF-1.4 quote " + marker, await File.ReadAllTextAsync(file2.TempFilePath, Ct));
+
+        var sent = await sender.SendAsync(edit, Ct);
+        Assert.True(sent.Succeeded, sent.Message);
+
+        // Still a ticket reply: linked to the ticket, which moved on; the draft left Drafts; the header never went out.
+        var received = await _h.WaitForDeliveryAsync(postfix.Dovecot.Bob, marker);
+        Assert.Null(received.Headers[MailComposer.DraftTicketHeader]);
+        Assert.Equal($"asked-{marker}@customer.test", received.InReplyTo);
+        Assert.Equal("quote.pdf", Assert.Single(received.Attachments.OfType<MimePart>()).FileName);
+        await using var db = await _h.DbAsync();
+        var ticketKey = ticket.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(await db.EmailLinks.AnyAsync(l => l.EmailId == sent.Value && l.RecordKind == RecordKind.Ticket && l.RecordId == ticketKey, Ct));
+        Assert.Equal("Waiting for response", await db.Tickets.Where(t => t.Id == ticket.Id).Select(t => t.Status!.Name).SingleAsync(Ct));
+        using var client = await _h.ImapAsync(postfix.Dovecot.Alice);
+        var drafts = await client.GetFolderAsync("Drafts", Ct);
+        await drafts.OpenAsync(FolderAccess.ReadOnly, Ct);
+        Assert.Empty(await drafts.SearchAsync(MailKit.Search.SearchQuery.SubjectContains(marker), Ct));
+    }
+
+    [Fact]
+    public async Task A_draft_naming_a_ticket_the_user_cannot_see_opens_as_a_plain_draft()
+    {
+        // Alice is an administrator (she sees every ticket): a ticket that does not exist stands for one she may not see —
+        // both go through the same record-access check as Reply on the ticket page.
+        var marker = Guid.NewGuid().ToString("N");
+        var planted = MyMailHarness.Message("alice@example.test", "someone@customer.test", "Planted " + marker);
+        planted.Headers.Add(MailComposer.DraftTicketHeader, "987654");
+        var uid = await postfix.Dovecot.AppendAsync(postfix.Dovecot.Alice, "Drafts", planted, Ct);
+
+        await using var alice = await _h.AsAsync("alice");
+        var opened = await alice.Get<IMyMailSender>().OpenDraftAsync("Drafts", uid.Id, Ct);
+
+        Assert.True(opened.Succeeded, opened.Message);
+        Assert.Null(opened.Value!.TicketId);
+        Assert.Equal("Planted " + marker, opened.Value.Subject);
     }
 }

@@ -3,7 +3,7 @@ namespace PrivateMail.Web.Features.MyMail;
 /// <summary>Turns a <see cref="ComposeRequest"/> into the draft the compose view edits, through the My mail services.</summary>
 internal static class ComposeDrafts
 {
-    public static async Task<MyMailResult<ComposeDraft>> CreateAsync(ComposeRequest request, IMyMailSender sender, IMyMailReader reader, CancellationToken cancellationToken = default)
+    public static async Task<MyMailResult<ComposeDraft>> CreateAsync(ComposeRequest request, IMyMailSender sender, CancellationToken cancellationToken = default)
     {
         if (request.TicketId is { } ticketId)
         {
@@ -12,13 +12,7 @@ internal static class ComposeDrafts
 
         if (request.EditDraft && request.Folder is { } draftFolder && request.Uid is { } draftUid)
         {
-            var opened = await reader.OpenAsync(draftFolder, draftUid, cancellationToken);
-            if (opened.Value is not { } view)
-            {
-                return new MyMailResult<ComposeDraft> { Problem = opened.Problem, Message = opened.Message };
-            }
-
-            return new MyMailResult<ComposeDraft> { Value = FromSavedDraft(view) };
+            return await sender.OpenDraftAsync(draftFolder, draftUid, cancellationToken);
         }
 
         if (request.Kind != ComposeKind.New && request.Folder is { } folder && request.Uid is { } uid)
@@ -30,17 +24,6 @@ internal static class ComposeDrafts
             ? await sender.CreateDraftToAsync(request.To, request.Subject, cancellationToken)
             : await sender.CreateDraftAsync(ComposeKind.New, cancellationToken: cancellationToken);
     }
-
-    /// <summary>A message of the Drafts folder, back in the compose view; saving replaces it, sending removes it.</summary>
-    internal static ComposeDraft FromSavedDraft(MessageView view) => new()
-    {
-        Kind = ComposeKind.New,
-        To = AddressList.Split(view.To),
-        Cc = AddressList.Split(view.Cc),
-        Subject = view.Subject,
-        Body = view.Text,
-        DraftUid = view.Uid,
-    };
 }
 
 /// <summary>Splits a header-style address list ("A, \"B, C\" &lt;b@x&gt;") at the commas that separate addresses.</summary>

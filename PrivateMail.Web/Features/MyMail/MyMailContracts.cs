@@ -178,6 +178,12 @@ public interface IMyMailSender
     /// <summary>A reply to a ticket: to its contact (or last customer sender), <c>[T42]</c> in the subject, conversation quoted.</summary>
     Task<MyMailResult<ComposeDraft>> CreateTicketReplyAsync(int ticketId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A saved draft back in the compose view as it was saved: To, Cc, Bcc, subject, text, its files (copied into the compose
+    /// folder), its thread and — when the user may still see it — the ticket it answers. Saving replaces it, sending removes it.
+    /// </summary>
+    Task<MyMailResult<ComposeDraft>> OpenDraftAsync(string folder, uint uid, CancellationToken cancellationToken = default);
+
     /// <summary>Address autocomplete over the user's visible contacts, accounts, leads and users.</summary>
     Task<IReadOnlyList<AddressSuggestion>> SuggestAddressesAsync(string text, int max = 10, CancellationToken cancellationToken = default);
 

@@ -114,19 +114,7 @@ public sealed class MyMailSender(
                     .AppendLine()
                     .Append(source.Text);
                 draft.Body = WithSignature("", account.Owner.Signature) + "\n\n" + header;
-                // The original's files go along: each part copied from IMAP into the user's compose folder.
-                var directory = Directory.CreateDirectory(ComposeDirectory(userId)).FullName;
-                foreach (var part in source.Attachments)
-                {
-                    var path = Path.Combine(directory, Guid.NewGuid().ToString("N"));
-                    await using (var file = File.Create(path))
-                    {
-                        await session.CopyPartAsync(folder, uid.Value, part, file, cancellationToken);
-                    }
-
-                    draft.Attachments.Add(new ComposeAttachment(SafeFileName.Clean(part.FileName), SafeFileName.ContentType(part.ContentType), new FileInfo(path).Length, path));
-                }
-
+                await CopyAttachmentsAsync(session, userId, folder, uid.Value, source.Attachments, draft, cancellationToken);
                 return MyMailAccounts.Ok(draft);
             }
 
@@ -159,6 +147,59 @@ public sealed class MyMailSender(
         }, cancellationToken);
     }
 
+    public async Task<MyMailResult<ComposeDraft>> OpenDraftAsync(string folder, uint uid, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var userId = await currentUser.GetRequiredIdAsync();
+        return await accounts.RunAsync(userId, async (_, session) =>
+        {
+            if (await session.ReadAsync(folder, uid, markSeen: false, cancellationToken) is not { } source)
+            {
+                return MyMailAccounts.As<ComposeDraft>(MyMailAccounts.Fail(MyMailProblem.NotFound, MyMailMessages.NotFound));
+            }
+
+            var draft = new ComposeDraft
+            {
+                To = source.ToAddresses.Select(Display).ToList(),
+                Cc = source.CcAddresses.Select(Display).ToList(),
+                Bcc = source.BccAddresses.Select(Display).ToList(),
+                Subject = source.Subject,
+                Body = source.Text,
+                InReplyTo = CleanId(source.InReplyTo),
+                References = source.References.Select(CleanId).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+                DraftUid = uid,
+                // The header is the mailbox's own data, yet anyone could have put it there: the ticket must still be the user's.
+                TicketId = source.DraftTicketId is { } ticket && await MayAnswerTicketAsync(ticket, cancellationToken) ? ticket : null,
+            };
+            await CopyAttachmentsAsync(session, userId, folder, uid, source.Attachments, draft, cancellationToken);
+            return MyMailAccounts.Ok(draft);
+        }, cancellationToken);
+    }
+
+    /// <summary>Copies each part from IMAP into the user's compose folder and adds it to the draft (forward, a saved draft).</summary>
+    private static async Task CopyAttachmentsAsync(IMailClientSession session, string userId, string folder, uint uid, IEnumerable<PartInfo> parts, ComposeDraft draft, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateDirectory(ComposeDirectory(userId)).FullName;
+        foreach (var part in parts)
+        {
+            var path = Path.Combine(directory, Guid.NewGuid().ToString("N"));
+            await using (var file = File.Create(path))
+            {
+                await session.CopyPartAsync(folder, uid, part, file, cancellationToken);
+            }
+
+            draft.Attachments.Add(new ComposeAttachment(SafeFileName.Clean(part.FileName), SafeFileName.ContentType(part.ContentType), new FileInfo(path).Length, path));
+        }
+    }
+
+    /// <summary>Whether the signed-in user may reply to the ticket (the module on and the ticket visible to them).</summary>
+    private async Task<bool> MayAnswerTicketAsync(int ticketId, CancellationToken cancellationToken)
+    {
+        var viewer = await access.GetViewerAsync();
+        return access.IsEnabled(CrmModule.Tickets)
+            && await access.CanSeeAsync(viewer, RecordKind.Ticket, ticketId.ToString(CultureInfo.InvariantCulture), cancellationToken);
+    }
+
     public async Task<MyMailResult<ComposeDraft>> CreateDraftToAsync(IReadOnlyList<string> to, string? subject = null, CancellationToken cancellationToken = default)
     {
         var (account, problem) = await accounts.ResolveAsync(await currentUser.GetRequiredIdAsync(), cancellationToken);
@@ -184,8 +225,7 @@ public sealed class MyMailSender(
         }
 
         var id = ticketId.ToString(CultureInfo.InvariantCulture);
-        var viewer = await access.GetViewerAsync();
-        if (!access.IsEnabled(CrmModule.Tickets) || !await access.CanSeeAsync(viewer, RecordKind.Ticket, id, cancellationToken))
+        if (!await MayAnswerTicketAsync(ticketId, cancellationToken))
         {
             return MyMailAccounts.As<ComposeDraft>(MyMailAccounts.Fail(MyMailProblem.NotFound, MyMailMessages.TicketNotFound));
         }
@@ -347,7 +387,7 @@ public sealed class MyMailSender(
         return await accounts.RunAsync(userId, async (_, session) =>
         {
             var drafts = await session.FindFolderAsync(FolderRole.Drafts, cancellationToken) ?? "Drafts";
-            using var message = MailComposer.Compose(outgoing);
+            using var message = MailComposer.Compose(outgoing with { DraftTicketId = draft.TicketId });
             var uid = await session.AppendAsync(drafts, message, MailFlags.Draft | MailFlags.Seen, cancellationToken);
             if (draft.DraftUid is { } previous)
             {
