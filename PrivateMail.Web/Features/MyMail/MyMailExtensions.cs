@@ -12,6 +12,8 @@ internal static class MyMailExtensions
         services.AddScoped<IMyMailReader>(sp => sp.GetRequiredService<MyMailReader>());
         services.AddScoped<MyMailSender>();
         services.AddScoped<IMyMailSender>(sp => sp.GetRequiredService<MyMailSender>());
+        services.AddSingleton<ComposeFileSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<ComposeFileSweeper>());
         return services;
     }
 }

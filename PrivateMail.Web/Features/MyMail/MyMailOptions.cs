@@ -17,4 +17,11 @@ public sealed class MyMailOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SendWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long an uploaded or copied file may wait in the compose folder: a message abandoned (tab closed, never sent or
+    /// discarded) leaves its files behind, and they are deleted after this long (checked every hour and at start-up).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:10:00", "30.00:00:00")]
+    public TimeSpan ComposeFileLifetime { get; set; } = TimeSpan.FromDays(1);
 }
