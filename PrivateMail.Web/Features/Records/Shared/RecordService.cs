@@ -19,6 +19,7 @@ public sealed class RecordServiceParts(
     IDbContextFactory<AppDbContext> dbFactory,
     RecordAccess access,
     OwnerDirectory owners,
+    RecordChangeNotifier notifier,
     ILoggerFactory loggers)
 {
     public IDbContextFactory<AppDbContext> DbFactory => dbFactory;
@@ -26,6 +27,9 @@ public sealed class RecordServiceParts(
     public RecordAccess Access => access;
 
     public OwnerDirectory Owners => owners;
+
+    /// <summary>Tells open pages (lists, detail pages, on every node) that a record was saved or deleted.</summary>
+    public RecordChangeNotifier Notifier => notifier;
 
     public ILoggerFactory Loggers => loggers;
 }
@@ -150,6 +154,7 @@ public abstract class RecordService<TEntity, TModel>(RecordServiceParts parts, C
         }
 
         Logger.LogInformation("{Kind} {RecordId} {Action} by {UserId}.", kind, saved, id is null ? "created" : "updated", viewer.UserId);
+        Announce(saved);
         return RecordSaveResult.Saved(saved);
     }
 
@@ -168,6 +173,11 @@ public abstract class RecordService<TEntity, TModel>(RecordServiceParts parts, C
         await RecordLinks.DeleteForRecordAsync(db, kind, id.ToString(CultureInfo.InvariantCulture), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Logger.LogInformation("{Kind} {RecordId} deleted by {UserId}.", kind, id, viewer.UserId);
+        Announce(id);
         return true;
     }
+
+    /// <summary>Only the kind and id go out: each open page reloads through its own service, with its viewer's access.</summary>
+    private void Announce(int id) =>
+        parts.Notifier.Publish([new RecordChange(RecordChange.KindOf(kind), id.ToString(CultureInfo.InvariantCulture))]);
 }

@@ -42,6 +42,41 @@ public sealed class ContactPagesTests : RecordsTestContext
     }
 
     [Fact]
+    public async Task A_contact_saved_or_deleted_elsewhere_shows_on_an_open_list_without_a_reload()
+    {
+        var kept = await Make.ContactAsync(Olga, "Anna", "Nowak");
+        var page = RenderList();
+        var contacts = Services.GetRequiredService<ContactService>();
+
+        // Saved through the service, as another page (or another node, through the backplane) would.
+        var saved = await contacts.SaveAsync(null, new ContactModel { FirstName = "Jan", LastName = "Kowalski", OwnerId = Olga });
+        Assert.True(saved.Succeeded);
+        page.WaitForAssertion(() => Assert.Equal(["Jan Kowalski", "Anna Nowak"], Names(page)), Waits.Background);
+
+        var renamed = new ContactModel { FirstName = "Anna", LastName = "Nowak-Lis", OwnerId = Olga };
+        Assert.True((await contacts.SaveAsync(kept, renamed)).Succeeded);
+        page.WaitForAssertion(() => Assert.Equal(["Jan Kowalski", "Anna Nowak-Lis"], Names(page)), Waits.Background);
+
+        Assert.True(await contacts.DeleteAsync(saved.Id!.Value));
+        page.WaitForAssertion(() => Assert.Equal(["Anna Nowak-Lis"], Names(page)), Waits.Background);
+    }
+
+    [Fact]
+    public async Task An_open_contact_page_shows_a_rename_made_elsewhere_and_notices_the_delete()
+    {
+        var id = await Make.ContactAsync(Olga, "Anna", "Nowak");
+        var page = Render<WithDialogs>(p => p.AddChildContent<ContactDetailPage>(c => c.Add(x => x.Id, id)));
+        page.WaitForAssertion(() => Assert.Contains("Anna Nowak", page.Markup));
+        var contacts = Services.GetRequiredService<ContactService>();
+
+        Assert.True((await contacts.SaveAsync(id, new ContactModel { FirstName = "Anna", LastName = "Nowak-Lis", OwnerId = Olga })).Succeeded);
+        page.WaitForAssertion(() => Assert.Contains("Anna Nowak-Lis", page.Markup), Waits.Background);
+
+        Assert.True(await contacts.DeleteAsync(id));
+        page.WaitForAssertion(() => Assert.DoesNotContain("Anna Nowak-Lis", page.Markup), Waits.Background);
+    }
+
+    [Fact]
     public async Task Sorting_by_a_column_orders_the_whole_list_on_the_server()
     {
         await Make.ContactAsync(Olga, "Jan", "Adamski", "zz@firma.example");
