@@ -162,18 +162,21 @@ public sealed class MailboxScanner(
         var parse = new ParseStage(emails, mailbox, folderName, state.UidValidity, settings, time);
         var write = new WriteStage(dbFactory, emails, tickets, time, mailbox, decide, _dataDirectory, logger);
         var notify = new NotifyStage(notifier, run, report);
+        var clocks = new PipelineClocks();
+        var began = time.GetTimestamp();
         using var stop = new CancellationTokenSource();
-        var fetching = Task.Run(() => fetch.RunAsync(items, deadline, fetched.Writer, stop.Token, cancellationToken), CancellationToken.None);
-        var parsing = Task.Run(() => parse.RunAsync(fetched.Reader, parsed.Writer, stop.Token), CancellationToken.None);
+        var fetching = Task.Run(() => fetch.RunAsync(items, deadline, fetched.Writer, clocks.Fetch, stop.Token, cancellationToken), CancellationToken.None);
+        var parsing = Task.Run(() => parse.RunAsync(fetched.Reader, parsed.Writer, clocks.Parse, stop.Token), CancellationToken.None);
         try
         {
-            await write.RunAsync(parsed.Reader, new WriteTarget(folderName, state.UidValidity, cursor.Id, runId), run, settings.MaxMessagesPerRun, deadline, notify, cancellationToken);
+            await write.RunAsync(parsed.Reader, new WriteTarget(folderName, state.UidValidity, cursor.Id, runId), run, settings.MaxMessagesPerRun, deadline, notify, clocks, cancellationToken);
         }
         finally
         {
             // The earlier stages end between requests (the connection stays usable for the next folder) and never throw.
             await stop.CancelAsync();
             await Task.WhenAll(fetching, parsing);
+            clocks.Publish(logger, mailbox.Id, folderName, time.GetElapsedTime(began));
         }
     }
 

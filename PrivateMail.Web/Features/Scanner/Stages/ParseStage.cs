@@ -22,20 +22,38 @@ internal sealed record ParsedBatch(IReadOnlyList<ParsedMail> Items);
 /// </summary>
 internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string folder, uint uidValidity, ScannerOptions settings, TimeProvider time)
 {
-    public async Task RunAsync(ChannelReader<FetchedBatch> input, ChannelWriter<ParsedBatch> output, CancellationToken stop)
+    public async Task RunAsync(ChannelReader<FetchedBatch> input, ChannelWriter<ParsedBatch> output, StageClock clock, CancellationToken stop)
     {
         Exception? failure = null;
         try
         {
-            await foreach (var batch in input.ReadAllAsync(stop))
+            while (true)
             {
-                var parsed = new List<ParsedMail>(batch.Items.Count);
-                foreach (var item in batch.Items)
+                using (clock.WaitingForInput())
                 {
-                    parsed.Add(await ParseAsync(item.Uid, item.Raw, item.Arrived, item.Problem, stop));
+                    if (!await input.WaitToReadAsync(stop))
+                    {
+                        break;
+                    }
                 }
 
-                await output.WriteAsync(new ParsedBatch(parsed), stop);
+                while (input.TryRead(out var batch))
+                {
+                    var parsed = new List<ParsedMail>(batch.Items.Count);
+                    using (clock.Work())
+                    {
+                        foreach (var item in batch.Items)
+                        {
+                            parsed.Add(await ParseAsync(item.Uid, item.Raw, item.Arrived, item.Problem, stop));
+                        }
+                    }
+
+                    clock.BatchDone();
+                    using (clock.WaitingForOutput())
+                    {
+                        await output.WriteAsync(new ParsedBatch(parsed), stop);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

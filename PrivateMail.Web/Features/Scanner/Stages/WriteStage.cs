@@ -36,34 +36,58 @@ internal sealed class WriteStage(
     /// <summary>The longest a scan holds the database's write lock before it commits and lets other writers in.</summary>
     public static readonly TimeSpan MaxTransactionTime = TimeSpan.FromSeconds(1);
 
+    private PipelineClocks? _clocks;
+
     /// <summary>
     /// Writes batches until the input ends, the run's message limit or time budget is reached, or the run is stopped
     /// (after the message under way). An error of an earlier stage surfaces here, after the batches before it.
     /// </summary>
-    public async Task RunAsync(ChannelReader<ParsedBatch> input, WriteTarget target, ScanCounters counters, int maxMessages, DateTimeOffset deadline, NotifyStage notify, CancellationToken cancellationToken)
+    public async Task RunAsync(ChannelReader<ParsedBatch> input, WriteTarget target, ScanCounters counters, int maxMessages, DateTimeOffset deadline, NotifyStage notify, PipelineClocks clocks, CancellationToken cancellationToken)
     {
-        await foreach (var batch in input.ReadAllAsync(CancellationToken.None))
+        _clocks = clocks;
+        while (true)
         {
-            var room = maxMessages - counters.Fetched;
-            if (room <= 0 || time.GetUtcNow() >= deadline)
+            using (clocks.Write.WaitingForInput())
             {
-                return;
+                if (!await input.WaitToReadAsync(CancellationToken.None))
+                {
+                    return;
+                }
             }
 
-            await WriteBatchAsync(batch.Items.Take(room).ToList(), target, notify, cancellationToken);
-            cancellationToken.ThrowIfCancellationRequested();
-            notify.Progress();
+            while (input.TryRead(out var batch))
+            {
+                var room = maxMessages - counters.Fetched;
+                if (room <= 0 || time.GetUtcNow() >= deadline)
+                {
+                    return;
+                }
+
+                using (clocks.Write.Work())
+                {
+                    await WriteBatchAsync(batch.Items.Take(room).ToList(), target, notify, clocks, cancellationToken);
+                }
+
+                clocks.Write.BatchDone();
+                cancellationToken.ThrowIfCancellationRequested();
+                using (clocks.Notify.Work())
+                {
+                    notify.Progress();
+                }
+            }
         }
     }
 
-    private async Task WriteBatchAsync(IReadOnlyList<ParsedMail> items, WriteTarget target, NotifyStage notify, CancellationToken cancellationToken)
+    private async Task WriteBatchAsync(IReadOnlyList<ParsedMail> items, WriteTarget target, NotifyStage notify, PipelineClocks clocks, CancellationToken cancellationToken)
     {
         BatchRecordLookup lookup;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        using (clocks.Lookup.Work())
         {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             lookup = await decide.LookupAsync(db, items, cancellationToken);
         }
 
+        clocks.Lookup.BatchDone();
         var next = 0;
         while (next < items.Count && !cancellationToken.IsCancellationRequested)
         {
@@ -86,14 +110,22 @@ internal sealed class WriteStage(
             }
             while (next < items.Count && !cancellationToken.IsCancellationRequested && time.GetElapsedTime(opened) < MaxTransactionTime);
 
-            await RecordOutcomesAsync(db, target, committed);
-            // Once per transaction, in it: the cursor moves exactly with the messages it passes (UIDs ascend), and only
-            // over UIDs the server returned.
-            await AdvanceAsync(db, target.CursorId, last);
+            using (clocks.Commit.Work())
+            {
+                await RecordOutcomesAsync(db, target, committed);
+                // Once per transaction, in it: the cursor moves exactly with the messages it passes (UIDs ascend), and only
+                // over UIDs the server returned.
+                await AdvanceAsync(db, target.CursorId, last);
 
-            // Not cancellable: messages that were applied must not be applied again because the stop came in between.
-            await transaction.CommitAsync(CancellationToken.None);
-            notify.Committed(committed.Select(c => c.Outcome).ToList());
+                // Not cancellable: messages that were applied must not be applied again because the stop came in between.
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+
+            clocks.Commit.BatchDone();
+            using (clocks.Notify.Work())
+            {
+                notify.Committed(committed.Select(c => c.Outcome).ToList());
+            }
         }
     }
 
@@ -125,7 +157,12 @@ internal sealed class WriteStage(
     {
         var snapshot = item.Snapshot ?? throw new InvalidOperationException("A message without a snapshot cannot be applied.");
         var context = decide.Context;
-        var decision = decide.Decide(snapshot, lookup);
+        ScanDecision decision;
+        using (_clocks?.Decide.Work())
+        {
+            decision = decide.Decide(snapshot, lookup);
+        }
+
         if (decision.Skipped is { } skipped)
         {
             return new MessageOutcome(ScanOutcomeKind.Skipped, Reason: ScanNotes.Encode(skipped.ToString()));
