@@ -57,6 +57,19 @@ internal sealed class BatchRecordLookup : IRecordLookup
     public static async Task<BatchRecordLookup> LoadAsync(
         AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, IReadOnlySet<string> closing, string ownerId, int? sourceMailboxId, CancellationToken cancellationToken)
     {
+        var lookup = await LoadRecordsAsync(db, messages, ownerId, cancellationToken);
+        await lookup.LoadTicketsAsync(db, messages, closing, sourceMailboxId, cancellationToken);
+        return lookup;
+    }
+
+    /// <summary>
+    /// The half of <see cref="LoadAsync(AppDbContext, IReadOnlyCollection{MessageSnapshot}, IReadOnlySet{string}, string, int?, CancellationToken)"/>
+    /// a scan never changes — users, binding rules, contacts, accounts, leads — so the scanner reads it for the next
+    /// batch while the writer is still writing this one. <see cref="LoadTicketsAsync"/> must follow before it is used.
+    /// </summary>
+    public static async Task<BatchRecordLookup> LoadRecordsAsync(
+        AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, string ownerId, CancellationToken cancellationToken)
+    {
         var lookup = new BatchRecordLookup();
         var addresses = messages.SelectMany(m => m.Participants).Select(a => a.Normalised).Distinct().ToList();
 
@@ -119,11 +132,25 @@ internal sealed class BatchRecordLookup : IRecordLookup
         lookup._leads.AddRange(leads.Select(l => new Row(new RecordRef(RecordKind.Lead, Key(l.Id), l.Company, l.Id) { Modified = l.ModifiedAt.UtcTicks }, l.EmailNormalised, null, null, null)));
 
         lookup._ticketPrefix = await db.RecordSequences.Where(s => s.Name == RecordSequence.Tickets).Select(s => s.Prefix).SingleAsync(cancellationToken);
+        return lookup;
+    }
+
+    /// <summary>
+    /// The half the scan's own writes change — tickets named in subjects and their statuses, threads, tickets created
+    /// from the batch's messages — read by the writer once everything before the batch is committed.
+    /// </summary>
+    public async Task LoadTicketsAsync(
+        AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, IReadOnlySet<string> closing, int? sourceMailboxId, CancellationToken cancellationToken)
+    {
+        var lookup = this;
+        var ownerId = Scope.OwnerId;
+        var all = Scope.OwnerSeesEverything;
         var numbers = messages.SelectMany(m => RecordNumber.FindInSubject(m.Subject, RecordNumber.TicketPrefix))
             .Where(n => string.Equals(n.Prefix, lookup._ticketPrefix, StringComparison.OrdinalIgnoreCase))
             .Select(n => n.Sequence).Distinct().ToList();
-        var tickets = await db.Tickets.AsNoTracking().Where(t => all || t.OwnerId == ownerId).Where(t => numbers.Contains(t.Sequence))
-            .Select(t => new { t.Id, t.Sequence, Status = t.Status!.Name }).ToListAsync(cancellationToken);
+        var tickets = numbers.Count == 0 ? []
+            : await db.Tickets.AsNoTracking().Where(t => all || t.OwnerId == ownerId).Where(t => numbers.Contains(t.Sequence))
+                .Select(t => new { t.Id, t.Sequence, Status = t.Status!.Name }).ToListAsync(cancellationToken);
         foreach (var t in tickets)
         {
             lookup._tickets[t.Sequence] = new TicketRef(Key(t.Id), new RecordNumber(lookup._ticketPrefix, t.Sequence), t.Status, closing.Contains(t.Status));
@@ -163,8 +190,6 @@ internal sealed class BatchRecordLookup : IRecordLookup
 
             lookup._sourcesOf = mailboxId;
         }
-
-        return lookup;
     }
 
     /// <summary>

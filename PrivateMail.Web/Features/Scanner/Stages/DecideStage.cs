@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
@@ -11,6 +12,12 @@ namespace PrivateMail.Web.Features.Scanner.Stages;
 internal sealed record ScanContext(ScannerSettings Settings, GlobalExceptions Global, TicketStatusMapping Statuses, IReadOnlySet<string> Closing, Dictionary<string, int> StatusIds);
 
 /// <summary>
+/// A parsed batch with the records its messages may bind to read ahead (<see cref="BatchRecordLookup.LoadRecordsAsync"/>)
+/// and the stored per-sender ticket counts; the writer completes the lookup with what its own writes change.
+/// </summary>
+internal sealed record LookedUpBatch(IReadOnlyList<ParsedMail> Items, BatchRecordLookup Lookup, IReadOnlyDictionary<string, int>? SenderCounts);
+
+/// <summary>
 /// Stage 3: the domain decides. Per batch, the records its messages may bind to are read in a few indexed queries
 /// (<see cref="BatchRecordLookup"/>); per message, <see cref="MailScanner.Decide"/>. It runs in the writer's order,
 /// because each decision must see what the messages before it did (a ticket created, a status changed).
@@ -19,6 +26,77 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null, Se
 {
     public ScanContext Context => context;
 
+    /// <summary>
+    /// Reads ahead, on its own connection, what no write of the scan changes (contacts, accounts, leads, users, binding
+    /// rules, stored sender counts), so the writer — the pipeline's critical path — only reads the ticket half.
+    /// </summary>
+    public async Task RunAsync(IDbContextFactory<AppDbContext> dbFactory, ChannelReader<ParsedBatch> input, ChannelWriter<LookedUpBatch> output, StageClock clock, CancellationToken stop)
+    {
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                using (clock.WaitingForInput())
+                {
+                    if (!await input.WaitToReadAsync(stop))
+                    {
+                        break;
+                    }
+                }
+
+                while (input.TryRead(out var batch))
+                {
+                    LookedUpBatch looked;
+                    using (clock.Work())
+                    {
+                        var snapshots = Snapshots(batch.Items);
+                        await using var db = await dbFactory.CreateDbContextAsync(stop);
+                        var records = await BatchRecordLookup.LoadRecordsAsync(db, snapshots, context.Settings.OwnerId, stop);
+                        var counts = recentTickets is null ? null : await recentTickets.ReadAsync(db, Senders(snapshots), stop);
+                        looked = new LookedUpBatch(batch.Items, records, counts);
+                    }
+
+                    clock.BatchDone();
+                    using (clock.WaitingForOutput())
+                    {
+                        await output.WriteAsync(looked, stop);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The writer has what it wants.
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            output.TryComplete(failure);
+        }
+    }
+
+    /// <summary>The writer's half of the lookup, read once everything before the batch is committed.</summary>
+    public async Task<BatchRecordLookup> CompleteAsync(AppDbContext db, LookedUpBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.SenderCounts is { } counts)
+        {
+            recentTickets?.Seed(counts);
+        }
+
+        await batch.Lookup.LoadTicketsAsync(db, Snapshots(batch.Items), context.Closing, mailboxId, cancellationToken);
+        return batch.Lookup;
+    }
+
+    private static List<MessageSnapshot> Snapshots(IEnumerable<ParsedMail> batch) =>
+        batch.Where(p => p.Problem is null).Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList();
+
+    private static IEnumerable<string> Senders(IEnumerable<MessageSnapshot> snapshots) => snapshots.Select(s => s.From?.Normalised).OfType<string>();
+
+    /// <summary>The whole lookup at once (the preview, reprocessing one message).</summary>
     public async Task<BatchRecordLookup> LookupAsync(AppDbContext db, IEnumerable<ParsedMail> batch, CancellationToken cancellationToken)
     {
         var snapshots = batch.Where(p => p.Problem is null).Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList();

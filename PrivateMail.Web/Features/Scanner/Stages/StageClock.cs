@@ -123,7 +123,10 @@ internal sealed class PipelineClocks
 
     public StageClock Parse { get; } = new("parse");
 
-    /// <summary>The writer's batch record lookup (read before the batch's transaction).</summary>
+    /// <summary>The records read ahead for the next batch (contacts, accounts, leads, users, sender counts), beside the writer.</summary>
+    public StageClock Records { get; } = new("records");
+
+    /// <summary>Of the writer: the ticket half of the batch's record lookup (read before the batch's transaction).</summary>
     public StageClock Lookup { get; } = new("lookup");
 
     /// <summary>The domain's decisions, inside the writer.</summary>
@@ -137,7 +140,7 @@ internal sealed class PipelineClocks
 
     public StageClock Notify { get; } = new("notify");
 
-    public IEnumerable<StageClock> All => [Fetch, Parse, Lookup, Decide, Write, Commit, Notify];
+    public IEnumerable<StageClock> All => [Fetch, Parse, Records, Write, Lookup, Decide, Commit, Notify];
 
     public void Publish(ILogger logger, int mailboxId, string folder, TimeSpan elapsed)
     {
