@@ -154,12 +154,11 @@ public sealed class MailboxScanner(
             return;
         }
 
-        // One batch in each channel: fetching runs at most three batches ahead of the writer, so memory stays bounded by
-        // a few times Scanner:BatchBytes however large the folder. The records for the next batch are read while the
-        // writer writes this one (what no write of the scan changes; the writer reads the rest).
+        // One batch in each channel: fetching runs at most two batches ahead of the writer, so memory stays bounded by
+        // a few times Scanner:BatchBytes however large the folder. The parse stage also reads the next batch's records
+        // while the writer writes this one (what no write of the scan changes; the writer reads the rest).
         var fetched = Channel.CreateBounded<FetchedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var parsed = Channel.CreateBounded<ParsedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var lookedUp = Channel.CreateBounded<LookedUpBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var parsed = Channel.CreateBounded<LookedUpBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var fetch = new FetchStage(session, settings, time);
         var parse = new ParseStage(emails, mailbox, folderName, state.UidValidity, settings, time);
         var write = new WriteStage(dbFactory, emails, tickets, time, mailbox, decide, _dataDirectory, logger);
@@ -168,17 +167,16 @@ public sealed class MailboxScanner(
         var began = time.GetTimestamp();
         using var stop = new CancellationTokenSource();
         var fetching = Task.Run(() => fetch.RunAsync(items, deadline, fetched.Writer, clocks.Fetch, stop.Token, cancellationToken), CancellationToken.None);
-        var parsing = Task.Run(() => parse.RunAsync(fetched.Reader, parsed.Writer, clocks.Parse, stop.Token), CancellationToken.None);
-        var lookingUp = Task.Run(() => decide.RunAsync(dbFactory, parsed.Reader, lookedUp.Writer, clocks.Records, stop.Token), CancellationToken.None);
+        var parsing = Task.Run(() => parse.RunAsync(fetched.Reader, parsed.Writer, (items, ct) => decide.ReadAheadAsync(dbFactory, items, ct), clocks.Parse, clocks.Records, stop.Token), CancellationToken.None);
         try
         {
-            await write.RunAsync(lookedUp.Reader, new WriteTarget(folderName, state.UidValidity, cursor.Id, runId), run, settings.MaxMessagesPerRun, deadline, notify, clocks, cancellationToken);
+            await write.RunAsync(parsed.Reader, new WriteTarget(folderName, state.UidValidity, cursor.Id, runId), run, settings.MaxMessagesPerRun, deadline, notify, clocks, cancellationToken);
         }
         finally
         {
             // The earlier stages end between requests (the connection stays usable for the next folder) and never throw.
             await stop.CancelAsync();
-            await Task.WhenAll(fetching, parsing, lookingUp);
+            await Task.WhenAll(fetching, parsing);
             clocks.Publish(logger, mailbox.Id, folderName, time.GetElapsedTime(began));
         }
     }

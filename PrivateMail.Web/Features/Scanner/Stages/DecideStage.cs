@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Scanning;
@@ -28,55 +27,16 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null, Se
 
     /// <summary>
     /// Reads ahead, on its own connection, what no write of the scan changes (contacts, accounts, leads, users, binding
-    /// rules, stored sender counts), so the writer — the pipeline's critical path — only reads the ticket half.
+    /// rules, stored sender counts), so the writer — the pipeline's critical path — only reads the ticket half. Runs on the
+    /// parse stage's task after each batch is parsed: a stage of its own would let fetching run one more batch ahead.
     /// </summary>
-    public async Task RunAsync(IDbContextFactory<AppDbContext> dbFactory, ChannelReader<ParsedBatch> input, ChannelWriter<LookedUpBatch> output, StageClock clock, CancellationToken stop)
+    public async Task<LookedUpBatch> ReadAheadAsync(IDbContextFactory<AppDbContext> dbFactory, IReadOnlyList<ParsedMail> items, CancellationToken cancellationToken)
     {
-        Exception? failure = null;
-        try
-        {
-            while (true)
-            {
-                using (clock.WaitingForInput())
-                {
-                    if (!await input.WaitToReadAsync(stop))
-                    {
-                        break;
-                    }
-                }
-
-                while (input.TryRead(out var batch))
-                {
-                    LookedUpBatch looked;
-                    using (clock.Work())
-                    {
-                        var snapshots = Snapshots(batch.Items);
-                        await using var db = await dbFactory.CreateDbContextAsync(stop);
-                        var records = await BatchRecordLookup.LoadRecordsAsync(db, snapshots, context.Settings.OwnerId, stop);
-                        var counts = recentTickets is null ? null : await recentTickets.ReadAsync(db, Senders(snapshots), stop);
-                        looked = new LookedUpBatch(batch.Items, records, counts);
-                    }
-
-                    clock.BatchDone();
-                    using (clock.WaitingForOutput())
-                    {
-                        await output.WriteAsync(looked, stop);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The writer has what it wants.
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-        finally
-        {
-            output.TryComplete(failure);
-        }
+        var snapshots = Snapshots(items);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var records = await BatchRecordLookup.LoadRecordsAsync(db, snapshots, context.Settings.OwnerId, cancellationToken);
+        var counts = recentTickets is null ? null : await recentTickets.ReadAsync(db, Senders(snapshots), cancellationToken);
+        return new LookedUpBatch(items, records, counts);
     }
 
     /// <summary>The writer's half of the lookup, read once everything before the batch is committed.</summary>

@@ -36,7 +36,8 @@ internal sealed class StageClock(string stage)
     /// <summary>The busiest batch.</summary>
     public TimeSpan MaxBatch => Stopwatch.GetElapsedTime(0, _maxBusy);
 
-    public Span Work() => new(this, Kind.Busy);
+    /// <param name="cpu">Also the thread's CPU time: a system call at each end, too dear for a span per message.</param>
+    public Span Work(bool cpu = true) => new(this, cpu ? Kind.Busy : Kind.BusyWallOnly);
 
     public Span WaitingForInput() => new(this, Kind.In);
 
@@ -57,7 +58,7 @@ internal sealed class StageClock(string stage)
     {
         switch (kind)
         {
-            case Kind.Busy:
+            case Kind.Busy or Kind.BusyWallOnly:
                 Interlocked.Add(ref _busy, elapsed);
                 Interlocked.Add(ref _cpu, cpu);
                 _batchBusy += elapsed;
@@ -74,6 +75,7 @@ internal sealed class StageClock(string stage)
     internal enum Kind
     {
         Busy,
+        BusyWallOnly,
         In,
         Out,
     }
@@ -123,7 +125,7 @@ internal sealed class PipelineClocks
 
     public StageClock Parse { get; } = new("parse");
 
-    /// <summary>The records read ahead for the next batch (contacts, accounts, leads, users, sender counts), beside the writer.</summary>
+    /// <summary>Of the parse stage: the records read ahead for the next batch (contacts, accounts, leads, users, sender counts), beside the writer.</summary>
     public StageClock Records { get; } = new("records");
 
     /// <summary>Of the writer: the ticket half of the batch's record lookup (read before the batch's transaction).</summary>

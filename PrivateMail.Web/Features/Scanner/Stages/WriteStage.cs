@@ -164,7 +164,7 @@ internal sealed class WriteStage(
         var snapshot = item.Snapshot ?? throw new InvalidOperationException("A message without a snapshot cannot be applied.");
         var context = decide.Context;
         ScanDecision decision;
-        using (_clocks?.Decide.Work())
+        using (_clocks?.Decide.Work(cpu: false))
         {
             decision = decide.Decide(snapshot, lookup);
         }
