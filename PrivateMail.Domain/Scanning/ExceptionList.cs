@@ -17,8 +17,20 @@ public sealed class ExceptionList
         _domains = domains.Select(AddressRules.NormaliseDomain).OfType<string>().ToHashSet(StringComparer.Ordinal);
     }
 
-    public static ExceptionList Merge(ScannerSettings settings, GlobalExceptions global) =>
-        new(settings.EmailExceptions.Concat(global.Emails), settings.DomainExceptions.Concat(global.Domains));
+    // A run decides thousands of messages with the same settings and global list: normalised once per pair, not per message.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ScannerSettings, Tuple<GlobalExceptions, ExceptionList>> Merged = [];
+
+    public static ExceptionList Merge(ScannerSettings settings, GlobalExceptions global)
+    {
+        if (Merged.TryGetValue(settings, out var cached) && ReferenceEquals(cached.Item1, global))
+        {
+            return cached.Item2;
+        }
+
+        var merged = new ExceptionList(settings.EmailExceptions.Concat(global.Emails), settings.DomainExceptions.Concat(global.Domains));
+        Merged.AddOrUpdate(settings, Tuple.Create(global, merged));
+        return merged;
+    }
 
     public bool IsEmpty => _addresses.Count == 0 && _domains.Count == 0;
 

@@ -93,6 +93,7 @@ internal static class Workers
         int mailboxId;
         ScanProgress progress;
         Dictionary<string, long> counters;
+        Dictionary<string, long> stageCounters;
         double seconds;
         double cpu;
         await using (var services = await BenchApp.StartAsync(directory, settings))
@@ -100,12 +101,16 @@ internal static class Workers
             mailboxId = await BenchApp.CreateMailboxAsync(services, args.Host, args.Port, args.Folder, cancellationToken);
             var coordinator = services.GetRequiredService<ScanCoordinator>();
             GC.Collect();
+            using var stages = new StageTimes();
             var cpuStart = Memory.CpuTime();
             var stopwatch = Stopwatch.StartNew();
             progress = await coordinator.RunAsync(mailboxId, null, cancellationToken) ?? throw new InvalidOperationException("The scan did not run.");
             stopwatch.Stop();
             seconds = stopwatch.Elapsed.TotalSeconds;
             cpu = (Memory.CpuTime() - cpuStart).TotalSeconds;
+            // Per stage: where the pipeline's time went (stderr, so the RESULT line on stdout stays one JSON line).
+            Console.Error.WriteLine(stages.Table(seconds));
+            stageCounters = stages.Counters();
 
             await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken);
             counters = new Dictionary<string, long>
@@ -115,6 +120,10 @@ internal static class Workers
                 ["emails"] = await db.Emails.CountAsync(cancellationToken), ["links"] = await db.EmailLinks.CountAsync(cancellationToken),
                 ["tickets"] = await db.Tickets.CountAsync(cancellationToken),
             };
+            foreach (var (name, value) in stageCounters)
+            {
+                counters[name] = value;
+            }
         }
 
         var peak = Memory.PeakWorkingSet();

@@ -29,6 +29,7 @@ internal sealed class BatchRecordLookup : IRecordLookup
     private readonly Dictionary<long, TicketRef> _tickets = [];
     private readonly Dictionary<string, TicketRef> _threads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Field, string Value), List<(int Position, Row Row)>> _index = [];
     private int? _sourcesOf;
     private string _ticketPrefix = RecordNumber.TicketPrefix;
 
@@ -56,6 +57,19 @@ internal sealed class BatchRecordLookup : IRecordLookup
     /// </summary>
     public static async Task<BatchRecordLookup> LoadAsync(
         AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, IReadOnlySet<string> closing, string ownerId, int? sourceMailboxId, CancellationToken cancellationToken)
+    {
+        var lookup = await LoadRecordsAsync(db, messages, ownerId, cancellationToken);
+        await lookup.LoadTicketsAsync(db, messages, closing, sourceMailboxId, cancellationToken);
+        return lookup;
+    }
+
+    /// <summary>
+    /// The half of <see cref="LoadAsync(AppDbContext, IReadOnlyCollection{MessageSnapshot}, IReadOnlySet{string}, string, int?, CancellationToken)"/>
+    /// a scan never changes — users, binding rules, contacts, accounts, leads — so the scanner reads it for the next
+    /// batch while the writer is still writing this one. <see cref="LoadTicketsAsync"/> must follow before it is used.
+    /// </summary>
+    public static async Task<BatchRecordLookup> LoadRecordsAsync(
+        AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, string ownerId, CancellationToken cancellationToken)
     {
         var lookup = new BatchRecordLookup();
         var addresses = messages.SelectMany(m => m.Participants).Select(a => a.Normalised).Distinct().ToList();
@@ -119,11 +133,69 @@ internal sealed class BatchRecordLookup : IRecordLookup
         lookup._leads.AddRange(leads.Select(l => new Row(new RecordRef(RecordKind.Lead, Key(l.Id), l.Company, l.Id) { Modified = l.ModifiedAt.UtcTicks }, l.EmailNormalised, null, null, null)));
 
         lookup._ticketPrefix = await db.RecordSequences.Where(s => s.Name == RecordSequence.Tickets).Select(s => s.Prefix).SingleAsync(cancellationToken);
+        lookup.BuildIndex();
+        return lookup;
+    }
+
+    /// <summary>
+    /// Each loaded row by the value each search field matches on: the domain asks per message and per field, and a scan
+    /// through every loaded row per question was a fifth of the writer's decisions. Rows keep their load position, so
+    /// answers come in the same order as the scan through the lists gave.
+    /// </summary>
+    private void BuildIndex()
+    {
+        void Add(string field, List<Row> rows, Func<Row, string?> value)
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (value(rows[i]) is { } key)
+                {
+                    (_index.TryGetValue((field, key), out var list) ? list : _index[(field, key)] = []).Add((i, rows[i]));
+                }
+            }
+        }
+
+        Add(SearchFields.ContactEmail.Key, _contacts, r => r.Email);
+        Add(SearchFields.ContactSecondaryEmail.Key, _contacts, r => r.Secondary);
+        Add(SearchFields.AccountEmail.Key, _accounts, r => r.Email);
+        Add(SearchFields.LeadEmail.Key, _leads, r => r.Email);
+        Add(SearchFields.UserEmail.Key, _users, r => r.Email);
+        Add(SearchFields.AccountDomain.Key, _accounts, r => r.Domain);
+    }
+
+    private List<(int Position, Row Row)> Matching(string field, IEnumerable<string> values)
+    {
+        var hits = new List<(int Position, Row Row)>();
+        foreach (var value in values)
+        {
+            if (_index.TryGetValue((field, value), out var rows))
+            {
+                hits.AddRange(rows);
+            }
+        }
+
+        return hits;
+    }
+
+    private static List<RecordRef> Ordered(IEnumerable<(int Position, Row Row)> hits) =>
+        hits.DistinctBy(h => h.Position).OrderBy(h => h.Row.Record.Order).ThenBy(h => h.Position).Select(h => h.Row.Record).ToList();
+
+    /// <summary>
+    /// The half the scan's own writes change — tickets named in subjects and their statuses, threads, tickets created
+    /// from the batch's messages — read by the writer once everything before the batch is committed.
+    /// </summary>
+    public async Task LoadTicketsAsync(
+        AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, IReadOnlySet<string> closing, int? sourceMailboxId, CancellationToken cancellationToken)
+    {
+        var lookup = this;
+        var ownerId = Scope.OwnerId;
+        var all = Scope.OwnerSeesEverything;
         var numbers = messages.SelectMany(m => RecordNumber.FindInSubject(m.Subject, RecordNumber.TicketPrefix))
             .Where(n => string.Equals(n.Prefix, lookup._ticketPrefix, StringComparison.OrdinalIgnoreCase))
             .Select(n => n.Sequence).Distinct().ToList();
-        var tickets = await db.Tickets.AsNoTracking().Where(t => all || t.OwnerId == ownerId).Where(t => numbers.Contains(t.Sequence))
-            .Select(t => new { t.Id, t.Sequence, Status = t.Status!.Name }).ToListAsync(cancellationToken);
+        var tickets = numbers.Count == 0 ? []
+            : await db.Tickets.AsNoTracking().Where(t => all || t.OwnerId == ownerId).Where(t => numbers.Contains(t.Sequence))
+                .Select(t => new { t.Id, t.Sequence, Status = t.Status!.Name }).ToListAsync(cancellationToken);
         foreach (var t in tickets)
         {
             lookup._tickets[t.Sequence] = new TicketRef(Key(t.Id), new RecordNumber(lookup._ticketPrefix, t.Sequence), t.Status, closing.Contains(t.Status));
@@ -163,8 +235,6 @@ internal sealed class BatchRecordLookup : IRecordLookup
 
             lookup._sourcesOf = mailboxId;
         }
-
-        return lookup;
     }
 
     /// <summary>
@@ -180,23 +250,15 @@ internal sealed class BatchRecordLookup : IRecordLookup
     /// <summary>A ticket this batch created from a message: the same message seen again later in the batch must not create another.</summary>
     public void RememberSource(string key, int ticketId) => _sources[key] = ticketId;
 
-    public IReadOnlyList<RecordRef> FindByEmail(SearchField field, IReadOnlyCollection<string> addresses)
-    {
-        var rows = field.Key switch
-        {
-            var k when k == SearchFields.ContactEmail.Key => _contacts.Where(c => c.Email is { } e && addresses.Contains(e)),
-            var k when k == SearchFields.ContactSecondaryEmail.Key => _contacts.Where(c => c.Secondary is { } e && addresses.Contains(e)),
-            var k when k == SearchFields.AccountEmail.Key => _accounts.Where(a => a.Email is { } e && addresses.Contains(e)),
-            var k when k == SearchFields.LeadEmail.Key => _leads.Where(l => l.Email is { } e && addresses.Contains(e)),
-            var k when k == SearchFields.UserEmail.Key => _users.Where(u => u.Email is { } e && addresses.Contains(e)),
-            _ => [],
-        };
-        return rows.Select(r => r.Record).OrderBy(r => r.Order).ToList();
-    }
+    public IReadOnlyList<RecordRef> FindByEmail(SearchField field, IReadOnlyCollection<string> addresses) =>
+        field.Key == SearchFields.ContactEmail.Key || field.Key == SearchFields.ContactSecondaryEmail.Key || field.Key == SearchFields.AccountEmail.Key
+            || field.Key == SearchFields.LeadEmail.Key || field.Key == SearchFields.UserEmail.Key
+            ? Ordered(Matching(field.Key, addresses))
+            : [];
 
     public IReadOnlyList<RecordRef> FindByDomain(SearchField field, IReadOnlyCollection<string> domains) =>
         field.Key == SearchFields.AccountDomain.Key
-            ? _accounts.Where(a => a.Domain is { } d && domains.Contains(d) && !Rules.Excludes(d)).Select(a => a.Record).OrderBy(r => r.Order).ToList()
+            ? Ordered(Matching(field.Key, domains).Where(h => !Rules.Excludes(h.Row.Domain!)))
             : [];
 
     public TicketRef? FindTicket(RecordNumber number) =>
@@ -206,8 +268,9 @@ internal sealed class BatchRecordLookup : IRecordLookup
         messageIds.Select(id => _threads.GetValueOrDefault(id)).LastOrDefault(t => t is not null);
 
     public IReadOnlyList<ContactRef> FindContacts(string address) =>
-        _contacts.Where(c => c.Email == address || c.Secondary == address).OrderBy(c => c.Record.Order)
-            .Select(c => new ContactRef(c.Record, c.AccountId)).ToList();
+        Matching(SearchFields.ContactEmail.Key, [address]).Concat(Matching(SearchFields.ContactSecondaryEmail.Key, [address]))
+            .DistinctBy(h => h.Position).OrderBy(h => h.Row.Record.Order).ThenBy(h => h.Position)
+            .Select(h => new ContactRef(h.Row.Record, h.Row.AccountId)).ToList();
 
     public bool IsUserAddress(string address) => _userAddresses.Contains(address);
 

@@ -17,7 +17,7 @@ namespace PrivateMail.Web.Features.Scanner;
 /// Scans one mailbox: connect through the mail source (a failure locks the mailbox, a success unlocks it — see
 /// <see cref="MailboxLock"/>), then per folder a pipeline of named stages joined by bounded channels, so fetching,
 /// parsing and writing overlap on the machine's cores: fetch (<see cref="FetchStage"/>) → parse
-/// (<see cref="ParseStage"/>) → decide (<see cref="DecideStage"/>, in the writer's order) → write
+/// (<see cref="ParseStage"/>) → decide (<see cref="DecideStage"/>: records read ahead, decisions in the writer's order) → write
 /// (<see cref="WriteStage"/>, one transaction per batch) → notify (<see cref="NotifyStage"/>). Every message fetched
 /// gets exactly one outcome; every step is repeat-safe, so re-doing a message after a crash, in a second folder or
 /// under a new UIDVALIDITY adds nothing.
@@ -155,25 +155,29 @@ public sealed class MailboxScanner(
         }
 
         // One batch in each channel: fetching runs at most two batches ahead of the writer, so memory stays bounded by
-        // a few times Scanner:BatchBytes however large the folder.
+        // a few times Scanner:BatchBytes however large the folder. The parse stage also reads the next batch's records
+        // while the writer writes this one (what no write of the scan changes; the writer reads the rest).
         var fetched = Channel.CreateBounded<FetchedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var parsed = Channel.CreateBounded<ParsedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var parsed = Channel.CreateBounded<LookedUpBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var fetch = new FetchStage(session, settings, time);
         var parse = new ParseStage(emails, mailbox, folderName, state.UidValidity, settings, time);
         var write = new WriteStage(dbFactory, emails, tickets, time, mailbox, decide, _dataDirectory, logger);
         var notify = new NotifyStage(notifier, run, report);
+        var clocks = new PipelineClocks();
+        var began = time.GetTimestamp();
         using var stop = new CancellationTokenSource();
-        var fetching = Task.Run(() => fetch.RunAsync(items, deadline, fetched.Writer, stop.Token, cancellationToken), CancellationToken.None);
-        var parsing = Task.Run(() => parse.RunAsync(fetched.Reader, parsed.Writer, stop.Token), CancellationToken.None);
+        var fetching = Task.Run(() => fetch.RunAsync(items, deadline, fetched.Writer, clocks.Fetch, stop.Token, cancellationToken), CancellationToken.None);
+        var parsing = Task.Run(() => parse.RunAsync(fetched.Reader, parsed.Writer, (items, ct) => decide.ReadAheadAsync(dbFactory, items, ct), clocks.Parse, clocks.Records, stop.Token), CancellationToken.None);
         try
         {
-            await write.RunAsync(parsed.Reader, new WriteTarget(folderName, state.UidValidity, cursor.Id, runId), run, settings.MaxMessagesPerRun, deadline, notify, cancellationToken);
+            await write.RunAsync(parsed.Reader, new WriteTarget(folderName, state.UidValidity, cursor.Id, runId), run, settings.MaxMessagesPerRun, deadline, notify, clocks, cancellationToken);
         }
         finally
         {
             // The earlier stages end between requests (the connection stays usable for the next folder) and never throw.
             await stop.CancelAsync();
             await Task.WhenAll(fetching, parsing);
+            clocks.Publish(logger, mailbox.Id, folderName, time.GetElapsedTime(began));
         }
     }
 

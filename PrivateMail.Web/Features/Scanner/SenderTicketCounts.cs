@@ -22,18 +22,45 @@ internal sealed class SenderTicketCounts(string ownerId, DateTimeOffset since) :
     public async Task LoadAsync(AppDbContext db, IEnumerable<string> senders, CancellationToken cancellationToken)
     {
         var unseen = senders.Where(s => !_counts.ContainsKey(s)).Distinct(StringComparer.Ordinal).ToList();
-        if (unseen.Count == 0)
+        if (unseen.Count > 0)
         {
-            return;
+            Seed(await ReadAsync(db, unseen, cancellationToken));
+        }
+    }
+
+    /// <summary>
+    /// The stored counts of these senders, in one query, changing nothing here: safe to run beside the decisions (the
+    /// scanner reads the next batch's senders while the writer decides this one's). Only a sender this run has not seen
+    /// takes the value (<see cref="Seed"/>): one it has seen is counted exactly in memory already, and for one it has
+    /// not, this run created nothing, so when the query ran does not matter.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> ReadAsync(AppDbContext db, IEnumerable<string> senders, CancellationToken cancellationToken)
+    {
+        var wanted = senders.Distinct(StringComparer.Ordinal).ToList();
+        var counts = new Dictionary<string, int>(wanted.Count, StringComparer.Ordinal);
+        if (wanted.Count == 0)
+        {
+            return counts;
         }
 
         var found = await db.Tickets.AsNoTracking()
-            .Where(t => t.OwnerId == ownerId && t.SourceSender != null && unseen.Contains(t.SourceSender) && t.CreatedAt >= since)
+            .Where(t => t.OwnerId == ownerId && t.SourceSender != null && wanted.Contains(t.SourceSender) && t.CreatedAt >= since)
             .GroupBy(t => t.SourceSender!).Select(g => new { Sender = g.Key, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        foreach (var sender in unseen)
+        foreach (var sender in wanted)
         {
-            _counts[sender] = found.Find(f => f.Sender == sender)?.Count ?? 0;
+            counts[sender] = found.Find(f => f.Sender == sender)?.Count ?? 0;
+        }
+
+        return counts;
+    }
+
+    /// <summary>Takes the stored counts of senders this run has not seen yet.</summary>
+    public void Seed(IReadOnlyDictionary<string, int> counts)
+    {
+        foreach (var (sender, count) in counts)
+        {
+            _counts.TryAdd(sender, count);
         }
     }
 }

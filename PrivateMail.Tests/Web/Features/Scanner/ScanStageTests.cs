@@ -161,6 +161,52 @@ public sealed class ScanStageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_one_message_per_batch_each_batch_sees_the_tickets_the_batches_before_it_created()
+    {
+        // The records of the next batch are read while the writer writes this one; the tickets, threads and statuses
+        // must still be read after the batch before is committed. One message per batch puts every dependency across a
+        // batch boundary: the reply by thread, the reply naming the ticket, and the sender's ticket cap.
+        await _app!.DisposeAsync();
+        _app = await AppServices.StartAsync(_database, configure: s =>
+        {
+            s.AddSingleton<IMailSource>(_source);
+            s.Configure<ScannerOptions>(o =>
+            {
+                o.BatchSize = 1;
+                o.TicketCapPerSenderPerHour = 2;
+            });
+        });
+        var mailboxId = await MailboxAsync();
+        var first = Message("Anna <anna@somewhere.example>", "Printer jams", "first@somewhere.example");
+        _source.Append(Inbox, first);
+        var byThread = Message("Anna <anna@somewhere.example>", "Re: Printer jams", "second@somewhere.example");
+        byThread.InReplyTo = "first@somewhere.example";
+        _source.Append(Inbox, byThread);
+        _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "Another problem", "third@somewhere.example"));
+        _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "A third problem", "fourth@somewhere.example"));
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((4, 4, 2), (run.Fetched, run.Stored, run.TicketsCreated));
+        await using var db = await Db();
+        var tickets = await db.Tickets.OrderBy(t => t.Id).ToListAsync(Ct);
+        Assert.Equal(["Printer jams", "Another problem"], tickets.Select(t => t.Title));
+        var firstTicket = tickets[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var reply = await db.Emails.SingleAsync(e => e.MessageId == "second@somewhere.example", Ct);
+        Assert.Contains(firstTicket, await db.EmailLinks.Where(l => l.EmailId == reply.Id && l.RecordKind == RecordKind.Ticket).Select(l => l.RecordId).ToListAsync(Ct));
+        var outcomes = await OutcomesAsync(run.RunId);
+        Assert.Equal(ScanNotes.TicketCap, ScanNotes.CodeOf(outcomes[3].Reason));
+
+        // The next run, one batch again: the reply naming the ticket answers it instead of opening another.
+        _source.Append(Inbox, Message("Anna <anna@somewhere.example>", $"Re: Printer jams [{tickets[0].Number}]", "fifth@somewhere.example"));
+        var next = await ScanAsync(mailboxId);
+        Assert.Equal((1, 1, 0), (next.Fetched, next.Stored, next.TicketsCreated));
+        await using var check = await Db();
+        var named = await check.Emails.SingleAsync(e => e.MessageId == "fifth@somewhere.example", Ct);
+        Assert.Equal([firstTicket], await check.EmailLinks.Where(l => l.EmailId == named.Id && l.RecordKind == RecordKind.Ticket).Select(l => l.RecordId).ToListAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_reply_seen_again_in_another_folder_does_not_reopen_a_ticket_closed_in_between()
     {
         var records = new RecordFactory(Services);

@@ -155,7 +155,7 @@ public sealed class EmailStore(
             p["@cc"].Value = Join(email.Cc);
             p["@bcc"].Value = Join(email.Bcc);
             p["@replyTo"].Value = Join(email.ReplyTo);
-            p["@date"].Value = SqlDialect.For(db.Database).Moment(email.Date);
+            p["@date"].Value = commands.Dialect.Moment(email.Date);
             p["@offset"].Value = (int)email.Date.Offset.TotalMinutes;
             p["@messageId"].Value = (object?)prepared.MessageId ?? DBNull.Value;
             p["@inReplyTo"].Value = (object?)MessageIdentity.NormaliseMessageId(email.InReplyTo) ?? DBNull.Value;
@@ -171,7 +171,7 @@ public sealed class EmailStore(
             p["@rawHeaders"].Value = email.RawHeaders;
             p["@key"].Value = prepared.Key;
             p["@ownerId"].Value = email.OwnerId;
-            p["@createdAt"].Value = SqlDialect.For(db.Database).Moment(time.GetUtcNow());
+            p["@createdAt"].Value = commands.Dialect.Moment(time.GetUtcNow());
             p["@searchText"].Value = prepared.SearchText;
             commands.Enlist(db);
             var id = Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
@@ -230,7 +230,7 @@ public sealed class EmailStore(
         commands.Enlist(db);
         var link = commands.Link;
         link.Parameters["@emailId"].Value = emailId;
-        link.Parameters["@linkedAt"].Value = SqlDialect.For(db.Database).Moment(time.GetUtcNow());
+        link.Parameters["@linkedAt"].Value = commands.Dialect.Moment(time.GetUtcNow());
         foreach (var (kind, id) in distinct)
         {
             link.Parameters["@kind"].Value = kind.ToString();
@@ -336,8 +336,9 @@ public sealed class EmailStore(
     {
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Data.Common.DbConnection, Commands> PerConnection = new();
 
-        private Commands(System.Data.Common.DbConnection connection)
+        private Commands(System.Data.Common.DbConnection connection, SqlDialect dialect)
         {
+            Dialect = dialect;
             Insert = Create(connection, """
                 INSERT INTO "Emails" ("Subject", "From", "FromNormalised", "To", "Cc", "Bcc", "ReplyTo", "Date", "DateOffsetMinutes",
                     "MessageId", "InReplyTo", "References", "Type", "MailboxId", "Folder", "Uid", "UidValidity", "HtmlBody", "TextBody",
@@ -361,6 +362,9 @@ public sealed class EmailStore(
                 """);
         }
 
+        /// <summary>The connection's engine, asked once (through EF's services it showed in the writer's profile).</summary>
+        public SqlDialect Dialect { get; }
+
         public System.Data.Common.DbCommand Insert { get; }
 
         public System.Data.Common.DbCommand Attachment { get; }
@@ -372,7 +376,14 @@ public sealed class EmailStore(
         public static Commands For(AppDbContext db)
         {
             var connection = db.Database.GetDbConnection();
-            return PerConnection.GetValue(connection, c => new Commands(c));
+            if (PerConnection.TryGetValue(connection, out var commands))
+            {
+                return commands;
+            }
+
+            commands = new Commands(connection, SqlDialect.For(db.Database));
+            PerConnection.AddOrUpdate(connection, commands);
+            return commands;
         }
 
         /// <summary>Joins the context's open transaction (or none), opening the connection when EF has not yet.</summary>

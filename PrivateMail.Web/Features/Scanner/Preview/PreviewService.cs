@@ -108,7 +108,7 @@ public sealed class PreviewRunner(
                     var items = folder.Select(c => c.Item).OrderBy(i => i.Uid).ToList();
                     var parse = new ParseStage(emails, mailbox, folder.Key, state.UidValidity, settings, time);
                     var fetched = Channel.CreateBounded<FetchedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-                    var fetching = new FetchStage(session, settings, time).RunAsync(items, DateTimeOffset.MaxValue, fetched.Writer, cancellationToken, cancellationToken);
+                    var fetching = new FetchStage(session, settings, time).RunAsync(items, DateTimeOffset.MaxValue, fetched.Writer, new StageClock("fetch"), cancellationToken, cancellationToken);
                     await foreach (var batch in fetched.Reader.ReadAllAsync(cancellationToken))
                     {
                         foreach (var item in batch.Items)

@@ -11,6 +11,12 @@ namespace PrivateMail.Web.Features.Scanner.Stages;
 internal sealed record ScanContext(ScannerSettings Settings, GlobalExceptions Global, TicketStatusMapping Statuses, IReadOnlySet<string> Closing, Dictionary<string, int> StatusIds);
 
 /// <summary>
+/// A parsed batch with the records its messages may bind to read ahead (<see cref="BatchRecordLookup.LoadRecordsAsync"/>)
+/// and the stored per-sender ticket counts; the writer completes the lookup with what its own writes change.
+/// </summary>
+internal sealed record LookedUpBatch(IReadOnlyList<ParsedMail> Items, BatchRecordLookup Lookup, IReadOnlyDictionary<string, int>? SenderCounts);
+
+/// <summary>
 /// Stage 3: the domain decides. Per batch, the records its messages may bind to are read in a few indexed queries
 /// (<see cref="BatchRecordLookup"/>); per message, <see cref="MailScanner.Decide"/>. It runs in the writer's order,
 /// because each decision must see what the messages before it did (a ticket created, a status changed).
@@ -19,6 +25,38 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null, Se
 {
     public ScanContext Context => context;
 
+    /// <summary>
+    /// Reads ahead, on its own connection, what no write of the scan changes (contacts, accounts, leads, users, binding
+    /// rules, stored sender counts), so the writer — the pipeline's critical path — only reads the ticket half. Runs on the
+    /// parse stage's task after each batch is parsed: a stage of its own would let fetching run one more batch ahead.
+    /// </summary>
+    public async Task<LookedUpBatch> ReadAheadAsync(IDbContextFactory<AppDbContext> dbFactory, IReadOnlyList<ParsedMail> items, CancellationToken cancellationToken)
+    {
+        var snapshots = Snapshots(items);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var records = await BatchRecordLookup.LoadRecordsAsync(db, snapshots, context.Settings.OwnerId, cancellationToken);
+        var counts = recentTickets is null ? null : await recentTickets.ReadAsync(db, Senders(snapshots), cancellationToken);
+        return new LookedUpBatch(items, records, counts);
+    }
+
+    /// <summary>The writer's half of the lookup, read once everything before the batch is committed.</summary>
+    public async Task<BatchRecordLookup> CompleteAsync(AppDbContext db, LookedUpBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.SenderCounts is { } counts)
+        {
+            recentTickets?.Seed(counts);
+        }
+
+        await batch.Lookup.LoadTicketsAsync(db, Snapshots(batch.Items), context.Closing, mailboxId, cancellationToken);
+        return batch.Lookup;
+    }
+
+    private static List<MessageSnapshot> Snapshots(IEnumerable<ParsedMail> batch) =>
+        batch.Where(p => p.Problem is null).Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList();
+
+    private static IEnumerable<string> Senders(IEnumerable<MessageSnapshot> snapshots) => snapshots.Select(s => s.From?.Normalised).OfType<string>();
+
+    /// <summary>The whole lookup at once (the preview, reprocessing one message).</summary>
     public async Task<BatchRecordLookup> LookupAsync(AppDbContext db, IEnumerable<ParsedMail> batch, CancellationToken cancellationToken)
     {
         var snapshots = batch.Where(p => p.Problem is null).Select(p => p.Snapshot).OfType<MessageSnapshot>().ToList();

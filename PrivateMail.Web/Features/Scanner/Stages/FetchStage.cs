@@ -18,7 +18,7 @@ internal sealed class FetchStage(IMailSession session, ScannerOptions settings, 
 {
     /// <param name="stop">Set when the writer needs no more (budget spent, run stopped): ends between requests, never mid-request.</param>
     /// <param name="cancellationToken">The run's own Stop: cancels a request under way.</param>
-    public async Task RunAsync(IReadOnlyList<MailItem> items, DateTimeOffset deadline, ChannelWriter<FetchedBatch> output, CancellationToken stop, CancellationToken cancellationToken)
+    public async Task RunAsync(IReadOnlyList<MailItem> items, DateTimeOffset deadline, ChannelWriter<FetchedBatch> output, StageClock clock, CancellationToken stop, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         try
@@ -30,7 +30,17 @@ internal sealed class FetchStage(IMailSession session, ScannerOptions settings, 
                     break;
                 }
 
-                await output.WriteAsync(await FetchBatchAsync(batch, cancellationToken), stop);
+                FetchedBatch fetched;
+                using (clock.Work())
+                {
+                    fetched = await FetchBatchAsync(batch, cancellationToken);
+                }
+
+                clock.BatchDone();
+                using (clock.WaitingForOutput())
+                {
+                    await output.WriteAsync(fetched, stop);
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -14,28 +14,56 @@ internal sealed record ParsedMail(uint Uid, byte[]? Raw, MessageSnapshot? Snapsh
     public string Subject => Snapshot?.Subject ?? "";
 }
 
-internal sealed record ParsedBatch(IReadOnlyList<ParsedMail> Items);
-
 /// <summary>
 /// Stage 2: MIME → snapshot, and the e-mail prepared for storage (HTML sanitised or set aside, text cut, preview, key)
-/// — all the unbounded work, on its own core, before anything touches the database.
+/// — all the unbounded work, on its own core, before anything touches the database; then, per batch, the decide
+/// stage's read-ahead of the records its messages may bind to.
 /// </summary>
 internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string folder, uint uidValidity, ScannerOptions settings, TimeProvider time)
 {
-    public async Task RunAsync(ChannelReader<FetchedBatch> input, ChannelWriter<ParsedBatch> output, CancellationToken stop)
+    /// <param name="readAhead">After each batch: the decide stage's read-ahead of the batch's records (<see cref="DecideStage.ReadAheadAsync"/>).</param>
+    /// <param name="readAheadClock">Where the read-ahead's time is counted (part of this stage's busy time too).</param>
+    public async Task RunAsync(
+        ChannelReader<FetchedBatch> input, ChannelWriter<LookedUpBatch> output, Func<IReadOnlyList<ParsedMail>, CancellationToken, Task<LookedUpBatch>> readAhead,
+        StageClock clock, StageClock readAheadClock, CancellationToken stop)
     {
         Exception? failure = null;
         try
         {
-            await foreach (var batch in input.ReadAllAsync(stop))
+            while (true)
             {
-                var parsed = new List<ParsedMail>(batch.Items.Count);
-                foreach (var item in batch.Items)
+                using (clock.WaitingForInput())
                 {
-                    parsed.Add(await ParseAsync(item.Uid, item.Raw, item.Arrived, item.Problem, stop));
+                    if (!await input.WaitToReadAsync(stop))
+                    {
+                        break;
+                    }
                 }
 
-                await output.WriteAsync(new ParsedBatch(parsed), stop);
+                while (input.TryRead(out var batch))
+                {
+                    var parsed = new List<ParsedMail>(batch.Items.Count);
+                    LookedUpBatch looked;
+                    using (clock.Work())
+                    {
+                        foreach (var item in batch.Items)
+                        {
+                            parsed.Add(await ParseAsync(item.Uid, item.Raw, item.Arrived, item.Problem, stop));
+                        }
+
+                        using (readAheadClock.Work())
+                        {
+                            looked = await readAhead(parsed, stop);
+                        }
+                    }
+
+                    clock.BatchDone();
+                    readAheadClock.BatchDone();
+                    using (clock.WaitingForOutput())
+                    {
+                        await output.WriteAsync(looked, stop);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
