@@ -1132,6 +1132,10 @@ namespace PrivateMail.Web.Data.Migrations
                     b.Property<int>("MailboxId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("NotStored")
                         .HasColumnType("INTEGER");
 

@@ -1186,6 +1186,10 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                     b.Property<int>("MailboxId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("NotStored")
                         .HasColumnType("integer");
 

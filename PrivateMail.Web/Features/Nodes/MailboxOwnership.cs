@@ -152,12 +152,17 @@ public sealed class LeaseKeeper(
 
             var share = candidates.Count == 0 ? 0 : (candidates.Count + liveNodes - 1) / liveNodes;
             var wanted = held.Where(candidates.Contains).Order().ToList();
-            var release = held.Where(id => !candidates.Contains(id)).Concat(wanted.Skip(share)).ToArray();
-            if (release.Length > 0)
+            var release = held.Where(id => !candidates.Contains(id)).ToList();
+            if (wanted.Count > share)
+            {
+                release.AddRange(wanted.GetRange(share, wanted.Count - share));
+            }
+
+            if (release.Count > 0)
             {
                 await IdsAsync(connection, """
                     DELETE FROM "ScanLeases" WHERE "NodeId" = @node AND "MailboxId" = ANY(@ids) RETURNING "MailboxId";
-                    """, cancellationToken, ("ids", release));
+                    """, cancellationToken, ("ids", release.ToArray()));
                 held.ExceptWith(release);
             }
 

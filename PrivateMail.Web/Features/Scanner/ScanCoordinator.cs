@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using PrivateMail.Web.Data;
 using System.Collections.Concurrent;
 using PrivateMail.Web.Features.LiveUpdates;
@@ -14,7 +15,8 @@ namespace PrivateMail.Web.Features.Scanner;
 public sealed class ScanCoordinator(
     IServiceScopeFactory scopes,
     ClusterLocks locks,
-    Microsoft.EntityFrameworkCore.IDbContextFactory<AppDbContext> dbFactory,
+    IDbContextFactory<AppDbContext> dbFactory,
+    NodeIdentity node,
     TimeProvider time,
     ILogger<ScanCoordinator> logger)
 {
@@ -77,7 +79,7 @@ public sealed class ScanCoordinator(
                 await using var scope = scopes.CreateAsyncScope();
                 var scanner = scope.ServiceProvider.GetRequiredService<MailboxScanner>();
                 var running = gate.Running;
-                return await scanner.ScanAsync(mailboxId, startedById, p =>
+                var result = await scanner.ScanAsync(mailboxId, startedById, p =>
                 {
                     running.Latest = p;
                     if (p.Status == ScanRunStatus.Running)
@@ -89,6 +91,15 @@ public sealed class ScanCoordinator(
                         final = p;
                     }
                 }, running.Stop.Token);
+                if (result is { RunId: > 0 })
+                {
+                    // Which node ran it: history shows it, and the several-nodes tests prove the work was shared.
+                    await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+                    await db.ScanRuns.Where(r => r.Id == result.RunId)
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.NodeId, node.NodeId), CancellationToken.None);
+                }
+
+                return result;
             }
         }
         finally

@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace PrivateMail.Web.Data.Migrations
+namespace PrivateMail.Web.Data.PostgreSqlMigrations
 {
     /// <inheritdoc />
     public partial class ScanLeases : Migration
@@ -10,14 +11,21 @@ namespace PrivateMail.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "NodeId",
+                table: "ScanRuns",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "AppNodes",
                 columns: table => new
                 {
-                    NodeId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Host = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
-                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    SeenAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    NodeId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Host = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -28,9 +36,9 @@ namespace PrivateMail.Web.Data.Migrations
                 name: "ScanLeases",
                 columns: table => new
                 {
-                    MailboxId = table.Column<int>(type: "INTEGER", nullable: false),
-                    NodeId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    MailboxId = table.Column<int>(type: "integer", nullable: false),
+                    NodeId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -57,6 +65,10 @@ namespace PrivateMail.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "ScanLeases");
+
+            migrationBuilder.DropColumn(
+                name: "NodeId",
+                table: "ScanRuns");
         }
     }
 }

@@ -13,7 +13,7 @@ using PrivateMail.Web.Data;
 namespace PrivateMail.Web.Data.PostgreSqlMigrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261130081150_ScanLeases")]
+    [Migration("20261130082258_ScanLeases")]
     partial class ScanLeases
     {
         /// <inheritdoc />
@@ -1188,6 +1188,10 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
 
                     b.Property<int>("MailboxId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("NotStored")
                         .HasColumnType("integer");

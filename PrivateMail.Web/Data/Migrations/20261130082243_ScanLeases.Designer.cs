@@ -11,7 +11,7 @@ using PrivateMail.Web.Data;
 namespace PrivateMail.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261130081140_ScanLeases")]
+    [Migration("20261130082243_ScanLeases")]
     partial class ScanLeases
     {
         /// <inheritdoc />
@@ -1134,6 +1134,10 @@ namespace PrivateMail.Web.Data.Migrations
 
                     b.Property<int>("MailboxId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("NotStored")
                         .HasColumnType("INTEGER");
