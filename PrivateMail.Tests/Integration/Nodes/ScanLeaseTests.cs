@@ -9,6 +9,7 @@ using PrivateMail.Tests.TestSupport;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Nodes;
+using PrivateMail.Web.Features.Records.Emails;
 using PrivateMail.Web.Features.Scanner;
 using PrivateMail.Web.Features.Security;
 using PrivateMail.Web.Features.Setup;
@@ -270,5 +271,37 @@ public sealed class ScanLeaseTests : IAsyncDisposable
         var users = check.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         Assert.Single(await users.GetUsersInRoleAsync(Roles.Administrator));
         Assert.Equal(1, await users.Users.CountAsync(Ct));
+    }
+    [Fact]
+    public async Task Two_nodes_storing_the_same_message_at_once_keep_one_email_and_both_get_its_id()
+    {
+        var a = await NodeAsync("node-a");
+        var b = await NodeAsync("node-b");
+        var id = (await MailboxesAsync(a, 1))[0];
+        string owner;
+        await using (var db = await a.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct))
+        {
+            owner = await db.Mailboxes.Where(m => m.Id == id).Select(m => m.OwnerId).SingleAsync(Ct);
+        }
+
+        NewEmail Message(int round) => new()
+        {
+            OwnerId = owner, MailboxId = id, Subject = "Same message", Folder = "INBOX",
+            From = EmailAddress.Parse("anna@customer.example"), To = [EmailAddress.Parse("support@crm.example")!],
+            Date = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero), MessageId = $"<same-{round}@customer.example>", Text = "Hello " + round,
+        };
+
+        // Rounds of a Sent copy stored on one node while the other stores it too (each node its own pool and store).
+        for (var round = 0; round < 10; round++)
+        {
+            var results = await Task.WhenAll(
+                Task.Run(() => a.Services.GetRequiredService<EmailStore>().StoreAsync(Message(round), Ct)),
+                Task.Run(() => b.Services.GetRequiredService<EmailStore>().StoreAsync(Message(round), Ct)));
+            Assert.Equal(results[0].Id, results[1].Id);
+            Assert.Single(results, r => r.Created);
+        }
+
+        await using var check = await b.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct);
+        Assert.Equal(10, await check.Emails.CountAsync(e => e.MailboxId == id, Ct));
     }
 }
