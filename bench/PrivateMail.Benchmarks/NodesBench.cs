@@ -35,6 +35,7 @@ internal static class NodesBench
         var pgPort = FreePort();
         await StartPostgresAsync(pgDirectory, pgPort, cancellationToken);
         var children = new List<Process>();
+        var dataDirectories = new List<string>();
         try
         {
             var connectionString = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = pgPort, Username = "postgres", Database = "privatemail" }.ToString();
@@ -52,7 +53,9 @@ internal static class NodesBench
             var clock = Stopwatch.StartNew();
             for (var i = 1; i <= nodes; i++)
             {
-                children.Add(StartNode(dll, $"bench-node-{i}", connectionString));
+                var data = Directory.CreateTempSubdirectory("privatemail-bench-node-").FullName;
+                dataDirectories.Add(data);
+                children.Add(StartNode(dll, $"bench-node-{i}", connectionString, data));
             }
 
             var options = new DbContextOptionsBuilder<AppDbContext>().Use(DatabaseProvider.PostgreSql, connectionString).Options;
@@ -98,13 +101,16 @@ internal static class NodesBench
             }
 
             await RunAsync(Path.Combine(PgBin, "pg_ctl"), $"-D {pgDirectory}/data -m immediate stop", CancellationToken.None, throwOnError: false);
-            try
+            foreach (var directory in dataDirectories.Append(pgDirectory))
             {
-                Directory.Delete(pgDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the OS's temp cleaning.
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Left for the OS's temp cleaning.
+                }
             }
         }
     }
@@ -168,11 +174,10 @@ internal static class NodesBench
     }
 
     /// <summary>A node as the container starts it: Production, configuration from the environment only.</summary>
-    private static Process StartNode(string dll, string nodeId, string connectionString)
+    private static Process StartNode(string dll, string nodeId, string connectionString, string data)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false };
         start.ArgumentList.Add(Path.GetFileName(dll));
-        var data = Directory.CreateTempSubdirectory("privatemail-bench-node-").FullName;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["PrivateMail__DataDirectory"] = data;
