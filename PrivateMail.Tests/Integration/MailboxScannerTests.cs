@@ -369,13 +369,14 @@ public abstract class MailboxScannerTests(DovecotFixture dovecot, DatabaseProvid
         var mailboxId = await MailboxAsync(dovecot.Bob.Password);
         await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "Hello", $"once-{_folder}@somewhere.example"), Ct);
         Task<ScanProgress?>? second = null;
+        Task<ScanRefusal>? start = null;
 
         void RequestAgain(ScanProgress p)
         {
             if (p.Status == ScanRunStatus.Running && second is null)
             {
                 Assert.True(Coordinator.IsRunning(mailboxId));
-                Assert.False(Coordinator.TryStart(mailboxId, null));
+                start = Coordinator.TryStartAsync(mailboxId, null, Ct);
                 second = Coordinator.RunAsync(mailboxId, null, Ct);
             }
         }
@@ -385,6 +386,7 @@ public abstract class MailboxScannerTests(DovecotFixture dovecot, DatabaseProvid
         subscription.Dispose();
 
         Assert.Null(await second!);
+        Assert.Equal(ScanRefusal.RunningOnThisNode, await start!);
         Assert.Equal(1, first.Stored);
         await using var db = await Db();
         Assert.Equal(1, await db.ScanRuns.CountAsync(Ct));

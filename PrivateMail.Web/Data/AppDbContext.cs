@@ -29,6 +29,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<BindingRuleSettings> BindingRuleSettings => Set<BindingRuleSettings>();
     public DbSet<ScannerAdminSettings> ScannerAdminSettings => Set<ScannerAdminSettings>();
     public DbSet<EmailAmbiguity> EmailAmbiguities => Set<EmailAmbiguity>();
+    public DbSet<ScanLease> ScanLeases => Set<ScanLease>();
+    public DbSet<AppNode> AppNodes => Set<AppNode>();
 
     /// <summary>Data Protection's keys, shared by every app node (PostgreSQL only: SQLite keeps them in the data folder).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

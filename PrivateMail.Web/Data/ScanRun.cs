@@ -21,6 +21,8 @@ public sealed class ScanRun
     public ScanRunStatus Status { get; set; }
     /// <summary>The user who pressed Scan now; null for the schedule.</summary>
     public string? StartedById { get; set; }
+    /// <summary>The app node that ran it (see <c>PrivateMail:Nodes:NodeId</c>); null until the run ended on it.</summary>
+    public string? NodeId { get; set; }
     public int Fetched { get; set; }
     public int Stored { get; set; }
     public int Bound { get; set; }

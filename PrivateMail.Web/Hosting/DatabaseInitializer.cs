@@ -20,7 +20,12 @@ public static class DatabaseInitializer
             await db.Database.MigrateAsync();
             await SqlDialect.For(db.Database).PrepareAsync(db);
             await RecordsSeeder.SeedAsync(db);
-            await Features.Scanner.ScanHistoryRetention.CloseInterruptedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow());
+            if (SqlDialect.For(db.Database).Provider == DatabaseProvider.Sqlite)
+            {
+                // One node: nothing can be scanning yet. With PostgreSQL another node may be, so each mailbox's stale runs
+                // are closed by whoever next holds its scan gate (ScanCoordinator).
+                await Features.Scanner.ScanHistoryRetention.CloseInterruptedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow());
+            }
         }
 
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();

@@ -4,6 +4,7 @@ using PrivateMail.Web.Data;
 using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Localization;
 using PrivateMail.Web.Features.Mailboxes;
+using PrivateMail.Web.Features.Nodes;
 using PrivateMail.Web.Features.MailServers;
 using PrivateMail.Web.Features.Modules;
 using PrivateMail.Web.Features.MyMail;
@@ -52,6 +53,7 @@ public static class PrivateMailCoreExtensions
         services.AddSingleton<Features.Secrets.SecretProtector>();
         services.AddMail();
         services.AddPrivateMailLocalization();
+        services.AddNodes(database);
         services.AddSetup();
         services.AddModules();
         services.AddMySettings();

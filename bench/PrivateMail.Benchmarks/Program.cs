@@ -26,6 +26,15 @@ try
         return await MyMailPageBench.RunAsync(page.GetInt("count", 10_000), page.GetInt("repeat", 10), cancel.Token);
     }
 
+    // bench/run.sh nodes --nodes 2 --mailboxes 20 --per-mailbox 500 (run.sh puts --repo DIR first): several app processes
+    // sharing one PostgreSQL.
+    if (Array.IndexOf(args, "nodes") is var at and >= 0 && (at == 0 || (at == 2 && args[0] == "--repo")))
+    {
+        var nodes = Arguments.Parse([.. args[..at], .. args[(at + 1)..]]);
+        return await NodesBench.RunAsync(nodes.GetInt("nodes", 2), nodes.GetInt("mailboxes", 20), nodes.GetInt("per-mailbox", 500),
+            nodes.Get("repo", Directory.GetCurrentDirectory()), cancel.Token);
+    }
+
     if (args.Length > 0 && args[0] == "worker")
     {
         var options = Arguments.Parse(args[2..]);

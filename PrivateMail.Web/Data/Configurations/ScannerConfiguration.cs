@@ -20,6 +20,7 @@ internal sealed class ScanRunConfiguration : IEntityTypeConfiguration<ScanRun>
     {
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.StartedById).HasMaxLength(450);
+        builder.Property(r => r.NodeId).HasMaxLength(AppNodeConfiguration.NodeIdLength);
         builder.Property(r => r.FirstError).HasMaxLength(2000);
         // A mailbox's history, newest first.
         builder.HasIndex(r => new { r.MailboxId, r.StartedAt });

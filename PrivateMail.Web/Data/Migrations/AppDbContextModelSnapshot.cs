@@ -201,6 +201,27 @@ namespace PrivateMail.Web.Data.Migrations
                     b.ToTable("Accounts");
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.AppNode", b =>
+                {
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("AppNodes");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1022,6 +1043,26 @@ namespace PrivateMail.Web.Data.Migrations
                     b.ToTable("RecordSequences");
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.ScanLease", b =>
+                {
+                    b.Property<int>("MailboxId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MailboxId");
+
+                    b.HasIndex("NodeId");
+
+                    b.ToTable("ScanLeases");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.ScanOutcome", b =>
                 {
                     b.Property<long>("Id")
@@ -1090,6 +1131,10 @@ namespace PrivateMail.Web.Data.Migrations
 
                     b.Property<int>("MailboxId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("NotStored")
                         .HasColumnType("INTEGER");
@@ -1523,6 +1568,15 @@ namespace PrivateMail.Web.Data.Migrations
                     b.Navigation("MailServer");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("PrivateMail.Web.Data.ScanLease", b =>
+                {
+                    b.HasOne("PrivateMail.Web.Data.Mailbox", null)
+                        .WithOne()
+                        .HasForeignKey("PrivateMail.Web.Data.ScanLease", "MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PrivateMail.Web.Data.ScanOutcome", b =>

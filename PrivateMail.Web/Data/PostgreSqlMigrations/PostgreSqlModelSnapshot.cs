@@ -235,6 +235,27 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                     b.ToTable("Accounts");
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.AppNode", b =>
+                {
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset>("SeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("AppNodes");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1072,6 +1093,26 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                     b.ToTable("RecordSequences");
                 });
 
+            modelBuilder.Entity("PrivateMail.Web.Data.ScanLease", b =>
+                {
+                    b.Property<int>("MailboxId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("MailboxId");
+
+                    b.HasIndex("NodeId");
+
+                    b.ToTable("ScanLeases");
+                });
+
             modelBuilder.Entity("PrivateMail.Web.Data.ScanOutcome", b =>
                 {
                     b.Property<long>("Id")
@@ -1144,6 +1185,10 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
 
                     b.Property<int>("MailboxId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("NotStored")
                         .HasColumnType("integer");
@@ -1581,6 +1626,15 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                     b.Navigation("MailServer");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("PrivateMail.Web.Data.ScanLease", b =>
+                {
+                    b.HasOne("PrivateMail.Web.Data.Mailbox", null)
+                        .WithOne()
+                        .HasForeignKey("PrivateMail.Web.Data.ScanLease", "MailboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("PrivateMail.Web.Data.ScanOutcome", b =>

@@ -16,7 +16,9 @@ namespace PrivateMail.Web.Features.Scanner;
 /// mailbox deactivated, its owner deactivated, its settings changed, or My mail switched off closes (or restarts) its
 /// connection within that time. A broken connection is retried with exponential backoff and jitter; at most
 /// <see cref="ScannerOptions.IdleConnectionsPerServer"/> connections per server. A server without IDLE is left to the
-/// schedule, which stays the safety net for every mailbox.
+/// schedule, which stays the safety net for every mailbox. Only mailboxes this node holds are watched
+/// (<see cref="Nodes.IMailboxOwnership"/>): with several nodes a mailbox given to another node is closed here within
+/// that same interval.
 /// </summary>
 public sealed class MailboxWatcher(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -24,6 +26,7 @@ public sealed class MailboxWatcher(
     Features.OAuth.MailboxCredentials credentials,
     ModuleService modules,
     ScanCoordinator coordinator,
+    Nodes.IMailboxOwnership ownership,
     IOptions<ScannerOptions> options,
     ILogger<MailboxWatcher> logger) : BackgroundService
 {
@@ -118,7 +121,8 @@ public sealed class MailboxWatcher(
             })
             .ToListAsync(cancellationToken);
         return rows
-            .Where(m => m.Folders.Count > 0)
+            // Only the mailboxes this node holds: with several nodes each keeps the IDLE connections of its own share.
+            .Where(m => m.Folders.Count > 0 && ownership.Holds(m.Id))
             .Select(m => new Target(
                 m.Id, m.MailServerId,
                 // The inbox when it is scanned (new mail lands there), else the first scanned folder.

@@ -1,22 +1,33 @@
+using Microsoft.EntityFrameworkCore;
 using PrivateMail.Web.Data;
 using System.Collections.Concurrent;
 using PrivateMail.Web.Features.LiveUpdates;
+using PrivateMail.Web.Features.Nodes;
 
 namespace PrivateMail.Web.Features.Scanner;
 
 /// <summary>
-/// Runs scans, never two of one mailbox at once (schedule and Scan now share this gate), lets a running scan be stopped,
+/// Runs scans, never two of one mailbox at once — on this node or any other on the same database (schedule, push and
+/// Scan now share this gate) —, lets a running scan be stopped,
 /// and tells open pages how scans progress. A singleton: a page subscribes to the mailbox it shows (an overview to all),
 /// disposes the subscription when it closes, and marshals with InvokeAsync.
 /// </summary>
-public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoordinator> logger)
+public sealed class ScanCoordinator(
+    IServiceScopeFactory scopes,
+    ClusterLocks locks,
+    IDbContextFactory<AppDbContext> dbFactory,
+    NodeIdentity node,
+    TimeProvider time,
+    ILogger<ScanCoordinator> logger)
 {
     private readonly ConcurrentDictionary<int, Running> _running = new();
     private readonly LiveSubscriptions<int, ScanProgress> _progress = new(logger);
 
-    private sealed class Running(CancellationTokenSource stop)
+    private sealed class Running(CancellationTokenSource stop, string? startedById)
     {
         public CancellationTokenSource Stop { get; } = stop;
+
+        public string? StartedById { get; } = startedById;
 
         public ScanProgress? Latest { get; set; }
     }
@@ -42,18 +53,33 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
     public ScanProgress? Current(int mailboxId) => _running.TryGetValue(mailboxId, out var r) ? r.Latest : null;
 
     /// <summary>
-    /// Scans the mailbox unless a scan of it is already running; then returns null at once (the running scan stands).
+    /// Scans the mailbox unless a scan of it is already running (on this node or, with PostgreSQL, on any other); then
+    /// returns null at once (the running scan stands).
     /// </summary>
     public async Task<ScanProgress?> RunAsync(int mailboxId, string? startedById, CancellationToken cancellationToken)
     {
+        var (gate, refusal) = await EnterAsync(mailboxId, startedById, cancellationToken);
+        if (gate is null)
+        {
+            logger.LogInformation("Mailbox {MailboxId} is being scanned already ({Where}); this request is dropped.", mailboxId, refusal);
+            return null;
+        }
+
+        return await ScanAsync(gate, startedById);
+    }
+
+    private async Task<ScanProgress?> ScanAsync(Gate gate, string? startedById)
+    {
         ScanProgress? final = null;
+        var mailboxId = gate.MailboxId;
         try
         {
-            var (ran, result) = await ExclusiveAsync(mailboxId, async (running, token) =>
+            await using (gate)
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var scanner = scope.ServiceProvider.GetRequiredService<MailboxScanner>();
-                return await scanner.ScanAsync(mailboxId, startedById, p =>
+                var running = gate.Running;
+                var result = await scanner.ScanAsync(mailboxId, startedById, p =>
                 {
                     running.Latest = p;
                     if (p.Status == ScanRunStatus.Running)
@@ -64,14 +90,17 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
                     {
                         final = p;
                     }
-                }, token);
-            }, cancellationToken);
-            if (!ran)
-            {
-                logger.LogInformation("Mailbox {MailboxId} is being scanned already; this request is dropped.", mailboxId);
-            }
+                }, running.Stop.Token);
+                if (result is { RunId: > 0 })
+                {
+                    // Which node ran it: history shows it, and the several-nodes tests prove the work was shared.
+                    await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+                    await db.ScanRuns.Where(r => r.Id == result.RunId)
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.NodeId, node.NodeId), CancellationToken.None);
+                }
 
-            return result;
+                return result;
+            }
         }
         finally
         {
@@ -87,48 +116,135 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
     /// Runs other work on a mailbox's mail (reprocessing a failed message) behind the same gate as its scans, so the two
     /// never apply the same message at once. Ran is false, at once, while a scan or other such work holds the mailbox.
     /// </summary>
-    public Task<(bool Ran, T? Result)> TryExclusiveAsync<T>(int mailboxId, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        ExclusiveAsync(mailboxId, (_, token) => work(token), cancellationToken);
-
-    /// <summary>The per-mailbox gate: holds the mailbox while <paramref name="work"/> runs, which Stop can cancel.</summary>
-    private async Task<(bool Ran, T? Result)> ExclusiveAsync<T>(int mailboxId, Func<Running, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public async Task<(bool Ran, T? Result)> TryExclusiveAsync<T>(int mailboxId, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = new Running(stop);
-        if (!_running.TryAdd(mailboxId, running))
+        var (gate, _) = await EnterAsync(mailboxId, null, cancellationToken);
+        if (gate is null)
         {
             return (false, default);
         }
 
-        try
+        await using (gate)
         {
-            return (true, await work(running, stop.Token));
-        }
-        finally
-        {
-            _running.TryRemove(new KeyValuePair<int, Running>(mailboxId, running));
+            return (true, await work(gate.Running.Stop.Token));
         }
     }
 
-    /// <summary>Starts a scan in the background (Scan now); false when one is running already.</summary>
-    public bool TryStart(int mailboxId, string? startedById)
+    /// <summary>
+    /// The per-mailbox gate: this node's own table first (cheap, and what pages ask), then the lock every node shares
+    /// (<see cref="ClusterLocks"/>). Holding it, a scan run still marked Running is nobody's any more: a node that died
+    /// left it, and it is closed as Interrupted here (with one node that happens once at start-up instead).
+    /// </summary>
+    private async Task<(Gate? Gate, ScanRefusal Refusal)> EnterAsync(int mailboxId, string? startedById, CancellationToken cancellationToken)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new Running(stop, startedById);
+        if (!_running.TryAdd(mailboxId, running))
+        {
+            stop.Dispose();
+            return (null, ScanRefusal.RunningOnThisNode);
+        }
+
+        IAsyncDisposable? clusterLock = null;
+        try
+        {
+            clusterLock = await locks.TryAcquireAsync(ClusterLockKey.Scan(mailboxId), cancellationToken);
+            if (clusterLock is null)
+            {
+                Leave(mailboxId, running);
+                return (null, ScanRefusal.RunningOnAnotherNode);
+            }
+
+            if (locks.SharedAcrossNodes)
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                await ScanHistoryRetention.CloseInterruptedAsync(db, time.GetUtcNow(), mailboxId, cancellationToken);
+            }
+
+            return (new Gate(this, mailboxId, running, clusterLock), ScanRefusal.None);
+        }
+        catch
+        {
+            if (clusterLock is not null)
+            {
+                await clusterLock.DisposeAsync();
+            }
+
+            Leave(mailboxId, running);
+            throw;
+        }
+    }
+
+    private void Leave(int mailboxId, Running running)
+    {
+        _running.TryRemove(new KeyValuePair<int, Running>(mailboxId, running));
+        running.Stop.Dispose();
+    }
+
+    /// <summary>A held mailbox: disposing frees it on this node and across nodes.</summary>
+    private sealed class Gate(ScanCoordinator owner, int mailboxId, Running running, IAsyncDisposable clusterLock) : IAsyncDisposable
+    {
+        public int MailboxId { get; } = mailboxId;
+
+        public Running Running { get; } = running;
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await clusterLock.DisposeAsync();
+            }
+            finally
+            {
+                owner.Leave(MailboxId, Running);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a scan in the background (Scan now) once the mailbox's gate is held, so the answer is known before the
+    /// user is told: started, or refused because a scan runs here or on another node.
+    /// </summary>
+    public async Task<ScanRefusal> TryStartAsync(int mailboxId, string? startedById, CancellationToken cancellationToken = default)
     {
         if (IsRunning(mailboxId))
         {
-            return false;
+            return ScanRefusal.RunningOnThisNode;
+        }
+
+        // The scan outlives the click's request: the gate is entered without its cancellation.
+        var (gate, refusal) = await EnterAsync(mailboxId, startedById, CancellationToken.None);
+        if (gate is null)
+        {
+            return refusal;
         }
 
         _ = Task.Run(async () =>
         {
             try
             {
-                await RunAsync(mailboxId, startedById, CancellationToken.None);
+                await ScanAsync(gate, startedById);
             }
             catch (Exception ex)
             {
                 logger.LogError(ex, "Scan of mailbox {MailboxId} failed.", mailboxId);
             }
-        });
+        }, CancellationToken.None);
+        return ScanRefusal.None;
+    }
+
+    /// <summary>
+    /// Stops a scan the schedule or push started (the node gave the mailbox up to another); a scan someone started by
+    /// hand runs on.
+    /// </summary>
+    internal bool StopAutomatic(int mailboxId)
+    {
+        if (!_running.TryGetValue(mailboxId, out var running) || running.StartedById is not null)
+        {
+            return false;
+        }
+
+        running.Stop.Cancel();
         return true;
     }
 
@@ -143,4 +259,12 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
         running.Stop.Cancel();
         return true;
     }
+}
+
+/// <summary>Why a mailbox's gate was not given: a scan (or reprocessing) of it holds it here or on another app node.</summary>
+public enum ScanRefusal
+{
+    None,
+    RunningOnThisNode,
+    RunningOnAnotherNode,
 }

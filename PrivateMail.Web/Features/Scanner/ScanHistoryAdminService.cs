@@ -57,7 +57,7 @@ public sealed class ScanHistoryAdminService(IDbContextFactory<AppDbContext> dbFa
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Mailboxes.AnyAsync(m => m.Id == mailboxId, cancellationToken) && coordinator.TryStart(mailboxId, adminId);
+        return await db.Mailboxes.AnyAsync(m => m.Id == mailboxId, cancellationToken) && ScanNowRefusal.Started(await coordinator.TryStartAsync(mailboxId, adminId, cancellationToken));
     }
 
     public async Task<bool> StopAsync(int mailboxId)

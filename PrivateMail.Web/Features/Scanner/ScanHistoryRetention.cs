@@ -29,6 +29,15 @@ public sealed class ScanHistoryRetention(
                 .SetProperty(r => r.FirstError, r => r.FirstError ?? note), cancellationToken);
     }
 
+    /// <summary>Closes one mailbox's runs left Running, for a caller that holds the mailbox's gate (so none of them is alive).</summary>
+    public static async Task<int> CloseInterruptedAsync(AppDbContext db, DateTimeOffset now, int mailboxId, CancellationToken cancellationToken = default)
+    {
+        var note = ScanNotes.Encode(ScanNotes.Interrupted);
+        return await db.ScanRuns.Where(r => r.MailboxId == mailboxId && r.Status == ScanRunStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ScanRunStatus.Interrupted).SetProperty(r => r.FinishedAt, now)
+                .SetProperty(r => r.FirstError, r => r.FirstError ?? note), cancellationToken);
+    }
+
     /// <summary>Purges at most once an hour (the schedule calls this every run).</summary>
     public async Task PurgeIfDueAsync(CancellationToken cancellationToken)
     {

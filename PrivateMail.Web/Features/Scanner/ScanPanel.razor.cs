@@ -102,6 +102,11 @@ public sealed partial class ScanPanel
             Snackbar.Add(e.Message, Severity.Warning);
             return;
         }
+        catch (ScanRunningElsewhereException e)
+        {
+            Snackbar.Add(e.Message, Severity.Info);
+            return;
+        }
 
         if (started)
         {

@@ -64,7 +64,8 @@ public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, Curre
 
     /// <summary>
     /// Starts a scan of the own mailbox in the background; false when there is none or one is running.
-    /// Each scan logs in to the mail server: throws <see cref="AttemptLimitExceededException"/> past the attempt limit.
+    /// Each scan logs in to the mail server: throws <see cref="AttemptLimitExceededException"/> past the attempt limit, and
+    /// <see cref="ScanRunningElsewhereException"/> while another app node scans the mailbox.
     /// </summary>
     public async Task<bool> ScanNowAsync(CancellationToken cancellationToken = default)
     {
@@ -75,7 +76,7 @@ public sealed class ScanService(IDbContextFactory<AppDbContext> dbFactory, Curre
             throw new AttemptLimitExceededException();
         }
 
-        return await OwnMailboxIdAsync(cancellationToken) is { } mailboxId && coordinator.TryStart(mailboxId, userId);
+        return await OwnMailboxIdAsync(cancellationToken) is { } mailboxId && ScanNowRefusal.Started(await coordinator.TryStartAsync(mailboxId, userId, cancellationToken));
     }
 
     public async Task<bool> StopAsync(CancellationToken cancellationToken = default) =>

@@ -9,12 +9,14 @@ namespace PrivateMail.Web.Features.Scanner;
 
 /// <summary>
 /// The schedule's run, while the module My mail is enabled: every Active mailbox, and every Locked one whose failure is
-/// older than <see cref="ScannerOptions.LockedRetryInterval"/> (a scan that connects unlocks it), one after another.
+/// older than <see cref="ScannerOptions.LockedRetryInterval"/> (a scan that connects unlocks it), one after another —
+/// of the mailboxes this node holds (all of them with one node; its leased share when several share PostgreSQL).
 /// </summary>
 public sealed class ScheduledScan(
     IDbContextFactory<AppDbContext> dbFactory,
     ModuleService modules,
     ScanCoordinator coordinator,
+    Nodes.IMailboxOwnership ownership,
     ScanHistoryRetention retention,
     Settings.ScannerSettingsService settings,
     TimeProvider time,
@@ -31,6 +33,7 @@ public sealed class ScheduledScan(
         }
 
         var options = await settings.GetAsync(CancellationToken);
+        await ownership.RefreshIfStaleAsync(CancellationToken);
         List<int> mailboxes;
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken))
         {
@@ -43,6 +46,7 @@ public sealed class ScheduledScan(
                 .Where(m => m.Status == MailboxStatus.Active || m.Status == MailboxStatus.Locked)
                 .OrderBy(m => m.Id).Select(m => new { m.Id, m.Status, m.LastErrorAt }).ToListAsync(CancellationToken);
             mailboxes = candidates.Where(m => new MailboxState(m.Status, null, m.LastErrorAt).IsDue(now, options.LockedRetryInterval))
+                .Where(m => ownership.Holds(m.Id))
                 .Select(m => m.Id).ToList();
         }
 
@@ -60,6 +64,12 @@ public sealed class ScheduledScan(
             if (CancellationToken.IsCancellationRequested)
             {
                 break;
+            }
+
+            if (!ownership.Holds(id))
+            {
+                // Given up to another node during this run (more nodes came up): that node scans it now.
+                continue;
             }
 
             try

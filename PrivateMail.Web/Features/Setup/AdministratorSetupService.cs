@@ -11,14 +11,16 @@ namespace PrivateMail.Web.Features.Setup;
 internal sealed class AdministratorSetupService(
     SetupState state,
     SetupCode setupCode,
+    Nodes.ClusterLocks locks,
     UserManager<ApplicationUser> users,
     ILogger<AdministratorSetupService> logger)
 {
     /// <returns>Errors to show, or an empty list on success.</returns>
     public async Task<IReadOnlyList<string>> CreateAsync(SetupModel model, string language)
     {
-        await state.Gate.WaitAsync();
-        try
+        // Across every node on the database (an advisory lock on PostgreSQL): two first visitors, even on two nodes
+        // behind a load balancer, cannot both become administrator — the second finds the first already there.
+        await using (await locks.AcquireAsync(Nodes.ClusterLockKey.Setup))
         {
             if (await state.IsCompleteAsync())
             {
@@ -42,10 +44,6 @@ internal sealed class AdministratorSetupService(
             setupCode.Consume();
             logger.LogInformation("First administrator {UserName} created.", user.UserName);
             return [];
-        }
-        finally
-        {
-            state.Gate.Release();
         }
     }
 }

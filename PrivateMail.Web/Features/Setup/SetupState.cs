@@ -9,9 +9,6 @@ public sealed class SetupState(IDbContextFactory<AppDbContext> dbFactory)
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _done;
 
-    /// <summary>Serialises administrator creation so two first visitors cannot both become administrator.</summary>
-    internal SemaphoreSlim Gate { get; } = new(1, 1);
-
     public async ValueTask<bool> IsCompleteAsync()
     {
         if (_done)
