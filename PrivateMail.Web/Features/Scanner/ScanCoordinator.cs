@@ -104,6 +104,12 @@ public sealed class ScanCoordinator(IServiceScopeFactory scopes, ILogger<ScanCoo
     /// <summary>Listens to the other nodes' scans once something here cares: a page, or a scan of this node's own.</summary>
     private void AttachBackplane()
     {
+        // Called on every progress report: the lock only until attached.
+        if (Volatile.Read(ref _attached))
+        {
+            return;
+        }
+
         lock (_attachGate)
         {
             if (_attached)
