@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Web.Data;
 using PrivateMail.Web.Data.Providers;
+using PrivateMail.Web.Features.LiveUpdates;
 using PrivateMail.Web.Features.Localization;
 using PrivateMail.Web.Features.Mailboxes;
 using PrivateMail.Web.Features.Nodes;
@@ -48,6 +49,7 @@ public static class PrivateMailCoreExtensions
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
             .AddDefaultTokenProviders();
 
+        services.AddLiveUpdates(database, connectionString);
         services.AddScoped<CurrentUser>();
         services.AddAttemptLimits();
         services.AddSingleton<Features.Secrets.SecretProtector>();

@@ -10,7 +10,7 @@ using PrivateMail.Web.Hosting;
 namespace PrivateMail.Benchmarks;
 
 /// <summary>
-/// The app's own services over a SQLite file, wired the way the web host wires them (<c>AddPrivateMailCore</c>, the
+/// The app's own services over a SQLite file (or a PostgreSQL database, see <see cref="BenchDatabase"/>), wired the way the web host wires them (<c>AddPrivateMailCore</c>, the
 /// shared-cache connection string, options bound from configuration and validated), without the UI.
 /// </summary>
 internal static class BenchApp
@@ -24,7 +24,7 @@ internal static class BenchApp
         configuration.AddInMemoryCollection(settings);
         // Overrides for one measurement, e.g. PRIVATEMAIL_BENCH_Scanner__TicketCapPerSenderPerHour=0 (the workload of runs before the cap).
         configuration.AddEnvironmentVariables("PRIVATEMAIL_BENCH_");
-        services.AddPrivateMailCore(ConnectionString(Path.Combine(dataDirectory, "privatemail.db")));
+        services.AddPrivateMailCore(BenchDatabase.ConnectionString(dataDirectory), BenchDatabase.Provider);
         services.Configure<PrivateMailOptions>(o => o.DataDirectory = dataDirectory);
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
     }

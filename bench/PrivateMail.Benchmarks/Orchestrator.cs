@@ -9,27 +9,34 @@ namespace PrivateMail.Benchmarks;
 /// <summary>What to run. Defaults are the full run; <c>--quick</c> is the smoke run (1,000 messages).</summary>
 internal sealed record BenchSettings(
     IReadOnlyList<int> Sizes, IReadOnlyList<int> Contacts, int BindSize, int Repeat, int BatchSize, int LatencyMessages, int IntervalSeconds,
-    string RepositoryRoot, string WorkDirectory, bool Quick, bool WriteReadme, bool Hold = false)
+    string RepositoryRoot, string WorkDirectory, bool Quick, bool WriteReadme, bool Hold = false,
+    PrivateMail.Web.Data.Providers.DatabaseProvider Provider = PrivateMail.Web.Data.Providers.DatabaseProvider.Sqlite)
 {
     public static BenchSettings From(Arguments args)
     {
         var quick = args.Has("quick");
         var root = Path.GetFullPath(args.Get("repo", Directory.GetCurrentDirectory()));
         var sizes = args.GetInts("sizes", quick ? [1_000] : [1_000, 10_000, 50_000]);
+        // --provider postgresql: the same measurements with the app storing into a private PostgreSQL 15.
+        var provider = PrivateMail.Web.Data.Providers.DatabaseProviders.Parse(args.Find("provider"));
+        var postgreSql = provider == PrivateMail.Web.Data.Providers.DatabaseProvider.PostgreSql;
         return new BenchSettings(
             sizes,
             args.GetInts("contacts", [100, 100_000]),
             args.GetInt("bind-size", Math.Min(10_000, sizes.Max())),
             args.GetInt("repeat", 3),
             args.GetInt("batch", 100),
-            args.GetInt("latency", quick ? 10 : 50),
+            // The latency probe reads the SQLite file directly: not measured on PostgreSQL.
+            args.GetInt("latency", postgreSql ? 0 : quick ? 10 : 50),
             args.GetInt("interval", 0),
             root,
             // SQLite on the real disk, like the app: fsync costs are part of the product. The server's mail is on tmpfs.
             args.Get("work-dir", Path.Combine(Path.GetTempPath(), "privatemail-bench-" + Guid.NewGuid().ToString("N")[..8])),
             quick,
-            !args.Has("no-readme"),
-            args.Has("hold"));
+            // A PostgreSQL run never replaces the README's SQLite table: its row is copied in by hand.
+            !args.Has("no-readme") && !postgreSql,
+            args.Has("hold"),
+            provider);
     }
 }
 
@@ -46,6 +53,12 @@ internal static class Orchestrator
         Log($"Work directory {settings.WorkDirectory}");
         await using var dovecot = await BenchDovecot.StartAsync(cancellationToken);
         Log($"Dovecot on 127.0.0.1:{dovecot.Port}, mail in {dovecot.Directory}{(dovecot.OnTmpfs ? " (tmpfs)" : "")}");
+        await using var postgres = settings.Provider == PrivateMail.Web.Data.Providers.DatabaseProvider.PostgreSql ? BenchPostgreSql.Start(Path.GetTempPath()) : null;
+        if (postgres is not null)
+        {
+            BenchDatabase.Use(settings.Provider, postgres.Port);
+            Log($"{postgres.Version()} on 127.0.0.1:{postgres.Port}, data in {postgres.Directory}");
+        }
 
         var plan = CrmPlan.Create(settings.Contacts.Max());
         var templates = new Dictionary<int, string>();
@@ -187,7 +200,7 @@ internal static class Orchestrator
             "--batch", settings.BatchSize.ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture),
             "--interval", settings.IntervalSeconds.ToString(CultureInfo.InvariantCulture),
         ];
-        foreach (var argument in arguments)
+        foreach (var argument in arguments.Concat(BenchDatabase.WorkerArguments()))
         {
             info.ArgumentList.Add(argument);
         }

@@ -38,6 +38,11 @@ try
     if (args.Length > 0 && args[0] == "worker")
     {
         var options = Arguments.Parse(args[2..]);
+        if (options.Find("provider") is { } provider)
+        {
+            BenchDatabase.Use(PrivateMail.Web.Data.Providers.DatabaseProviders.Parse(provider), options.GetInt("pg-port", 0));
+        }
+
         var workerArgs = new WorkerArgs(
             options.Get("host", "127.0.0.1"), options.GetInt("port", 143), options.Get("folder", "INBOX"), options.GetInt("batch", 100),
             options.Find("template"), options.Find("run-dir"), options.GetInt("count", 0), options.GetInt("interval", 1));

@@ -25,10 +25,10 @@ internal sealed class Report(
         var text = new StringBuilder();
         var small = settings.Contacts.Min();
         var large = settings.Contacts.Max();
-        text.AppendLine(En, $"### Benchmark results{(settings.Quick ? " (quick smoke run)" : "")}");
+        text.AppendLine(En, $"### Benchmark results{(settings.Provider == PrivateMail.Web.Data.Providers.DatabaseProvider.PostgreSql ? " on PostgreSQL" : "")}{(settings.Quick ? " (quick smoke run)" : "")}");
         text.AppendLine();
-        text.AppendLine(En, $"`bench/run.sh{(settings.Quick ? " --quick" : "")}` on {Machine()}, {started:yyyy-MM-dd HH:mm} UTC, commit `{Commit()}`.");
-        text.AppendLine(En, $"{dovecotVersion.Split(' ')[0]} with its mail on {(mailOnTmpfs ? "tmpfs" : "disk")}; SQLite on {FileSystem(settings.WorkDirectory)} ({settings.WorkDirectory}); batch {settings.BatchSize}; " +
+        text.AppendLine(En, $"`bench/run.sh{(settings.Quick ? " --quick" : "")}{(settings.Provider == PrivateMail.Web.Data.Providers.DatabaseProvider.PostgreSql ? " --provider postgresql" : "")}` on {Machine()}, {started:yyyy-MM-dd HH:mm} UTC, commit `{Commit()}`.");
+        text.AppendLine(En, $"{dovecotVersion.Split(' ')[0]} with its mail on {(mailOnTmpfs ? "tmpfs" : "disk")}; {(settings.Provider == PrivateMail.Web.Data.Providers.DatabaseProvider.PostgreSql ? "**PostgreSQL 15** (private server, default durability) on " + FileSystem(Path.GetTempPath()) : $"SQLite on {FileSystem(settings.WorkDirectory)} ({settings.WorkDirectory})")}; batch {settings.BatchSize}; " +
             $"median of {settings.Repeat} runs; each run in its own process. Load average before/after: {loadBefore} / {loadAfter} — the 2 cores are shared with other builds, so wall times are noisy; the CPU seconds of the measuring process (the limit's excludes Dovecot's share) are the steadier comparison.");
         text.AppendLine();
 
@@ -153,7 +153,7 @@ internal sealed class Report(
     {
         var bench = Path.Combine(settings.RepositoryRoot, "bench");
         var history = Directory.CreateDirectory(Path.Combine(bench, "results")).FullName;
-        var name = $"{started:yyyyMMdd-HHmm}-{Commit().Replace("+", "-", StringComparison.Ordinal)}{(settings.Quick ? "-quick" : "")}.md";
+        var name = $"{started:yyyyMMdd-HHmm}-{Commit().Replace("+", "-", StringComparison.Ordinal)}{(settings.Provider == PrivateMail.Web.Data.Providers.DatabaseProvider.PostgreSql ? "-postgresql" : "")}{(settings.Quick ? "-quick" : "")}.md";
         File.WriteAllText(Path.Combine(history, name), markdown);
         Orchestrator.Log($"Wrote bench/results/{name}");
         if (settings.Quick || !settings.WriteReadme)

@@ -18,6 +18,7 @@ internal static class Seeder
     public static async Task<string> CreateTemplateAsync(CrmPlan plan, int contacts, string directory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
+        BenchDatabase.Create(directory);
         await using (var services = await BenchApp.StartAsync(directory, new Dictionary<string, string?> { ["Scanner:ScheduleEnabled"] = "false" }))
         {
             var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
@@ -79,10 +80,11 @@ internal static class Seeder
                 await using var command = db.Database.GetDbConnection().CreateCommand();
                 command.Transaction = transaction.GetDbTransaction();
                 command.CommandText = """
-                    INSERT INTO Contacts (FirstName, LastName, Email, EmailNormalised, SecondaryEmail, SecondaryEmailNormalised, Phone, AccountId, OwnerId, CreatedAt, ModifiedAt, SearchText)
-                    VALUES ($first, $last, $email, $emailN, $secondary, $secondaryN, $phone, $account, $owner, $now, $now, $search) RETURNING Id
+                    INSERT INTO "Contacts" ("FirstName", "LastName", "Email", "EmailNormalised", "SecondaryEmail", "SecondaryEmailNormalised", "Phone", "AccountId", "OwnerId", "CreatedAt", "ModifiedAt", "SearchText")
+                    VALUES (@first, @last, @email, @emailN, @secondary, @secondaryN, @phone, @account, @owner, @now, @now, @search) RETURNING "Id"
                     """;
-                var names = new[] { "$first", "$last", "$email", "$emailN", "$secondary", "$secondaryN", "$phone", "$account", "$owner", "$now", "$search" };
+                var names = new[] { "@first", "@last", "@email", "@emailN", "@secondary", "@secondaryN", "@phone", "@account", "@owner", "@now", "@search" };
+                var moment = PrivateMail.Web.Data.Providers.SqlDialect.For(db.Database).Moment(now);
                 var parameters = names.Select(n =>
                 {
                     var parameter = command.CreateParameter();
@@ -97,7 +99,7 @@ internal static class Seeder
                     object?[] values =
                     [
                         c.FirstName, c.LastName, email?.Address, email?.Normalised, secondary?.Address, secondary?.Normalised, c.Phone,
-                        c.Account is { } a && accountIds.TryGetValue(a, out var id) ? id : null, owner, now.UtcTicks,
+                        c.Account is { } a && accountIds.TryGetValue(a, out var id) ? id : null, owner, moment,
                         SearchText.Build(c.FirstName, c.LastName, email?.Address, email?.Normalised, secondary?.Address, secondary?.Normalised, c.Phone),
                     ];
                     for (var i = 0; i < values.Length; i++)
@@ -131,7 +133,9 @@ internal static class Seeder
         }
 
         var path = Path.Combine(directory, "privatemail.db");
-        BenchApp.DatabaseBytes(path);
+        // SQLite: the WAL folded in, so a copy of the file is whole; PostgreSQL: no connection left on the template.
+        BenchDatabase.Bytes(directory);
+        BenchDatabase.Release();
         return path;
     }
 }

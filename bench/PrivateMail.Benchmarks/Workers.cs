@@ -134,7 +134,7 @@ internal static class Workers
         return new WorkerResult
         {
             Kind = "scan", Messages = progress.Fetched, Seconds = seconds, CpuSeconds = cpu, PeakWorkingSet = peak,
-            DatabaseBytes = BenchApp.DatabaseBytes(Path.Combine(directory, "privatemail.db")),
+            DatabaseBytes = BenchDatabase.Bytes(directory),
             AttachmentBytes = BenchApp.FolderBytes(Path.Combine(directory, "attachments")),
             Counters = counters, Error = error,
         };
@@ -288,7 +288,7 @@ internal static class Workers
         }
 
         Directory.CreateDirectory(directory);
-        File.Copy(args.Template ?? throw new InvalidOperationException("--template is required."), Path.Combine(directory, "privatemail.db"));
+        BenchDatabase.CopyTemplate(args.Template ?? throw new InvalidOperationException("--template is required."), directory);
         return directory;
     }
 }

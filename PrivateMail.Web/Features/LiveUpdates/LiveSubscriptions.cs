@@ -37,12 +37,17 @@ public sealed class LiveSubscriptions<TKey, TMessage>(ILogger logger)
 
     public void Publish(TKey key, TMessage message) => Publish([key], message);
 
+    /// <summary>Delivers <paramref name="message"/> to every subscriber, whatever its keys (a resync: reload everything).</summary>
+    public void PublishToAll(TMessage message) => Deliver(static _ => true, message);
+
     /// <summary>Delivers <paramref name="message"/> once to every subscriber of any of <paramref name="keys"/>.</summary>
-    public void Publish(IReadOnlyCollection<TKey> keys, TMessage message)
+    public void Publish(IReadOnlyCollection<TKey> keys, TMessage message) => Deliver(s => keys.Any(s.Hears), message);
+
+    private void Deliver(Func<Subscription, bool> hears, TMessage message)
     {
         foreach (var subscription in Volatile.Read(ref _subscriptions))
         {
-            if (subscription.Disposed || !keys.Any(subscription.Hears))
+            if (subscription.Disposed || !hears(subscription))
             {
                 continue;
             }

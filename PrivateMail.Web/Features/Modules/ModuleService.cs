@@ -11,13 +11,33 @@ namespace PrivateMail.Web.Features.Modules;
 
 /// <summary>
 /// Which modules are enabled. Read from memory on every render; written through to the database;
-/// every open browser hears about a change through <see cref="Subscribe"/>.
+/// every open browser hears about a change through <see cref="Subscribe"/>. A switch on another node arrives through the
+/// <see cref="ILiveBackplane"/> (the module's name only): this node reads the database again before telling its pages.
 /// </summary>
-public sealed class ModuleService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, ILogger<ModuleService> logger)
+public sealed class ModuleService
 {
+    /// <summary>The backplane topic of module switches.</summary>
+    public const string Topic = "modules";
+
+    private readonly IDbContextFactory<AppDbContext> dbFactory;
+    private readonly TimeProvider time;
+    private readonly ILogger<ModuleService> logger;
+    private readonly ILiveBackplane _backplane;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly LiveSubscriptions<CrmModule, CrmModule> _changes = new(logger);
+    private readonly LiveSubscriptions<CrmModule, CrmModule> _changes;
     private ImmutableDictionary<CrmModule, bool> _state = CrmModules.All.ToImmutableDictionary(m => m, CrmModules.EnabledByDefault);
+
+    public ModuleService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, ILogger<ModuleService> logger, ILiveBackplane? backplane = null)
+    {
+        this.dbFactory = dbFactory;
+        this.time = time;
+        this.logger = logger;
+        _changes = new(logger);
+        _backplane = backplane ?? InProcessLiveBackplane.Instance;
+        // Off the backplane's thread: reading the database must not hold up the other nodes' messages.
+        _backplane.Subscribe<CrmModule>(Topic, module => Task.Run(ReloadAsync));
+        _backplane.SubscribeResync(() => _ = Task.Run(ReloadAsync));
+    }
 
     /// <summary>
     /// Hears, until disposed, each module switched on or off. Handlers run on the writer's thread: marshal with InvokeAsync.
@@ -54,6 +74,39 @@ public sealed class ModuleService(IDbContextFactory<AppDbContext> dbFactory, Tim
 
         await db.SaveChangesAsync(cancellationToken);
         _state = CrmModules.All.ToImmutableDictionary(m => m, m => saved[m].Enabled);
+    }
+
+    /// <summary>
+    /// Reads the saved state again after another node switched a module (or may have), and tells this node's pages about
+    /// each module whose state changed.
+    /// </summary>
+    internal async Task ReloadAsync()
+    {
+        IReadOnlyList<CrmModule> changed;
+        await _writeGate.WaitAsync();
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            var saved = await db.ModuleSettings.AsNoTracking().ToDictionaryAsync(m => m.Module, m => m.Enabled);
+            var before = _state;
+            _state = CrmModules.All.ToImmutableDictionary(m => m, m => saved.TryGetValue(m, out var enabled) ? enabled : before[m]);
+            changed = [.. CrmModules.All.Where(m => before[m] != _state[m])];
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Reloading the module switches after a change on another node failed.");
+            return;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        foreach (var module in changed)
+        {
+            logger.LogInformation("Module {Module} {State} on another node.", module, _state[module] ? "enabled" : "disabled");
+            _changes.Publish(module, module);
+        }
     }
 
     /// <summary>Switches a module on or off for everyone: administrators only, checked here and not only on the page.</summary>
@@ -95,5 +148,6 @@ public sealed class ModuleService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
 
         _changes.Publish(module, module);
+        _backplane.Publish(Topic, module);
     }
 }

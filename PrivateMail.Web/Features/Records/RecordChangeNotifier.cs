@@ -41,11 +41,27 @@ public readonly record struct RecordKey(RecordChangeKind Kind, string? Id);
 /// Tells open pages that records changed behind their back (the scanner stored mail, bound it, moved or created a
 /// ticket). A singleton; a page subscribes to the record kind or the record it shows, hears only changes to those, and
 /// disposes the subscription when it closes. Subscribers run on the publisher's thread and marshal with InvokeAsync
-/// (see LiveRecords).
+/// (see LiveRecords). Changes also cross to the app's other nodes through the <see cref="ILiveBackplane"/> (kinds and
+/// ids only), and after the backplane may have missed some, every subscriber hears an empty list: reload everything.
 /// </summary>
-public sealed class RecordChangeNotifier(ILogger<RecordChangeNotifier> logger)
+public sealed class RecordChangeNotifier
 {
-    private readonly LiveSubscriptions<RecordKey, IReadOnlyList<RecordChange>> _subscriptions = new(logger);
+    /// <summary>The backplane topic of record changes.</summary>
+    public const string Topic = "records";
+
+    /// <summary>Changes per backplane message: a scan batch's worth stays far below NOTIFY's 8000 bytes per message.</summary>
+    internal const int ChangesPerMessage = 150;
+
+    private readonly LiveSubscriptions<RecordKey, IReadOnlyList<RecordChange>> _subscriptions;
+    private readonly ILiveBackplane _backplane;
+
+    public RecordChangeNotifier(ILogger<RecordChangeNotifier> logger, ILiveBackplane? backplane = null)
+    {
+        _subscriptions = new(logger);
+        _backplane = backplane ?? InProcessLiveBackplane.Instance;
+        _backplane.Subscribe<WireChange[]>(Topic, wire => PublishHere([.. wire.Select(w => new RecordChange(w.K, w.I))]));
+        _backplane.SubscribeResync(() => _subscriptions.PublishToAll([]));
+    }
 
     /// <summary>Open subscriptions: pages listening now.</summary>
     public int SubscriberCount => _subscriptions.Count;
@@ -58,7 +74,22 @@ public sealed class RecordChangeNotifier(ILogger<RecordChangeNotifier> logger)
     public IDisposable Subscribe(RecordChangeKind kind, int id, Action<IReadOnlyList<RecordChange>> handler) =>
         _subscriptions.Subscribe(new RecordKey(kind, id.ToString(System.Globalization.CultureInfo.InvariantCulture)), handler);
 
+    /// <summary>Tells this node's pages and the other nodes.</summary>
     public void Publish(IReadOnlyList<RecordChange> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        PublishHere(changes);
+        foreach (var chunk in changes.Select(c => new WireChange(c.Kind, c.Id)).Distinct().Chunk(ChangesPerMessage))
+        {
+            _backplane.Publish(Topic, chunk);
+        }
+    }
+
+    private void PublishHere(IReadOnlyList<RecordChange> changes)
     {
         if (changes.Count == 0)
         {
@@ -69,4 +100,7 @@ public sealed class RecordChangeNotifier(ILogger<RecordChangeNotifier> logger)
         var keys = changes.SelectMany(c => new[] { new RecordKey(c.Kind, null), new RecordKey(c.Kind, c.Id) }).ToHashSet();
         _subscriptions.Publish(keys, changes);
     }
+
+    /// <summary>A change on the wire: short names keep a batch small.</summary>
+    private sealed record WireChange(RecordChangeKind K, string I);
 }

@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using PrivateMail.Web.Data;
-using System.Collections.Concurrent;
 using PrivateMail.Web.Features.LiveUpdates;
 using PrivateMail.Web.Features.Nodes;
 
@@ -10,18 +10,37 @@ namespace PrivateMail.Web.Features.Scanner;
 /// Runs scans, never two of one mailbox at once — on this node or any other on the same database (schedule, push and
 /// Scan now share this gate) —, lets a running scan be stopped,
 /// and tells open pages how scans progress. A singleton: a page subscribes to the mailbox it shows (an overview to all),
-/// disposes the subscription when it closes, and marshals with InvokeAsync.
+/// disposes the subscription when it closes, and marshals with InvokeAsync. Progress also crosses to the app's other
+/// nodes through the <see cref="ILiveBackplane"/> (counters only, a running scan's at most every
+/// <see cref="RemoteProgressInterval"/>, its end always), so a page on one node follows a scan another node runs.
 /// </summary>
 public sealed class ScanCoordinator(
     IServiceScopeFactory scopes,
     ClusterLocks locks,
     IDbContextFactory<AppDbContext> dbFactory,
     NodeIdentity node,
+    ILiveBackplane backplane,
     TimeProvider time,
     ILogger<ScanCoordinator> logger)
 {
+    /// <summary>The backplane topic of scan progress.</summary>
+    public const string ProgressTopic = "scan-progress";
+
+    /// <summary>The backplane topic of Stop pressed on a node that is not running the scan.</summary>
+    public const string StopTopic = "scan-stop";
+
+    /// <summary>How often a running scan's progress is sent to the other nodes at most: NOTIFY is not flooded per batch.</summary>
+    public static readonly TimeSpan RemoteProgressInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A scan on another node silent this long (the node died) no longer shows as running here.</summary>
+    public static readonly TimeSpan RemoteStaleAfter = TimeSpan.FromMinutes(2);
+
     private readonly ConcurrentDictionary<int, Running> _running = new();
     private readonly LiveSubscriptions<int, ScanProgress> _progress = new(logger);
+    private readonly ConcurrentDictionary<int, DateTimeOffset> _lastSent = new();
+    private readonly ConcurrentDictionary<int, (ScanProgress Progress, DateTimeOffset At)> _remote = new();
+    private readonly Lock _attachGate = new();
+    private bool _attached;
 
     private sealed class Running(CancellationTokenSource stop, string? startedById)
     {
@@ -32,11 +51,22 @@ public sealed class ScanCoordinator(
         public ScanProgress? Latest { get; set; }
     }
 
-    /// <summary>Hears, on the scanning thread, whenever a scan of the mailbox starts, finishes a batch or ends.</summary>
-    public IDisposable Subscribe(int mailboxId, Action<ScanProgress> handler) => _progress.Subscribe(mailboxId, handler);
+    /// <summary>
+    /// Hears, on the scanning thread (or the backplane's, for a scan on another node), whenever a scan of the mailbox
+    /// starts, finishes a batch or ends.
+    /// </summary>
+    public IDisposable Subscribe(int mailboxId, Action<ScanProgress> handler)
+    {
+        AttachBackplane();
+        return _progress.Subscribe(mailboxId, handler);
+    }
 
     /// <summary>Hears the progress of every mailbox's scans.</summary>
-    public IDisposable SubscribeAll(Action<ScanProgress> handler) => _progress.SubscribeAll(handler);
+    public IDisposable SubscribeAll(Action<ScanProgress> handler)
+    {
+        AttachBackplane();
+        return _progress.SubscribeAll(handler);
+    }
 
     /// <summary>Open subscriptions: pages listening now.</summary>
     public int SubscriberCount => _progress.Count;
@@ -44,13 +74,114 @@ public sealed class ScanCoordinator(
     /// <summary>Open subscriptions that hear the mailbox's progress (those to all included).</summary>
     public int SubscriberCountFor(int mailboxId) => _progress.CountFor(mailboxId);
 
-    /// <summary>Tells the mailbox's listeners how its scan stands.</summary>
-    internal void Report(ScanProgress progress) => _progress.Publish(progress.MailboxId, progress);
+    /// <summary>Tells the mailbox's listeners, on this node and the others, how its scan stands.</summary>
+    internal void Report(ScanProgress progress)
+    {
+        AttachBackplane();
+        _progress.Publish(progress.MailboxId, progress);
+        var now = time.GetUtcNow();
+        if (progress.Status == ScanRunStatus.Running)
+        {
+            if (_lastSent.TryGetValue(progress.MailboxId, out var last) && now - last < RemoteProgressInterval)
+            {
+                return;
+            }
 
+            _lastSent[progress.MailboxId] = now;
+        }
+        else
+        {
+            _lastSent.TryRemove(progress.MailboxId, out _);
+        }
+
+        // The first error is a short note, but bounded all the same: the message must stay far below NOTIFY's limit.
+        backplane.Publish(ProgressTopic, progress.FirstError is { Length: > 500 } error ? progress with { FirstError = error[..500] } : progress);
+    }
+
+    /// <summary>Whether this node is scanning the mailbox (the gate of its scans).</summary>
     public bool IsRunning(int mailboxId) => _running.ContainsKey(mailboxId);
 
-    /// <summary>The latest counters of a running scan, or null.</summary>
-    public ScanProgress? Current(int mailboxId) => _running.TryGetValue(mailboxId, out var r) ? r.Latest : null;
+    /// <summary>The latest counters of a running scan, on this node or, as last heard, on another; or null.</summary>
+    public ScanProgress? Current(int mailboxId)
+    {
+        if (_running.TryGetValue(mailboxId, out var r))
+        {
+            return r.Latest;
+        }
+
+        return _remote.TryGetValue(mailboxId, out var remote) && time.GetUtcNow() - remote.At < RemoteStaleAfter ? remote.Progress : null;
+    }
+
+    /// <summary>Listens to the other nodes' scans once something here cares: a page, or a scan of this node's own.</summary>
+    private void AttachBackplane()
+    {
+        // Called on every progress report: the lock only until attached.
+        if (Volatile.Read(ref _attached))
+        {
+            return;
+        }
+
+        lock (_attachGate)
+        {
+            if (_attached)
+            {
+                return;
+            }
+
+            _attached = true;
+        }
+
+        backplane.Subscribe<ScanProgress>(ProgressTopic, OnRemoteProgress);
+        backplane.Subscribe<int>(StopTopic, mailboxId => Stop(mailboxId, tellOtherNodes: false));
+        backplane.SubscribeResync(() => _ = Task.Run(ResyncAsync));
+    }
+
+    private void OnRemoteProgress(ScanProgress progress)
+    {
+        if (progress.Status == ScanRunStatus.Running)
+        {
+            _remote[progress.MailboxId] = (progress, time.GetUtcNow());
+        }
+        else
+        {
+            _remote.TryRemove(progress.MailboxId, out _);
+        }
+
+        _progress.Publish(progress.MailboxId, progress);
+    }
+
+    /// <summary>
+    /// Messages may have been missed: a scan heard running on another node may have ended meanwhile. Its run row says;
+    /// an ended one is announced here from the database, as its end would have been.
+    /// </summary>
+    private async Task ResyncAsync()
+    {
+        try
+        {
+            var runIds = _remote.Values.Select(r => r.Progress.RunId).ToList();
+            if (runIds.Count == 0)
+            {
+                return;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>();
+            await using var db = await factory.CreateDbContextAsync();
+            var ended = await db.ScanRuns.AsNoTracking().Where(r => runIds.Contains(r.Id) && r.Status != ScanRunStatus.Running).ToListAsync();
+            foreach (var run in ended)
+            {
+                OnRemoteProgress(new ScanProgress(run.MailboxId, run.Id, run.Status, run.Fetched, run.Stored, run.Bound, run.TicketsOpened, run.TicketsCreated, run.Skipped, run.Failed, run.FirstError)
+                {
+                    Duplicates = run.Duplicates,
+                    NotStored = run.NotStored,
+                });
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Reading the scans of other nodes again after a backplane reconnect failed.");
+        }
+    }
 
     /// <summary>
     /// Scans the mailbox unless a scan of it is already running (on this node or, with PostgreSQL, on any other); then
@@ -248,11 +379,22 @@ public sealed class ScanCoordinator(
         return true;
     }
 
-    /// <summary>Asks a running scan to stop after the message it is on. False when none is running.</summary>
-    public bool Stop(int mailboxId)
+    /// <summary>
+    /// Asks a running scan to stop after the message it is on — here, or on the node heard running it. False when none
+    /// is running.
+    /// </summary>
+    public bool Stop(int mailboxId) => Stop(mailboxId, tellOtherNodes: true);
+
+    private bool Stop(int mailboxId, bool tellOtherNodes)
     {
         if (!_running.TryGetValue(mailboxId, out var running))
         {
+            if (tellOtherNodes && Current(mailboxId) is not null)
+            {
+                backplane.Publish(StopTopic, mailboxId);
+                return true;
+            }
+
             return false;
         }
 
