@@ -79,7 +79,8 @@ public static class PrivateMailHostingExtensions
 
         var keySettings = builder.Configuration.GetSection(KeyProtectionSettings.SectionName).Get<KeyProtectionSettings>() ?? new();
         services.AddSingleton(new KeyProtectionStatus(
-            TransportSecurity.ProtectKeys(dataProtection, keySettings, builder.Environment.ContentRootPath), Path.Combine(dataDirectory, "keys")));
+            TransportSecurity.ProtectKeys(dataProtection, keySettings, builder.Environment.ContentRootPath),
+            database == DatabaseProvider.PostgreSql ? "the database (table DataProtectionKeys)" : Path.Combine(dataDirectory, "keys")));
 
         var forwarded = builder.Configuration.GetSection(ForwardedHeadersSettings.SectionName).Get<ForwardedHeadersSettings>() ?? new();
         services.AddSingleton(forwarded);

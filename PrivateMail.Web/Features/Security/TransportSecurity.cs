@@ -82,16 +82,16 @@ internal static class TransportSecurity
 }
 
 /// <summary>Whether the Data Protection keys are encrypted at rest; the app warns at start when they are not.</summary>
-public sealed record KeyProtectionStatus(bool Protected, string KeyDirectory)
+public sealed record KeyProtectionStatus(bool Protected, string KeyStore)
 {
     public void WarnWhenUnprotected(ILogger logger)
     {
         if (!Protected)
         {
             logger.LogWarning(
-                "Data Protection keys in {KeyDirectory} are not encrypted at rest: anyone with a copy of the data folder can decrypt "
+                "Data Protection keys in {KeyStore} are not encrypted at rest: anyone with a copy of them can decrypt "
                 + "every mailbox password and OAuth token. Set PrivateMail:DataProtection:CertificatePath (and CertificatePassword) "
-                + "to a certificate kept outside the data folder.", KeyDirectory);
+                + "to a certificate kept outside the data folder and the database.", KeyStore);
         }
     }
 }
