@@ -120,8 +120,9 @@ public sealed class ScanLeaseTests : IAsyncDisposable
         var a = await NodeAsync("node-a", lease);
         var ids = await MailboxesAsync(a, 6);
         var b = await NodeAsync("node-b", lease);
-        await Keeper(a).RenewAsync(Ct);
+        // Taken before A's renewal starts: a lower bound of its lease's start, so "not before expiry" cannot fail by delay.
         var renewedAt = DateTimeOffset.UtcNow;
+        await Keeper(a).RenewAsync(Ct);
         await Keeper(b).RenewAsync(Ct);
         Assert.Equal(6, Keeper(a).Held.Count);
         Assert.Empty(Keeper(b).Held);

@@ -40,7 +40,8 @@ public sealed class TwoNodeProcessTests(DovecotFixture dovecot)
     [Fact]
     public async Task Two_nodes_scan_twenty_mailboxes_each_message_stored_once_and_both_nodes_scanning()
     {
-        const int perMailbox = 200;
+        // The size: 20 mailboxes × 500 (≈ 80 s on a quiet machine; the bound below is for a loaded one).
+        const int perMailbox = 500;
         var connectionString = PostgreSqlServer.Shared.CreateDatabase();
         try
         {
@@ -51,7 +52,7 @@ public sealed class TwoNodeProcessTests(DovecotFixture dovecot)
             await Task.WhenAll(a.WaitUntilServingAsync(TimeSpan.FromSeconds(60)), b.WaitUntilServingAsync(TimeSpan.FromSeconds(60)));
             Log($"Both nodes serving after {clock.Elapsed.TotalSeconds:0.0} s.");
 
-            await WaitForEmailsAsync(connectionString, messageIds.Count, TimeSpan.FromSeconds(180), a, b);
+            await WaitForEmailsAsync(connectionString, messageIds.Count, TimeSpan.FromSeconds(480), a, b);
             var elapsed = clock.Elapsed;
 
             await AssertExactlyOnceAsync(connectionString, messageIds);
