@@ -127,9 +127,35 @@ public sealed class MyMailJourneyTests(BrowserFixture browser, PostfixFixture po
         await page.WaitForBlazorAsync();
         await Expect(page.Locator("#contact-email a")).ToHaveAttributeAsync("href", $"mailto:{bob.Email}");
 
+        // An HTML mail with its logo inline (multipart/related, cid:): the reading pane's frame loads it from its part.
+        var html = new BodyBuilder
+        {
+            TextBody = "Our new logo",
+            HtmlBody = "<p>Our new logo:</p><img src=\"cid:logo@customer.example\" alt=\"Customer logo\" width=\"120\" height=\"40\">",
+        };
+        html.LinkedResources.Add("logo.png", Convert.FromBase64String(OnePixelPng), new ContentType("image", "png")).ContentId = "logo@customer.example";
+        var withLogo = Message(bob.Email, "alice@example.test", $"Logo {marker}", "");
+        withLogo.Body = html.ToMessageBody();
+        await postfix.Dovecot.AppendAsync(postfix.Dovecot.Alice, "INBOX", withLogo, TestContext.Current.CancellationToken);
+        await page.GotoAsync("/my-mail");
+        var logoRow = page.Locator("#mail-list li").Filter(new() { HasText = $"Logo {marker}" });
+        await Expect(logoRow).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await logoRow.Locator(".pm-mail-open").ClickAsync();
+        var image = page.FrameLocator("#message-html").Locator("img[alt='Customer logo']");
+        await Expect(image).ToHaveJSPropertyAsync("naturalWidth", 1, new() { Timeout = 30_000 });
+        // The mail's own image is not remote: nothing held back.
+        await Expect(page.Locator("#message-show-images")).ToHaveCountAsync(0);
+        if (TakeScreenshots)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/journey-my-mail-inline-image.png" });
+        }
+
         await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
         Assert.Empty(_session.Errors);
     }
+
+    /// <summary>A valid 1×1 PNG (red).</summary>
+    private const string OnePixelPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 
     private static MimeMessage Message(string from, string to, string subject, string text)
     {

@@ -173,6 +173,8 @@ internal sealed class ImapMailSession(ImapClient client) : IMailClientSession
 
         var envelope = summary.Envelope;
         var from = envelope?.From.Mailboxes.FirstOrDefault();
+        // MailKit walks the body structure on every enumeration: once here.
+        var attachments = summary.Attachments.ToList();
         var rawId = summary.Headers?[HeaderId.MessageId] ?? (envelope?.MessageId is { } mid ? $"<{mid}>" : null);
         return new ReadMessage
         {
@@ -191,9 +193,9 @@ internal sealed class ImapMailSession(ImapClient client) : IMailClientSession
             Text = text ?? (html is null ? "" : MimeSnapshotMapper.HtmlToText(html)),
             Seen = seen,
             Flagged = summary.Flags?.HasFlag(MessageFlags.Flagged) == true,
-            Attachments = summary.Attachments.Select(ToPartInfo).ToList(),
+            Attachments = attachments.Select(ToPartInfo).ToList(),
             InlineParts = summary.BodyParts
-                .Where(p => p.ContentId is not null && p != summary.TextBody && p != summary.HtmlBody && !summary.Attachments.Contains(p))
+                .Where(p => p.ContentId is not null && p != summary.TextBody && p != summary.HtmlBody && !attachments.Contains(p))
                 .Select(ToPartInfo).ToList(),
             ToAddresses = Addresses(envelope?.To),
             CcAddresses = Addresses(envelope?.Cc),

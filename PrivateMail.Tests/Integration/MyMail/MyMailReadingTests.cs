@@ -36,6 +36,23 @@ public sealed class MyMailReadingTests(PostfixFixture postfix) : IAsyncLifetime
         return folder;
     }
 
+    /// <summary>A fresh folder holding one message from bob to alice with the builder's body.</summary>
+    private Task<string> FolderWithBodyAsync(string subject, BodyBuilder body) => FolderWithAsync(1, _ =>
+    {
+        var message = MyMailHarness.Message("bob@example.test", "alice@example.test", subject);
+        message.Body = body.ToMessageBody();
+        return message;
+    });
+
+    /// <summary>The folder's only message as alice's list shows it, and opened.</summary>
+    private async Task<(PrivateMail.Web.Mail.Envelope Row, MessageView View)> OpenOnlyAsync(string folder)
+    {
+        await using var alice = await _h.AsAsync("alice");
+        var reader = alice.Get<IMyMailReader>();
+        var row = (await reader.GetMessagesAsync(new MessageQuery(folder, 0, 1), Ct)).Value!.Messages.Single();
+        return (row, (await reader.OpenAsync(folder, row.Uid, Ct)).Value!);
+    }
+
     [Fact]
     public async Task Folders_come_with_counts_special_use_first()
     {
@@ -127,23 +144,10 @@ public sealed class MyMailReadingTests(PostfixFixture postfix) : IAsyncLifetime
     public async Task An_attachment_streams_exactly_over_several_chunks_and_only_to_its_owner()
     {
         var content = RandomNumberGenerator.GetBytes(ImapMailSession.ChunkSize * 3 + 12345);
-        var folder = await FolderWithAsync(1, _ =>
-        {
-            var builder = new BodyBuilder { TextBody = "See attached", HtmlBody = "<p>See <b>attached</b><script>alert(1)</script></p>" };
-            builder.Attachments.Add("report.bin", content, new ContentType("application", "octet-stream"));
-            var message = MyMailHarness.Message("bob@example.test", "alice@example.test", "With attachment");
-            message.Body = builder.ToMessageBody();
-            return message;
-        });
-
-        MessageView view;
-        await using (var alice = await _h.AsAsync("alice"))
-        {
-            var reader = alice.Get<IMyMailReader>();
-            var uid = (await reader.GetMessagesAsync(new MessageQuery(folder, 0, 1), Ct)).Value!.Messages.Single();
-            Assert.True(uid.HasAttachments);
-            view = (await reader.OpenAsync(folder, uid.Uid, Ct)).Value!;
-        }
+        var builder = new BodyBuilder { TextBody = "See attached", HtmlBody = "<p>See <b>attached</b><script>alert(1)</script></p>" };
+        builder.Attachments.Add("report.bin", content, new ContentType("application", "octet-stream"));
+        var (row, view) = await OpenOnlyAsync(await FolderWithBodyAsync("With attachment", builder));
+        Assert.True(row.HasAttachments);
 
         Assert.Equal("See attached", view.Text.Trim());
         Assert.Contains("<b>attached</b>", view.Html, StringComparison.Ordinal);
@@ -169,23 +173,9 @@ public sealed class MyMailReadingTests(PostfixFixture postfix) : IAsyncLifetime
     public async Task An_inline_image_of_an_html_mail_is_offered_by_its_content_id_and_streams_as_an_image()
     {
         var png = RandomNumberGenerator.GetBytes(700);
-        var folder = await FolderWithAsync(1, _ =>
-        {
-            var builder = new BodyBuilder { TextBody = "Our logo", HtmlBody = "<p>Our logo</p><img src=\"cid:logo@customer.test\">" };
-            var image = builder.LinkedResources.Add("logo.png", png, new ContentType("image", "png"));
-            image.ContentId = "logo@customer.test";
-            var message = MyMailHarness.Message("bob@example.test", "alice@example.test", "With logo");
-            message.Body = builder.ToMessageBody();
-            return message;
-        });
-
-        MessageView view;
-        await using (var alice = await _h.AsAsync("alice"))
-        {
-            var reader = alice.Get<IMyMailReader>();
-            var uid = (await reader.GetMessagesAsync(new MessageQuery(folder, 0, 1), Ct)).Value!.Messages.Single();
-            view = (await reader.OpenAsync(folder, uid.Uid, Ct)).Value!;
-        }
+        var builder = new BodyBuilder { TextBody = "Our logo", HtmlBody = "<p>Our logo</p><img src=\"cid:logo@customer.test\">" };
+        builder.LinkedResources.Add("logo.png", png, new ContentType("image", "png")).ContentId = "logo@customer.test";
+        var (_, view) = await OpenOnlyAsync(await FolderWithBodyAsync("With logo", builder));
 
         // multipart/related: the image is no attachment, but the HTML can name it.
         Assert.Empty(view.Attachments);

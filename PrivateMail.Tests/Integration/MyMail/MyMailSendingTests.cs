@@ -365,21 +365,10 @@ public sealed class MyMailSendingTests(PostfixFixture postfix) : IAsyncLifetime
         Assert.True(second.Succeeded, second.Message);
         Assert.NotEqual(first.Value, second.Value);
 
-        using (var client = await _h.ImapAsync(postfix.Dovecot.Alice))
-        {
-            var drafts = await client.GetFolderAsync("Drafts", Ct);
-            await drafts.OpenAsync(FolderAccess.ReadOnly, Ct);
-            var hits = await drafts.SearchAsync(MailKit.Search.SearchQuery.SubjectContains(marker), Ct);
-            Assert.Equal([second.Value], hits.Select(h => h.Id));
-        }
+        Assert.Equal([second.Value], await DraftsWithSubjectAsync(marker));
 
         await sender.DiscardAsync(draft, Ct);
-        using (var client = await _h.ImapAsync(postfix.Dovecot.Alice))
-        {
-            var drafts = await client.GetFolderAsync("Drafts", Ct);
-            await drafts.OpenAsync(FolderAccess.ReadOnly, Ct);
-            Assert.Empty(await drafts.SearchAsync(MailKit.Search.SearchQuery.SubjectContains(marker), Ct));
-        }
+        Assert.Empty(await DraftsWithSubjectAsync(marker));
     }
 
     [Fact]
@@ -434,10 +423,16 @@ public sealed class MyMailSendingTests(PostfixFixture postfix) : IAsyncLifetime
         var ticketKey = ticket.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(await db.EmailLinks.AnyAsync(l => l.EmailId == sent.Value && l.RecordKind == RecordKind.Ticket && l.RecordId == ticketKey, Ct));
         Assert.Equal("Waiting for response", await db.Tickets.Where(t => t.Id == ticket.Id).Select(t => t.Status!.Name).SingleAsync(Ct));
+        Assert.Empty(await DraftsWithSubjectAsync(marker));
+    }
+
+    /// <summary>The UIDs of alice's Drafts whose subject contains <paramref name="marker"/>.</summary>
+    private async Task<List<uint>> DraftsWithSubjectAsync(string marker)
+    {
         using var client = await _h.ImapAsync(postfix.Dovecot.Alice);
         var drafts = await client.GetFolderAsync("Drafts", Ct);
         await drafts.OpenAsync(FolderAccess.ReadOnly, Ct);
-        Assert.Empty(await drafts.SearchAsync(MailKit.Search.SearchQuery.SubjectContains(marker), Ct));
+        return (await drafts.SearchAsync(MailKit.Search.SearchQuery.SubjectContains(marker), Ct)).Select(h => h.Id).ToList();
     }
 
     [Fact]

@@ -12,9 +12,6 @@ public sealed class ComposeFileSweeper(IOptions<MyMailOptions> options, TimeProv
 {
     private static readonly TimeSpan Every = TimeSpan.FromHours(1);
 
-    /// <summary>The folder holding every user's compose folder.</summary>
-    internal static string Root => Path.GetDirectoryName(MyMailSender.ComposeDirectory("-"))!;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Every, time);
@@ -22,7 +19,7 @@ public sealed class ComposeFileSweeper(IOptions<MyMailOptions> options, TimeProv
         {
             try
             {
-                Sweep(Root);
+                Sweep(MyMailSender.ComposeRoot);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

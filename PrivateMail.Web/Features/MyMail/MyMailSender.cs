@@ -47,9 +47,12 @@ public sealed class MyMailSender(
 
     public long MaxAttachmentBytes => options.Value.MaxAttachmentBytes;
 
+    /// <summary>The folder holding every user's compose folder (swept by <see cref="ComposeFileSweeper"/>).</summary>
+    internal static string ComposeRoot => Path.Combine(Path.GetTempPath(), "privatemail-compose");
+
     /// <summary>Where a user's uploads wait until sent or discarded: one folder per user, named by a hash of the id.</summary>
     internal static string ComposeDirectory(string userId) =>
-        Path.Combine(Path.GetTempPath(), "privatemail-compose", Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(userId)))[..24]);
+        Path.Combine(ComposeRoot, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(userId)))[..24]);
 
     public async Task<MyMailResult<ComposeAttachment>> AddAttachmentAsync(string fileName, string contentType, Stream content, CancellationToken cancellationToken = default)
     {

@@ -53,6 +53,6 @@ public sealed class ComposeFileSweeperTests : IDisposable
     [Fact]
     public void The_root_is_the_folder_of_the_senders_per_user_compose_folders()
     {
-        Assert.Equal(ComposeFileSweeper.Root, Path.GetDirectoryName(MyMailSender.ComposeDirectory("some-user")));
+        Assert.Equal(MyMailSender.ComposeRoot, Path.GetDirectoryName(MyMailSender.ComposeDirectory("some-user")));
     }
 }
