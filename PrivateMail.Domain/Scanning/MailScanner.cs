@@ -22,9 +22,12 @@ public static class MailScanner
         TicketStatusMapping statuses,
         IRecordLookup records,
         bool explainMatches = false,
-        ISenderTicketCount? recentTickets = null)
+        ISenderTicketCount? recentTickets = null,
+        RecordMatches? matches = null)
     {
-        var type = Classify(message, records);
+        // Worked out ahead (Match) the same way: ignored when the matches must be explained, which asks value by value.
+        matches = explainMatches ? null : matches;
+        var type = matches?.Type ?? Classify(message, records);
         var why = new List<DecisionReason>
         {
             type switch
@@ -58,7 +61,7 @@ public static class MailScanner
         why.Add(new DecisionReason(store ? DecisionReasonCode.Stores : DecisionReasonCode.NotStored));
         var ticket = FindTicket(message, records, why);
         var ambiguities = new List<AmbiguousMatch>();
-        var bindings = store && actions.HasFlag(ScannerActions.BindEmail) ? Bind(message, settings, records, ticket, why, explainMatches, ambiguities) : [];
+        var bindings = store && actions.HasFlag(ScannerActions.BindEmail) ? Bind(message, settings, records, ticket, why, explainMatches, ambiguities, matches) : [];
         TicketTransition? change = null;
         if (actions.HasFlag(ScannerActions.OpenTicket) && type == MailType.Received && ticket is not null)
         {
@@ -71,7 +74,7 @@ public static class MailScanner
 
         var capped = false;
         var draft = actions.HasFlag(ScannerActions.CreateTicket) && type == MailType.Received && ticket is null
-            ? Draft(message, settings, statuses, records, why, recentTickets, out capped)
+            ? Draft(message, settings, statuses, records, why, recentTickets, matches, out capped)
             : null;
 
         return new ScanDecision
@@ -86,6 +89,39 @@ public static class MailScanner
             Ambiguities = ambiguities,
             Reasons = why,
         };
+    }
+
+    /// <summary>
+    /// The half of a decision that depends only on records a scan never changes (users, contacts, accounts, leads): the
+    /// message's type, what each e-mail and domain search field finds with the ambiguity policy applied, and the sender's
+    /// contacts and accounts for a new ticket. The scanner works it out beside its writer; <see cref="Decide"/> given it
+    /// decides exactly as without it, and only what depends on tickets is left for the writer.
+    /// </summary>
+    public static RecordMatches Match(MessageSnapshot message, ScannerSettings settings, IRecordLookup records)
+    {
+        var (addresses, domains) = Values(message);
+        var byField = new Dictionary<string, IReadOnlyList<RecordRef>>(StringComparer.Ordinal);
+        var found = new List<RecordRef>();
+        foreach (var field in Fields(settings))
+        {
+            var matched = field.Kind switch
+            {
+                SearchFieldKind.Email => records.FindByEmail(field, addresses),
+                SearchFieldKind.Domain => records.FindByDomain(field, domains),
+                _ => null,
+            };
+            if (matched is not null)
+            {
+                byField[field.Key] = matched;
+                found.AddRange(matched);
+            }
+        }
+
+        var ambiguities = new List<AmbiguousMatch>();
+        var reasons = new List<DecisionReason>();
+        var dropped = FindAmbiguities(settings, records, addresses, domains, found, ambiguities, reasons);
+        return new RecordMatches(Classify(message, records), byField, dropped, ambiguities, reasons,
+            message.From is { } sender ? SenderParties(sender, records) : null);
     }
 
     /// <summary>Sent when From is a CRM user; Internal when every party is a user; Received otherwise.</summary>
@@ -123,16 +159,18 @@ public static class MailScanner
     }
 
     private static List<RecordRef> Bind(
-        MessageSnapshot message, ScannerSettings settings, IRecordLookup records, TicketRef? ticket, List<DecisionReason> why, bool explainMatches, List<AmbiguousMatch> ambiguities)
+        MessageSnapshot message, ScannerSettings settings, IRecordLookup records, TicketRef? ticket, List<DecisionReason> why, bool explainMatches,
+        List<AmbiguousMatch> ambiguities, RecordMatches? matches)
     {
-        var participants = message.Participants;
-        var addresses = participants.Select(a => a.Normalised).ToHashSet(StringComparer.Ordinal);
-        var domains = participants.Select(a => a.Domain).ToHashSet(StringComparer.Ordinal);
+        var (addresses, domains) = matches is null ? Values(message) : (new HashSet<string>(), new HashSet<string>());
         var found = new List<RecordRef>();
-        foreach (var field in settings.SearchFieldKeys.Select(SearchFields.Find).OfType<SearchField>().Distinct())
+        foreach (var field in Fields(settings))
         {
             switch (field.Kind)
             {
+                case SearchFieldKind.Email or SearchFieldKind.Domain when matches is not null:
+                    found.AddRange(matches.ByField[field.Key]);
+                    break;
                 case SearchFieldKind.Email:
                     var byEmail = records.FindByEmail(field, addresses);
                     found.AddRange(byEmail);
@@ -163,13 +201,34 @@ public static class MailScanner
             why.Add(new DecisionReason(DecisionReasonCode.NothingMatched));
         }
 
-        var dropped = FindAmbiguities(settings, records, addresses, domains, found, ambiguities, why);
+        HashSet<(RecordKind, string)> dropped;
+        if (matches is null)
+        {
+            dropped = FindAmbiguities(settings, records, addresses, domains, found, ambiguities, why);
+        }
+        else
+        {
+            dropped = matches.Dropped;
+            ambiguities.AddRange(matches.Ambiguities);
+            why.AddRange(matches.AmbiguityReasons);
+        }
+
         return found
             .DistinctBy(r => (r.Kind, r.Id))
             .Where(r => !dropped.Contains((r.Kind, r.Id)))
             .OrderBy(r => r.Kind)
             .ThenBy(r => r.Order)
             .ToList();
+    }
+
+    /// <summary>The search fields the settings name, once each, in their order.</summary>
+    private static IEnumerable<SearchField> Fields(ScannerSettings settings) => settings.SearchFieldKeys.Select(SearchFields.Find).OfType<SearchField>().Distinct();
+
+    /// <summary>Every participant's address and domain, the values e-mail and domain fields are searched by.</summary>
+    private static (HashSet<string> Addresses, HashSet<string> Domains) Values(MessageSnapshot message)
+    {
+        var participants = message.Participants;
+        return (participants.Select(a => a.Normalised).ToHashSet(StringComparer.Ordinal), participants.Select(a => a.Domain).ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -182,7 +241,7 @@ public static class MailScanner
         List<RecordRef> found, List<AmbiguousMatch> ambiguities, List<DecisionReason> why)
     {
         var dropped = new HashSet<(RecordKind, string)>();
-        var fields = settings.SearchFieldKeys.Select(SearchFields.Find).OfType<SearchField>().Distinct().ToList();
+        var fields = Fields(settings).ToList();
         foreach (var kind in (RecordKind[])[RecordKind.Contact, RecordKind.Account, RecordKind.Lead])
         {
             if (found.Where(r => r.Kind == kind).DistinctBy(r => r.Id).Count() < 2)
@@ -279,7 +338,7 @@ public static class MailScanner
     /// </summary>
     private static TicketDraft? Draft(
         MessageSnapshot message, ScannerSettings settings, TicketStatusMapping statuses, IRecordLookup records, List<DecisionReason> why,
-        ISenderTicketCount? recentTickets, out bool capped)
+        ISenderTicketCount? recentTickets, RecordMatches? matches, out bool capped)
     {
         capped = false;
         if (message.From is not { } sender || message.IsAutoSubmitted || message.IsBulk)
@@ -297,12 +356,9 @@ public static class MailScanner
             return null;
         }
 
-        var contacts = records.FindContacts(sender.Normalised).OrderBy(c => c.Record.Order).ToList();
+        var (contacts, accountCandidates) = matches?.Sender ?? SenderParties(sender, records);
         var contact = contacts.Count < 2 ? contacts.FirstOrDefault() : Choose(contacts.Select(c => c.Record).ToList(), settings.Ambiguity) is { } chosen
             ? contacts.First(c => c.Record == chosen) : null;
-        var accountsByEmail = records.FindByEmail(SearchFields.AccountEmail, [sender.Normalised]);
-        var accountsByDomain = records.FindByDomain(SearchFields.AccountDomain, [sender.Domain]);
-        var accountCandidates = (accountsByEmail.Count > 0 ? accountsByEmail : accountsByDomain).OrderBy(a => a.Order).ToList();
         var account = accountCandidates.Count < 2 ? accountCandidates.FirstOrDefault() : Choose(accountCandidates, settings.Ambiguity);
 
         why.Add(new DecisionReason(DecisionReasonCode.CreatesTicket, message.Subject.Trim()));
@@ -320,4 +376,47 @@ public static class MailScanner
             AccountId: account?.Id ?? contact?.AccountId,
             OtherContacts: contacts.Where(c => c != contact).Select(c => c.Record).ToList());
     }
+
+    /// <summary>The sender's contacts, and the accounts with the sender's address (else domain), oldest first: a new ticket's parties.</summary>
+    private static SenderParties SenderParties(EmailAddress sender, IRecordLookup records)
+    {
+        var contacts = records.FindContacts(sender.Normalised).OrderBy(c => c.Record.Order).ToList();
+        var accountsByEmail = records.FindByEmail(SearchFields.AccountEmail, [sender.Normalised]);
+        var accountsByDomain = records.FindByDomain(SearchFields.AccountDomain, [sender.Domain]);
+        return new SenderParties(contacts, (accountsByEmail.Count > 0 ? accountsByEmail : accountsByDomain).OrderBy(a => a.Order).ToList());
+    }
+}
+
+/// <summary>A new ticket's possible contacts and accounts, oldest first.</summary>
+public sealed record SenderParties(IReadOnlyList<ContactRef> Contacts, IReadOnlyList<RecordRef> Accounts);
+
+/// <summary>
+/// What <see cref="MailScanner.Match"/> worked out ahead for one message: opaque to callers, who hand it back to
+/// <see cref="MailScanner.Decide"/> with the same settings and records.
+/// </summary>
+public sealed class RecordMatches
+{
+    internal RecordMatches(
+        MailType type, IReadOnlyDictionary<string, IReadOnlyList<RecordRef>> byField, HashSet<(RecordKind, string)> dropped,
+        IReadOnlyList<AmbiguousMatch> ambiguities, IReadOnlyList<DecisionReason> ambiguityReasons, SenderParties? sender)
+    {
+        Type = type;
+        ByField = byField;
+        Dropped = dropped;
+        Ambiguities = ambiguities;
+        AmbiguityReasons = ambiguityReasons;
+        Sender = sender;
+    }
+
+    internal MailType Type { get; }
+
+    internal IReadOnlyDictionary<string, IReadOnlyList<RecordRef>> ByField { get; }
+
+    internal HashSet<(RecordKind, string)> Dropped { get; }
+
+    internal IReadOnlyList<AmbiguousMatch> Ambiguities { get; }
+
+    internal IReadOnlyList<DecisionReason> AmbiguityReasons { get; }
+
+    internal SenderParties? Sender { get; }
 }

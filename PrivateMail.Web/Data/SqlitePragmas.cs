@@ -36,7 +36,9 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
         if (connection is SqliteConnection sqlite)
         {
             using var command = sqlite.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            // The default checkpoint size again: a pooled connection may come back from a writer that switched it off
+            // (WalCheckpointer).
+            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=1000;";
             command.ExecuteNonQuery();
         }
     }

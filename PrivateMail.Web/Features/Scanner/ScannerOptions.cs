@@ -71,6 +71,16 @@ public sealed class ScannerOptions
     [Range(1024, 1_000_000_000)]
     public long MaxMessageBytes { get; set; } = 50 * 1024 * 1024;
 
+    /// <summary>
+    /// Threads that parse one batch's messages (MIME, bodies, the e-mail prepared for storing); 0 = one per processor
+    /// core, at most 4. The order the writer sees is the batch's either way.
+    /// </summary>
+    [Range(0, 64)]
+    public int ParseWorkers { get; set; }
+
+    /// <summary><see cref="ParseWorkers"/> with 0 resolved.</summary>
+    internal int EffectiveParseWorkers => ParseWorkers > 0 ? ParseWorkers : Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <summary>At most this many tickets are created from one sender's mail per hour (loops, storms); 0 switches the cap off.</summary>
     [Range(0, 10_000)]
     public int TicketCapPerSenderPerHour { get; set; } = 5;

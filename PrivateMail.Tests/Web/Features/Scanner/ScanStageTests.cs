@@ -336,6 +336,45 @@ public sealed class ScanStageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_parsed_on_several_threads_comes_out_in_uid_order_with_each_problem_in_its_place()
+    {
+        var mailboxId = await MailboxAsync();
+        Mailbox mailbox;
+        await using (var db = await Db())
+        {
+            mailbox = await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == mailboxId, Ct);
+        }
+
+        var options = new ScannerOptions { ParseWorkers = 4, MaxMessageBytes = 20_000 };
+        var parse = new PrivateMail.Web.Features.Scanner.Stages.ParseStage(
+            Services.GetRequiredService<PrivateMail.Web.Features.Records.Emails.EmailStore>(), mailbox, Inbox, 1, options, TimeProvider.System);
+        var items = new List<PrivateMail.Web.Features.Scanner.Stages.FetchedItem>();
+        for (var uid = 1u; uid <= 40; uid++)
+        {
+            // Sizes vary so the threads finish out of order; UID 13 is refused by the server, UID 29 is too large.
+            var body = string.Concat(Enumerable.Repeat($"line {uid} ", (int)(uid * 37 % 400) + 1));
+            using var raw = new MemoryStream();
+            await Message($"Sender {uid} <s{uid}@somewhere.example>", $"Subject {uid}", body: uid == 29 ? new string('x', 30_000) : body).WriteToAsync(raw, Ct);
+            items.Add(uid == 13
+                ? new PrivateMail.Web.Features.Scanner.Stages.FetchedItem(uid, null, null, "refused")
+                : new PrivateMail.Web.Features.Scanner.Stages.FetchedItem(uid, raw.ToArray(), null, null));
+        }
+
+        var parsed = await parse.ParseBatchAsync(items, Ct);
+
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (uint)i), parsed.Select(p => p.Uid));
+        foreach (var item in parsed.Where(p => p.Uid is not 13 and not 29))
+        {
+            Assert.Null(item.Problem);
+            Assert.Equal($"Subject {item.Uid}", item.Snapshot!.Subject);
+            Assert.StartsWith($"line {item.Uid} ", item.Email!.TextBody, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("refused", parsed[12].Problem);
+        Assert.Equal(ScanNotes.TooLarge, ScanNotes.CodeOf(parsed[28].Problem));
+    }
+
+    [Fact]
     public async Task A_ticket_status_the_settings_name_that_does_not_exist_fails_the_message_loudly_instead_of_skipping_the_ticket()
     {
         var mailboxId = await MailboxAsync(actions: ScannerActions.CreateTicket);

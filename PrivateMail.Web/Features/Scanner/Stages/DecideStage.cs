@@ -36,7 +36,11 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null, Se
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var records = await BatchRecordLookup.LoadRecordsAsync(db, snapshots, context.Settings.OwnerId, cancellationToken);
         var counts = recentTickets is null ? null : await recentTickets.ReadAsync(db, Senders(snapshots), cancellationToken);
-        return new LookedUpBatch(items, records, counts);
+        // What only depends on these records is decided here too, beside the writer: which records each message binds.
+        var matched = items.Select(i => i.Problem is null && i.Snapshot is { } snapshot
+            ? i with { Matches = MailScanner.Match(snapshot, context.Settings, records) }
+            : i).ToList();
+        return new LookedUpBatch(matched, records, counts);
     }
 
     /// <summary>The writer's half of the lookup, read once everything before the batch is committed.</summary>
@@ -69,8 +73,9 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null, Se
     }
 
     /// <param name="explainMatches">Name the address behind each match (the preview shows it; the scan does not need it).</param>
-    public ScanDecision Decide(MessageSnapshot snapshot, BatchRecordLookup lookup, bool explainMatches = false) =>
-        MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup, explainMatches, recentTickets);
+    /// <param name="matches">What <see cref="ReadAheadAsync"/> already worked out for the message (same records).</param>
+    public ScanDecision Decide(MessageSnapshot snapshot, BatchRecordLookup lookup, bool explainMatches = false, RecordMatches? matches = null) =>
+        MailScanner.Decide(snapshot, context.Settings, context.Global, context.Statuses, lookup, explainMatches, recentTickets, matches);
 
     /// <summary>
     /// A ticket was created (or, in the preview, would be) from this message: the per-sender cap counts it for the

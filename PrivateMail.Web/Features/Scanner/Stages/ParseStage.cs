@@ -11,6 +11,9 @@ namespace PrivateMail.Web.Features.Scanner.Stages;
 /// <summary>A parsed message: the domain's snapshot and the e-mail ready to write, or the note it is quarantined with.</summary>
 internal sealed record ParsedMail(uint Uid, byte[]? Raw, MessageSnapshot? Snapshot, PreparedEmail? Email, string? Problem)
 {
+    /// <summary>The half of the decision worked out beside the writer (<see cref="DecideStage.ReadAheadAsync"/>), when it was.</summary>
+    public RecordMatches? Matches { get; init; }
+
     public string Subject => Snapshot?.Subject ?? "";
 }
 
@@ -42,15 +45,10 @@ internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string fold
 
                 while (input.TryRead(out var batch))
                 {
-                    var parsed = new List<ParsedMail>(batch.Items.Count);
                     LookedUpBatch looked;
                     using (clock.Work())
                     {
-                        foreach (var item in batch.Items)
-                        {
-                            parsed.Add(await ParseAsync(item.Uid, item.Raw, item.Arrived, item.Problem, stop));
-                        }
-
+                        var parsed = await ParseBatchAsync(batch.Items, stop);
                         using (readAheadClock.Work())
                         {
                             looked = await readAhead(parsed, stop);
@@ -78,6 +76,32 @@ internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string fold
         {
             output.TryComplete(failure);
         }
+    }
+
+    /// <summary>
+    /// Parses a batch on up to <see cref="ScannerOptions.ParseWorkers"/> threads, the results in the batch's (UID)
+    /// order: the writer sees the same sequence as with one worker. Parallel within the batch only, so the pipeline
+    /// keeps its depth (fetching never runs further ahead of the writer).
+    /// </summary>
+    internal async Task<ParsedMail[]> ParseBatchAsync(IReadOnlyList<FetchedItem> items, CancellationToken stop)
+    {
+        var parsed = new ParsedMail[items.Count];
+        var workers = Math.Min(settings.EffectiveParseWorkers, items.Count);
+        if (workers <= 1)
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                parsed[i] = await ParseAsync(items[i].Uid, items[i].Raw, items[i].Arrived, items[i].Problem, stop);
+            }
+
+            return parsed;
+        }
+
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, items.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = stop },
+            async (i, token) => parsed[i] = await ParseAsync(items[i].Uid, items[i].Raw, items[i].Arrived, items[i].Problem, token));
+        return parsed;
     }
 
     public async Task<ParsedMail> ParseAsync(uint uid, byte[]? raw, DateTimeOffset? arrived, string? problem, CancellationToken cancellationToken)

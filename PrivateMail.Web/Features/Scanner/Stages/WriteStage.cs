@@ -39,6 +39,7 @@ internal sealed class WriteStage(
     public static readonly TimeSpan MaxTransactionTime = TimeSpan.FromSeconds(1);
 
     private PipelineClocks? _clocks;
+    private WalCheckpointer? _checkpointer;
     private SqlDialect? _dialect;
 
     /// <summary>Asked once: finding the provider through EF's services showed in the writer's profile when asked per statement.</summary>
@@ -51,6 +52,27 @@ internal sealed class WriteStage(
     public async Task RunAsync(ChannelReader<LookedUpBatch> input, WriteTarget target, ScanCounters counters, int maxMessages, DateTimeOffset deadline, NotifyStage notify, PipelineClocks clocks, CancellationToken cancellationToken)
     {
         _clocks = clocks;
+        await using (var probe = await dbFactory.CreateDbContextAsync(CancellationToken.None))
+        {
+            _checkpointer = WalCheckpointer.For(probe, dbFactory, logger);
+        }
+
+        try
+        {
+            await WriteAllAsync(input, target, counters, maxMessages, deadline, notify, clocks, cancellationToken);
+        }
+        finally
+        {
+            if (_checkpointer is not null)
+            {
+                await _checkpointer.DisposeAsync();
+                _checkpointer = null;
+            }
+        }
+    }
+
+    private async Task WriteAllAsync(ChannelReader<LookedUpBatch> input, WriteTarget target, ScanCounters counters, int maxMessages, DateTimeOffset deadline, NotifyStage notify, PipelineClocks clocks, CancellationToken cancellationToken)
+    {
         while (true)
         {
             using (clocks.Write.WaitingForInput())
@@ -98,6 +120,14 @@ internal sealed class WriteStage(
         while (next < items.Count && !cancellationToken.IsCancellationRequested)
         {
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            if (_checkpointer is not null)
+            {
+                using (clocks.Commit.Work())
+                {
+                    await _checkpointer.BeforeTransactionAsync(db, CancellationToken.None);
+                }
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             var opened = time.GetTimestamp();
             var committed = new List<(ParsedMail Item, MessageOutcome Outcome)>();
@@ -126,6 +156,8 @@ internal sealed class WriteStage(
                 // Not cancellable: messages that were applied must not be applied again because the stop came in between.
                 await transaction.CommitAsync(CancellationToken.None);
             }
+
+            _checkpointer?.Committed();
 
             clocks.Commit.BatchDone();
             using (clocks.Notify.Work())
@@ -166,7 +198,7 @@ internal sealed class WriteStage(
         ScanDecision decision;
         using (_clocks?.Decide.Work(cpu: false))
         {
-            decision = decide.Decide(snapshot, lookup);
+            decision = decide.Decide(snapshot, lookup, matches: item.Matches);
         }
 
         if (decision.Skipped is { } skipped)
