@@ -32,9 +32,15 @@ public sealed class Email : ISearchable, ICreatedAt
     public string? Folder { get; set; }
     public long? Uid { get; set; }
     public long? UidValidity { get; set; }
-    /// <summary>Sanitised when stored (scripts and event handlers removed); sanitised again, with remote images blocked, when shown.</summary>
+    /// <summary>
+    /// The HTML as received, sanitised when read (<c>EmailService.GetAsync</c>). Stored compressed (<see cref="CompressedText"/>):
+    /// read it, never filter on it in SQL.
+    /// </summary>
     public string? HtmlBody { get; set; }
-    /// <summary>The text, cut at <c>Emails:MaxTextBodyChars</c>; loaded only for the e-mail's own page.</summary>
+    /// <summary>
+    /// The text, cut at <c>Emails:MaxTextBodyChars</c>; loaded only for the e-mail's own page. Stored compressed
+    /// (<see cref="CompressedText"/>): read it, never filter on it in SQL (search uses <see cref="SearchText"/>).
+    /// </summary>
     public string TextBody { get; set; } = "";
     /// <summary>The start of the text (about 2 KB) for lists, conversations and record pages.</summary>
     public string Preview { get; set; } = "";

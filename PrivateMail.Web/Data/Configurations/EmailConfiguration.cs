@@ -15,6 +15,9 @@ internal sealed class EmailConfiguration : IEntityTypeConfiguration<Email>
         builder.Property(e => e.Folder).HasMaxLength(500);
         builder.Property(e => e.DedupeKey).HasMaxLength(1000);
         builder.Property(e => e.Preview).HasDefaultValue("");
+        // Bodies are stored compressed (BLOB / bytea); the model keeps strings. Nothing filters on them in SQL.
+        builder.Property(e => e.TextBody).HasConversion<CompressedTextConverter>();
+        builder.Property(e => e.HtmlBody).HasConversion<CompressedTextConverter>();
         builder.Property(e => e.Type).HasConversion<string>().HasMaxLength(16);
         // The same message is stored once per mailbox, however often a scan sees it.
         builder.HasIndex(e => new { e.MailboxId, e.DedupeKey }).IsUnique();

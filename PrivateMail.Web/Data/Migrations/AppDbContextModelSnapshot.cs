@@ -485,8 +485,8 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("HtmlBody")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("HtmlBody")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("InReplyTo")
                         .HasMaxLength(1000)
@@ -530,9 +530,9 @@ namespace PrivateMail.Web.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("TextBody")
+                    b.Property<byte[]>("TextBody")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("To")
                         .IsRequired()

@@ -523,8 +523,8 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
 
-                    b.Property<string>("HtmlBody")
-                        .HasColumnType("text");
+                    b.Property<byte[]>("HtmlBody")
+                        .HasColumnType("bytea");
 
                     b.Property<string>("InReplyTo")
                         .HasMaxLength(1000)
@@ -568,9 +568,9 @@ namespace PrivateMail.Web.Data.PostgreSqlMigrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
-                    b.Property<string>("TextBody")
+                    b.Property<byte[]>("TextBody")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("bytea");
 
                     b.Property<string>("To")
                         .IsRequired()

@@ -21,10 +21,38 @@ public sealed record StoredEmail(int Id, bool Created)
 
 /// <summary>
 /// An e-mail ready to be written: everything that costs CPU is done (HTML size-checked or set aside, text cut, preview,
-/// content key), so writing it inside a transaction is a few inserts. <see cref="HtmlBody"/> is the message's HTML as
-/// received: it is sanitised when it is read (<see cref="EmailService.GetAsync"/>), never stored as the safe copy.
+/// content key, bodies encoded), so writing it inside a transaction is a few inserts. <see cref="HtmlBody"/> is the
+/// message's HTML as received: it is sanitised when it is read (<see cref="EmailService.GetAsync"/>), never stored as the
+/// safe copy. <see cref="StoredTextBody"/> and <see cref="StoredHtmlBody"/> are the bytes the row gets
+/// (<see cref="CompressedText"/>), made here so the single writer binds small ready-made BLOBs.
 /// </summary>
-public sealed record PreparedEmail(NewEmail Source, string Key, string? MessageId, string TextBody, string Preview, string? HtmlBody, string SearchText, IReadOnlyList<(NewAttachment Attachment, string Hash)> Attachments);
+public sealed record PreparedEmail(NewEmail Source, string Key, string? MessageId, string TextBody, string Preview, string? HtmlBody, string SearchText, IReadOnlyList<(NewAttachment Attachment, string Hash)> Attachments)
+{
+    // A body and its bytes change together, also through `with`: the writer must never store a stale copy.
+    public string TextBody
+    {
+        get;
+        init
+        {
+            field = value;
+            StoredTextBody = CompressedText.Encode(value);
+        }
+    } = TextBody;
+
+    public string? HtmlBody
+    {
+        get;
+        init
+        {
+            field = value;
+            StoredHtmlBody = value is null ? null : CompressedText.Encode(value);
+        }
+    } = HtmlBody;
+
+    public byte[] StoredTextBody { get; private init; } = CompressedText.Encode(TextBody);
+
+    public byte[]? StoredHtmlBody { get; private init; } = HtmlBody is null ? null : CompressedText.Encode(HtmlBody);
+}
 
 /// <summary>
 /// Stores e-mails and binds them to records, without a signed-in user: for the scanner, sent mail and demo data.
@@ -67,7 +95,7 @@ public sealed class EmailStore(
 
     /// <summary>
     /// The CPU-bound half of storing, to run outside any transaction: keeps HTML over the size cap as an attachment (it is
-    /// never parsed as HTML), cuts the text, builds the preview and the key. The HTML is not sanitised here: most stored
+    /// never parsed as HTML), cuts the text, builds the preview and the key, compresses the bodies. The HTML is not sanitised here: most stored
     /// mail is never opened, so it is sanitised when read (a fifth of the scan's CPU went to sanitising at store time).
     /// Attachment files are written only when the e-mail is new (so mail that is skipped or a duplicate leaves no file behind).
     /// </summary>
@@ -165,8 +193,8 @@ public sealed class EmailStore(
             p["@folder"].Value = (object?)email.Folder ?? DBNull.Value;
             p["@uid"].Value = (object?)email.Uid ?? DBNull.Value;
             p["@uidValidity"].Value = (object?)email.UidValidity ?? DBNull.Value;
-            p["@html"].Value = (object?)prepared.HtmlBody ?? DBNull.Value;
-            p["@text"].Value = prepared.TextBody;
+            p["@html"].Value = (object?)prepared.StoredHtmlBody ?? DBNull.Value;
+            p["@text"].Value = prepared.StoredTextBody;
             p["@preview"].Value = prepared.Preview;
             p["@rawHeaders"].Value = email.RawHeaders;
             p["@key"].Value = prepared.Key;
