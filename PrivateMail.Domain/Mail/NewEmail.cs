@@ -25,7 +25,7 @@ public sealed record NewEmail
     public string? Folder { get; init; }
     public long? Uid { get; init; }
     public long? UidValidity { get; init; }
-    /// <summary>The HTML body as received; sanitised before it is stored.</summary>
+    /// <summary>The HTML body as received; stored as received (compressed) and sanitised when it is read.</summary>
     public string? Html { get; init; }
     public string? Text { get; init; }
     public string RawHeaders { get; init; } = "";
