@@ -14,12 +14,15 @@ public sealed class BenchHarnessTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void The_default_run_measures_cold_and_warm_with_a_thousand_message_warm_up()
+    public void The_default_run_measures_cold_and_warm_after_a_ten_thousand_message_warm_up_and_the_quick_run_after_a_thousand()
     {
         var settings = BenchSettings.From(Arguments.Parse(["--repo", _directory]));
+        var quick = BenchSettings.From(Arguments.Parse(["--repo", _directory, "--quick"]));
 
         Assert.Equal([ProcessState.Cold, ProcessState.Warm], settings.States);
-        Assert.Equal(1_000, settings.WarmupSize);
+        Assert.Equal(10_000, settings.WarmupSize);
+        Assert.Equal([ProcessState.Cold, ProcessState.Warm], quick.States);
+        Assert.Equal(1_000, quick.WarmupSize);
         Assert.Equal([1_000, 10_000, 50_000], settings.Sizes);
         Assert.False(settings.Quick);
     }
@@ -88,7 +91,7 @@ public sealed class BenchHarnessTests : IDisposable
         Assert.Contains("| Scanner ÷ limit ≥ 0.25 (10,000 messages, warm) | 0.20 | **FAIL** |", markdown);
         Assert.Contains("| 10,000 messages in under 6 s, cold | 15.6 s | **FAIL** |", markdown);
         Assert.Contains("| 10,000 messages in under 6 s, warm | 8.0 s | **FAIL** |", markdown);
-        Assert.Contains("scans 1,000 other generated messages (`Bench-warmup`)", markdown);
+        Assert.Contains("scans 10,000 other generated messages (`Bench-warmup`)", markdown);
         Assert.Contains("- 10,000 messages, 100 contacts, warm — limit: 1.60 (1.70 CPU-s); scanner: 8.00 (12.00 CPU-s) (warm-up, not measured: limit 0.40 s, 0.50 CPU-s; scanner 3.00 s, 4.00 CPU-s)", markdown);
         Assert.Contains("Cold and warm runs did exactly this", markdown);
         Assert.DoesNotContain("**Failures:**", markdown);
