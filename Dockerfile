@@ -1,14 +1,20 @@
 # syntax=docker/dockerfile:1
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# ReadyToRun: the app and its packages are precompiled for the image's architecture (the restore brings Crossgen2 for
+# it, hence the same -a and PublishReadyToRun there), so a container starts without JIT-compiling them and its first scan runs optimised code from the start
+# (bench/OPTIMISATION.md, "Cold and warm, ReadyToRun"). Still framework-dependent: the aspnet runtime image below
+# provides .NET; -a takes the architecture BuildKit builds for (amd64, arm64).
+ARG TARGETARCH=amd64
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props PrivateMail.sln ./
 COPY PrivateMail.Domain/PrivateMail.Domain.csproj PrivateMail.Domain/
 COPY PrivateMail.Web/PrivateMail.Web.csproj PrivateMail.Web/
-RUN dotnet restore PrivateMail.Web/PrivateMail.Web.csproj
+RUN dotnet restore PrivateMail.Web/PrivateMail.Web.csproj -a "$TARGETARCH" -p:PublishReadyToRun=true
 COPY PrivateMail.Domain/ PrivateMail.Domain/
 COPY PrivateMail.Web/ PrivateMail.Web/
 COPY wwwroot-assets/ wwwroot-assets/
-RUN dotnet publish PrivateMail.Web/PrivateMail.Web.csproj -c Release --no-restore -o /app
+RUN dotnet publish PrivateMail.Web/PrivateMail.Web.csproj -c Release -a "$TARGETARCH" --self-contained false \
+        -p:PublishReadyToRun=true -p:UseAppHost=false --no-restore -o /app
 
 # TLS termination: the container speaks plain http on 8080 and is meant to sit behind a reverse proxy that holds the
 # certificate (nginx, Caddy, Traefik). Then set, e.g. with -e:

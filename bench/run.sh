@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The scanner benchmark: builds Release, starts its own Dovecot (mail on /dev/shm when there is one), loads generated
+# The scanner benchmark: publishes Release ReadyToRun (or builds, --jit), starts its own Dovecot (mail on /dev/shm when there is one), loads generated
 # mail with MULTIAPPEND and measures the bare MailKit limit, the scanner end to end, bind cost and latency.
-#   bench/run.sh            full run: 1,000 / 10,000 / 50,000 messages × 100 / 100,000 contacts, 3 runs each (~15 min)
-#   bench/run.sh --quick    smoke run: 1,000 messages, 10 latency probes (~1-2 min); writes only bench/results/
+#   bench/run.sh            full run: 1,000 / 10,000 / 50,000 messages × 100 / 100,000 contacts, 3 runs each, cold and warm (~30-60 min)
+#   bench/run.sh --quick    smoke run: 1,000 messages, cold and warm, 10 latency probes (~3-6 min); writes only bench/results/
 #   bench/run.sh --hold     set up (Dovecot, corpus, templates), print the worker command lines, wait: for profiling
 #   bench/run.sh nodes --nodes 2 --mailboxes 20 --per-mailbox 500   several app processes on a private PostgreSQL sharing the mailboxes by lease; prints a README row
+#   bench/run.sh startup --variants "jit=DIR;r2r=DIR2,DOTNET_TieredCompilation=0" --repeat 5   published apps' start-up to the first 200
+# Scanner and limit are measured cold (the first work of a fresh process) and warm (after a 1,000-message warm-up in the
+# same process); --cold or --warm measures one of them, --warmup N sizes the warm-up. The code is ReadyToRun as the
+# Dockerfile ships it; --jit runs the plain `dotnet build` output instead.
 # Other options go to the harness: --sizes 1000,10000 --contacts 100,100000 --repeat 3 --batch 100 --latency 50
 # --interval 1 --work-dir DIR --no-readme. A full run rewrites bench/RESULTS.md and the README's results section.
 # Needs root (Dovecot drops privileges to nobody) and Dovecot (scripts/install-test-dependencies.sh installs it).
@@ -12,6 +16,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || scripts/install-test-dependencies.sh
-dotnet restore bench/PrivateMail.Benchmarks/PrivateMail.Benchmarks.csproj
-dotnet build bench/PrivateMail.Benchmarks/PrivateMail.Benchmarks.csproj -c Release --no-restore
-exec dotnet bench/PrivateMail.Benchmarks/bin/Release/net10.0/PrivateMail.Benchmarks.dll --repo "$(pwd)" "$@"
+project=bench/PrivateMail.Benchmarks/PrivateMail.Benchmarks.csproj
+if [[ " $* " == *" --jit "* || " $* " == *" nodes "* ]]; then
+  # IL as `dotnet build` leaves it, compiled by the JIT at run time. The nodes run starts PrivateMail.Web from its build output.
+  dotnet restore "$project"
+  dotnet build "$project" -c Release --no-restore
+  exec dotnet bench/PrivateMail.Benchmarks/bin/Release/net10.0/PrivateMail.Benchmarks.dll --repo "$(pwd)" "$@"
+fi
+# By default the harness runs ReadyToRun code, as the Dockerfile ships it: published for this machine's runtime, still
+# framework-dependent (the first publish compiles every package with Crossgen2: minutes; later ones are incremental).
+dotnet publish "$project" -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
+  -o bench/PrivateMail.Benchmarks/bin/Release/ready-to-run
+exec dotnet bench/PrivateMail.Benchmarks/bin/Release/ready-to-run/PrivateMail.Benchmarks.dll --repo "$(pwd)" "$@"

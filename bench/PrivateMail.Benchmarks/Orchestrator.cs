@@ -6,12 +6,38 @@ using MimeKit;
 
 namespace PrivateMail.Benchmarks;
 
+/// <summary>
+/// A measured process: <see cref="Cold"/> runs the measured work first thing in a fresh process (the first scan after a
+/// deploy: start-up JIT, tier-0 code, empty caches); <see cref="Warm"/> first runs the same kind of work over a separate
+/// warm-up folder in the same process, then measures (every later scan of a running server).
+/// </summary>
+internal enum ProcessState
+{
+    Cold,
+    Warm,
+}
+
 /// <summary>What to run. Defaults are the full run; <c>--quick</c> is the smoke run (1,000 messages).</summary>
 internal sealed record BenchSettings(
     IReadOnlyList<int> Sizes, IReadOnlyList<int> Contacts, int BindSize, int Repeat, int BatchSize, int LatencyMessages, int IntervalSeconds,
     string RepositoryRoot, string WorkDirectory, bool Quick, bool WriteReadme, bool Hold = false,
     PrivateMail.Web.Data.Providers.DatabaseProvider Provider = PrivateMail.Web.Data.Providers.DatabaseProvider.Sqlite)
 {
+    /// <summary>
+    /// Enough for steady state: after 1,000 messages a 10,000-message scan still cost 23.4 CPU-s against 25.2 cold, after
+    /// 10,000 it cost 17.3 (per-batch code reaches tier 1 only after ~30 batches; bench/OPTIMISATION.md).
+    /// </summary>
+    public const int DefaultWarmupSize = 10_000;
+
+    /// <summary>The smoke run's: quick, and enough to exercise the warm path.</summary>
+    public const int QuickWarmupSize = 1_000;
+
+    /// <summary>Cold, warm or both (the default): <c>--cold</c> or <c>--warm</c> measures one of them only.</summary>
+    public IReadOnlyList<ProcessState> States { get; init; } = [ProcessState.Cold, ProcessState.Warm];
+
+    /// <summary>Messages in the warm-up folder (<c>--warmup N</c>): other generated mail, scanned unmeasured before a warm run.</summary>
+    public int WarmupSize { get; init; } = DefaultWarmupSize;
+
     public static BenchSettings From(Arguments args)
     {
         var quick = args.Has("quick");
@@ -36,12 +62,23 @@ internal sealed record BenchSettings(
             // A PostgreSQL run never replaces the README's SQLite table: its row is copied in by hand.
             !args.Has("no-readme") && !postgreSql,
             args.Has("hold"),
-            provider);
+            provider)
+        {
+            States = StatesFrom(args),
+            WarmupSize = args.GetInt("warmup", quick ? QuickWarmupSize : DefaultWarmupSize),
+        };
     }
+
+    private static IReadOnlyList<ProcessState> StatesFrom(Arguments args) => (args.Has("cold"), args.Has("warm")) switch
+    {
+        (true, false) => [ProcessState.Cold],
+        (false, true) => [ProcessState.Warm],
+        _ => [ProcessState.Cold, ProcessState.Warm],
+    };
 }
 
-/// <summary>One scale point's measured runs.</summary>
-internal sealed record Point(int Messages, int Contacts, List<WorkerResult> Bare, List<WorkerResult> Scan);
+/// <summary>One scale point's measured runs, cold or warm.</summary>
+internal sealed record Point(int Messages, int Contacts, List<WorkerResult> Bare, List<WorkerResult> Scan, ProcessState State = ProcessState.Cold);
 
 internal static class Orchestrator
 {
@@ -73,8 +110,16 @@ internal static class Orchestrator
         var corpusBytes = new Dictionary<int, long>();
         foreach (var size in settings.Sizes.Append(settings.BindSize).Distinct())
         {
-            (appendRates[size], corpusBytes[size]) = await LoadCorpusAsync(dovecot, plan, size, cancellationToken);
+            (appendRates[size], corpusBytes[size]) = await LoadCorpusAsync(dovecot, plan, Folder(size), size, size, "b" + size.ToString(CultureInfo.InvariantCulture), cancellationToken);
             Log($"Loaded {size:N0} messages ({corpusBytes[size] / 1024.0 / 1024:F1} MB) with MULTIAPPEND at {appendRates[size]:N0} msg/s");
+        }
+
+        var warm = settings.States.Contains(ProcessState.Warm);
+        if (warm)
+        {
+            // Other messages than any measured folder's (own seed, own Message-IDs), from the same generator: the same code paths.
+            var (rate, bytes) = await LoadCorpusAsync(dovecot, plan, WarmupFolder, settings.WarmupSize, WarmupSeed, "w", cancellationToken);
+            Log($"Loaded the warm-up folder: {settings.WarmupSize:N0} messages ({bytes / 1024.0 / 1024:F1} MB) at {rate:N0} msg/s");
         }
 
         if (settings.Hold)
@@ -85,6 +130,11 @@ internal static class Orchestrator
                 Log($"worker scan --host {dovecot.Host} --port {dovecot.Port} --folder {Folder(settings.Sizes[0])} --batch {settings.BatchSize} --count {settings.Sizes[0]} --template {templates[contacts]} --run-dir {Path.Combine(settings.WorkDirectory, "run")}");
             }
 
+            if (warm)
+            {
+                Log($"warm: add --warmup-folder {WarmupFolder} --warmup-count {settings.WarmupSize} to a bare or scan worker line");
+            }
+
             Log("Holding: Ctrl+C or SIGTERM ends.");
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
@@ -93,21 +143,34 @@ internal static class Orchestrator
         var points = new List<Point>();
         foreach (var size in settings.Sizes)
         {
-            var runs = settings.Contacts.ToDictionary(c => c, _ => new List<WorkerResult>());
-            var bare = new List<WorkerResult>();
+            var runs = settings.States.ToDictionary(s => s, _ => settings.Contacts.ToDictionary(c => c, _ => new List<WorkerResult>()));
+            var bare = settings.States.ToDictionary(s => s, _ => new List<WorkerResult>());
             for (var round = 1; round <= settings.Repeat; round++)
             {
-                // Interleaved, so a burst of load from another process hits both sides rather than one.
-                bare.Add(await ChildAsync("bare", settings, dovecot, Folder(size), size, null, failures, cancellationToken));
-                foreach (var contacts in settings.Contacts)
+                // Interleaved, so a burst of load from another process hits both sides (and cold and warm) rather than one.
+                foreach (var state in settings.States)
                 {
-                    runs[contacts].Add(await ChildAsync("scan", settings, dovecot, Folder(size), size, templates[contacts], failures, cancellationToken));
+                    bare[state].Add(await ChildAsync("bare", settings, dovecot, Folder(size), size, null, failures, cancellationToken, state));
+                    foreach (var contacts in settings.Contacts)
+                    {
+                        runs[state][contacts].Add(await ChildAsync("scan", settings, dovecot, Folder(size), size, templates[contacts], failures, cancellationToken, state));
+                    }
                 }
             }
 
             foreach (var contacts in settings.Contacts)
             {
-                points.Add(new Point(size, contacts, bare, runs[contacts]));
+                // Warm must mean "the same work, done by a process that has scanned before": every run stores the same.
+                if (SameWork(settings.States.SelectMany(s => runs[s][contacts])) is { } mismatch)
+                {
+                    failures.Add($"scan {Folder(size)}, {contacts:N0} contacts: the runs did different work: {mismatch}");
+                    Log($"scan {Folder(size)}: DIFFERENT WORK: {mismatch}");
+                }
+
+                foreach (var state in settings.States)
+                {
+                    points.Add(new Point(size, contacts, bare[state], runs[state][contacts], state));
+                }
             }
         }
 
@@ -148,21 +211,45 @@ internal static class Orchestrator
         return failures.Count == 0 ? 0 : 1;
     }
 
+    public const string WarmupFolder = "Bench-warmup";
+
+    /// <summary>The warm-up corpus' generator seed: no measured folder uses it (theirs is their size).</summary>
+    private const int WarmupSeed = 7;
+
     public static string Folder(int size) => "Bench-" + size.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Null when every successful run stored, bound and ticketed the same (the RESULT counters, stage clocks aside);
+    /// else the first difference.
+    /// </summary>
+    public static string? SameWork(IEnumerable<WorkerResult> runs)
+    {
+        var done = runs.Where(r => r.Error is null).ToList();
+        if (done.Count < 2)
+        {
+            return null;
+        }
+
+        static string Work(WorkerResult r) => string.Join(", ", r.Counters.Where(c => !c.Key.StartsWith("stage.", StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}"));
+        var first = Work(done[0]);
+        return done.Skip(1).Select(r => (Run: r, Work: Work(r))).FirstOrDefault(w => w.Work != first) is { Run: not null } other
+            ? $"{(done[0].Warm ? "warm" : "cold")}: {first}; {(other.Run.Warm ? "warm" : "cold")}: {other.Work}"
+            : null;
+    }
 
     public static void Log(string message) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
 
-    private static async Task<(double Rate, long Bytes)> LoadCorpusAsync(BenchDovecot dovecot, CrmPlan plan, int size, CancellationToken cancellationToken)
+    private static async Task<(double Rate, long Bytes)> LoadCorpusAsync(BenchDovecot dovecot, CrmPlan plan, string folderName, int size, int seed, string idPrefix, CancellationToken cancellationToken)
     {
         using var client = await dovecot.ConnectAsync(cancellationToken);
-        var folder = await BenchDovecot.FolderAsync(client, Folder(size), cancellationToken);
+        var folder = await BenchDovecot.FolderAsync(client, folderName, cancellationToken);
         await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
         if (folder.Count == size)
         {
             return (0, 0);
         }
 
-        var generator = new MessageGenerator(plan, size);
+        var generator = new MessageGenerator(plan, seed);
         long bytes = 0;
         var appending = TimeSpan.Zero;
         for (var start = 0; start < size; start += 250)
@@ -170,7 +257,7 @@ internal static class Orchestrator
             var requests = new List<IAppendRequest>();
             for (var i = start; i < Math.Min(size, start + 250); i++)
             {
-                var message = generator.Next(i, $"b{size}");
+                var message = generator.Next(i, idPrefix);
                 requests.Add(new AppendRequest(message, MessageFlags.Seen) { InternalDate = message.Date });
             }
 
@@ -185,7 +272,8 @@ internal static class Orchestrator
         return (size / appending.TotalSeconds, bytes);
     }
 
-    private static async Task<WorkerResult> ChildAsync(string kind, BenchSettings settings, BenchDovecot dovecot, string folder, int count, string? template, List<string> failures, CancellationToken cancellationToken)
+    private static async Task<WorkerResult> ChildAsync(string kind, BenchSettings settings, BenchDovecot dovecot, string folder, int count, string? template, List<string> failures, CancellationToken cancellationToken,
+        ProcessState state = ProcessState.Cold)
     {
         var self = Environment.ProcessPath ?? "dotnet";
         var info = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -203,6 +291,14 @@ internal static class Orchestrator
         foreach (var argument in arguments.Concat(BenchDatabase.WorkerArguments()))
         {
             info.ArgumentList.Add(argument);
+        }
+
+        if (state == ProcessState.Warm)
+        {
+            info.ArgumentList.Add("--warmup-folder");
+            info.ArgumentList.Add(WarmupFolder);
+            info.ArgumentList.Add("--warmup-count");
+            info.ArgumentList.Add(settings.WarmupSize.ToString(CultureInfo.InvariantCulture));
         }
 
         if (template is not null)
@@ -238,10 +334,10 @@ internal static class Orchestrator
             failures.Add($"{kind} {folder}: {result.Error}");
         }
 
-        var label = template is null ? "" : $" ({Path.GetFileName(Path.GetDirectoryName(template))})";
+        var label = (template is null ? "" : $" ({Path.GetFileName(Path.GetDirectoryName(template))})") + (state == ProcessState.Warm ? " warm" : kind is "bare" or "scan" ? " cold" : "");
         Log(kind == "latency"
             ? $"latency: median {Stats.Median(result.Latencies) * 1000:F0} ms, p95 {Stats.Percentile(result.Latencies, 0.95) * 1000:F0} ms"
-            : $"{kind} {folder}{label}: {result.Messages:N0} in {result.Seconds:F2} s = {result.PerSecond:N0} msg/s, peak {result.PeakWorkingSet / 1048576.0:F0} MB{(result.Error is null ? "" : " ERROR " + result.Error)}");
+            : $"{kind} {folder}{label}: {result.Messages:N0} in {result.Seconds:F2} s = {result.PerSecond:N0} msg/s, {result.CpuSeconds:F2} CPU-s, peak {result.PeakWorkingSet / 1048576.0:F0} MB{(result.Error is null ? "" : " ERROR " + result.Error)}");
         return result;
     }
 

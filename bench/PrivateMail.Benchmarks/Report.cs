@@ -29,40 +29,54 @@ internal sealed class Report(
         text.AppendLine();
         text.AppendLine(En, $"`bench/run.sh{(settings.Quick ? " --quick" : "")}{(settings.Provider == PrivateMail.Web.Data.Providers.DatabaseProvider.PostgreSql ? " --provider postgresql" : "")}` on {Machine()}, {started:yyyy-MM-dd HH:mm} UTC, commit `{Commit()}`.");
         text.AppendLine(En, $"{dovecotVersion.Split(' ')[0]} with its mail on {(mailOnTmpfs ? "tmpfs" : "disk")}; {(settings.Provider == PrivateMail.Web.Data.Providers.DatabaseProvider.PostgreSql ? "**PostgreSQL 15** (private server, default durability) on " + FileSystem(Path.GetTempPath()) : $"SQLite on {FileSystem(settings.WorkDirectory)} ({settings.WorkDirectory})")}; batch {settings.BatchSize}; " +
-            $"median of {settings.Repeat} runs; each run in its own process. Load average before/after: {loadBefore} / {loadAfter} — the 2 cores are shared with other builds, so wall times are noisy; the CPU seconds of the measuring process (the limit's excludes Dovecot's share) are the steadier comparison.");
+            $"median of {settings.Repeat} runs; each run in its own process ({BenchRuntime.Describe()}). Load average before/after: {loadBefore} / {loadAfter} — the 2 cores are shared with other builds, so wall times are noisy; the CPU seconds of the measuring process (the limit's excludes Dovecot's share) are the steadier comparison.");
         text.AppendLine();
 
-        text.AppendLine("| Messages | Contacts | Limit: bare MailKit fetch + MimeKit parse | Scanner end to end | Ratio (≥ 0.25) | Scanner time | CPU: limit / scanner | Peak working set | Database | Attachment files |");
-        text.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
-        foreach (var point in points)
+        var states = points.Select(p => p.State).Distinct().Order().ToList();
+        if (states.Contains(ProcessState.Warm))
+        {
+            text.AppendLine(En, $"**Cold** is the first scan after a start: the measured work is the first thing the process does (JIT, tier-0 code, empty caches). " +
+                $"**Warm** is every scan after that: the same process first scans {settings.WarmupSize:N0} other generated messages (`{Orchestrator.WarmupFolder}`) " +
+                $"into a database of its own (a second copy of the template), unmeasured, then scans the measured folder into a fresh copy exactly as a cold run does " +
+                $"(the limit likewise fetches and parses the warm-up folder first). Both store the same e-mails, links and tickets.");
+            text.AppendLine();
+        }
+
+        text.AppendLine("| Messages | Contacts | Process | Limit: bare MailKit fetch + MimeKit parse | Scanner end to end | Ratio (≥ 0.25) | Scanner time | CPU: limit / scanner | Peak working set | Database | Attachment files |");
+        text.AppendLine("|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|");
+        foreach (var point in points.OrderBy(p => p.Messages).ThenBy(p => p.Contacts).ThenBy(p => p.State))
         {
             var limit = MedianRate(point.Bare);
             var scan = MedianRate(point.Scan);
             var ratio = scan / limit;
-            text.AppendLine(En, $"| {point.Messages:N0} | {point.Contacts:N0} | {limit:N0} msg/s | {scan:N0} msg/s | {ratio:F2} {Verdict(ratio >= 0.25)} | " +
+            text.AppendLine(En, $"| {point.Messages:N0} | {point.Contacts:N0} | {Name(point.State)} | {limit:N0} msg/s | {scan:N0} msg/s | {ratio:F2} {Verdict(ratio >= 0.25)} | " +
                 $"{Median(point.Scan, r => r.Seconds):F2} s | {Median(point.Bare, r => r.CpuSeconds):F2} / {Median(point.Scan, r => r.CpuSeconds):F2} s | {Median(point.Scan, r => r.PeakWorkingSet) / 1048576:F0} MB | {Median(point.Scan, r => r.DatabaseBytes) / 1048576:F1} MB | {Median(point.Scan, r => r.AttachmentBytes) / 1048576:F1} MB |");
         }
 
         text.AppendLine();
         text.AppendLine("| Target | Measured | |");
         text.AppendLine("|---|---:|---|");
-        var target = points.FirstOrDefault(p => p.Messages == TargetSize && p.Contacts == small);
-        if (target is not null)
+        foreach (var state in states)
         {
-            var ratio = MedianRate(target.Scan) / MedianRate(target.Bare);
-            var seconds = Median(target.Scan, r => r.Seconds);
-            var peak = Median(target.Scan, r => r.PeakWorkingSet) / 1048576;
-            text.AppendLine(En, $"| Scanner ÷ limit ≥ 0.25 ({TargetSize:N0} messages) | {ratio:F2} | {Verdict(ratio >= 0.25)} |");
-            text.AppendLine(En, $"| {TargetSize:N0} messages in under 6 s | {seconds:F1} s | {Verdict(seconds < 6)} |");
-            text.AppendLine(En, $"| Peak working set under 400 MB ({TargetSize:N0} messages) | {peak:F0} MB | {Verdict(peak < 400)} |");
-        }
-        else
-        {
-            var largest = points.Where(p => p.Contacts == small).MaxBy(p => p.Messages)!;
-            var ratio = MedianRate(largest.Scan) / MedianRate(largest.Bare);
-            text.AppendLine(En, $"| Scanner ÷ limit ≥ 0.25 ({largest.Messages:N0} messages) | {ratio:F2} | {Verdict(ratio >= 0.25)} |");
-            text.AppendLine(En, $"| {TargetSize:N0} messages in under 6 s (extrapolated from {largest.Messages:N0}) | {TargetSize / MedianRate(largest.Scan):F1} s | {Verdict(TargetSize / MedianRate(largest.Scan) < 6)} |");
-            text.AppendLine(En, $"| Peak working set under 400 MB ({largest.Messages:N0} messages) | {Median(largest.Scan, r => r.PeakWorkingSet) / 1048576:F0} MB | {Verdict(Median(largest.Scan, r => r.PeakWorkingSet) / 1048576 < 400)} |");
+            var of = states.Count > 1 ? $", {Name(state)}" : "";
+            var target = points.FirstOrDefault(p => p.Messages == TargetSize && p.Contacts == small && p.State == state);
+            if (target is not null)
+            {
+                var ratio = MedianRate(target.Scan) / MedianRate(target.Bare);
+                var seconds = Median(target.Scan, r => r.Seconds);
+                var peak = Median(target.Scan, r => r.PeakWorkingSet) / 1048576;
+                text.AppendLine(En, $"| Scanner ÷ limit ≥ 0.25 ({TargetSize:N0} messages{of}) | {ratio:F2} | {Verdict(ratio >= 0.25)} |");
+                text.AppendLine(En, $"| {TargetSize:N0} messages in under 6 s{of} | {seconds:F1} s | {Verdict(seconds < 6)} |");
+                text.AppendLine(En, $"| Peak working set under 400 MB ({TargetSize:N0} messages{of}) | {peak:F0} MB | {Verdict(peak < 400)} |");
+            }
+            else
+            {
+                var largest = points.Where(p => p.Contacts == small && p.State == state).MaxBy(p => p.Messages)!;
+                var ratio = MedianRate(largest.Scan) / MedianRate(largest.Bare);
+                text.AppendLine(En, $"| Scanner ÷ limit ≥ 0.25 ({largest.Messages:N0} messages{of}) | {ratio:F2} | {Verdict(ratio >= 0.25)} |");
+                text.AppendLine(En, $"| {TargetSize:N0} messages in under 6 s (extrapolated from {largest.Messages:N0}{of}) | {TargetSize / MedianRate(largest.Scan):F1} s | {Verdict(TargetSize / MedianRate(largest.Scan) < 6)} |");
+                text.AppendLine(En, $"| Peak working set under 400 MB ({largest.Messages:N0} messages{of}) | {Median(largest.Scan, r => r.PeakWorkingSet) / 1048576:F0} MB | {Verdict(Median(largest.Scan, r => r.PeakWorkingSet) / 1048576 < 400)} |");
+            }
         }
 
         if (small != large)
@@ -94,12 +108,12 @@ internal sealed class Report(
         {
             text.AppendLine();
             text.Append("End to end, the scanner's time with ").Append(large.ToString("N0", En)).Append(" contacts ÷ with ").Append(small.ToString("N0", En)).Append(": ");
-            text.AppendLine(string.Join(", ", settings.Sizes.Select(size =>
+            text.AppendLine(string.Join(", ", settings.Sizes.SelectMany(size => states.Select(state =>
             {
-                var s = points.Single(p => p.Messages == size && p.Contacts == small);
-                var l = points.Single(p => p.Messages == size && p.Contacts == large);
-                return string.Create(En, $"{size:N0} messages {Median(l.Scan, r => r.Seconds) / Median(s.Scan, r => r.Seconds):F2}×");
-            })) + ".");
+                var s = points.Single(p => p.Messages == size && p.Contacts == small && p.State == state);
+                var l = points.Single(p => p.Messages == size && p.Contacts == large && p.State == state);
+                return string.Create(En, $"{size:N0} messages{(states.Count > 1 ? " " + Name(state) : "")} {Median(l.Scan, r => r.Seconds) / Median(s.Scan, r => r.Seconds):F2}×");
+            }))) + ".");
         }
 
         if (latency is { Latencies.Count: > 0 })
@@ -110,7 +124,7 @@ internal sealed class Report(
                 $"max {latency.Latencies.Max() * 1000:F0} ms over {latency.Latencies.Count} messages.");
         }
 
-        var shown = points.Where(p => p.Contacts == small).MaxBy(p => p.Messages);
+        var shown = points.Where(p => p.Contacts == small && p.State == states[0]).MaxBy(p => p.Messages);
         if (shown?.Scan.FirstOrDefault(r => r.Error is null) is { } sample)
         {
             var c = sample.Counters;
@@ -118,15 +132,17 @@ internal sealed class Report(
             text.AppendLine(En, $"What the scanner did with {shown.Messages:N0} messages: {c.GetValueOrDefault("stored"):N0} e-mails stored, {c.GetValueOrDefault("bound"):N0} bound " +
                 $"({c.GetValueOrDefault("links"):N0} links), {c.GetValueOrDefault("ticketsOpened"):N0} ticket status changes, {c.GetValueOrDefault("ticketsCreated"):N0} tickets created, " +
                 $"{c.GetValueOrDefault("skipped"):N0} skipped, {c.GetValueOrDefault("failed"):N0} failed. The corpus: sizes 2–50 KB " +
-                $"({corpusBytes.GetValueOrDefault(shown.Messages) / 1048576.0:F0} MB), 10 % with an attachment; loaded with MULTIAPPEND at {appendRates.GetValueOrDefault(shown.Messages):N0} msg/s.");
+                $"({corpusBytes.GetValueOrDefault(shown.Messages) / 1048576.0:F0} MB), 10 % with an attachment; loaded with MULTIAPPEND at {appendRates.GetValueOrDefault(shown.Messages):N0} msg/s." +
+                $"{(states.Count > 1 ? " Cold and warm runs did exactly this (their counters are compared; a difference is listed under Failures)." : "")}");
         }
 
         text.AppendLine();
         text.AppendLine("<details><summary>Every run (seconds)</summary>");
         text.AppendLine();
-        foreach (var point in points)
+        foreach (var point in points.OrderBy(p => p.Messages).ThenBy(p => p.Contacts).ThenBy(p => p.State))
         {
-            text.AppendLine(En, $"- {point.Messages:N0} messages, {point.Contacts:N0} contacts — limit: {Runs(point.Bare)}; scanner: {Runs(point.Scan)}");
+            text.AppendLine(En, $"- {point.Messages:N0} messages, {point.Contacts:N0} contacts, {Name(point.State)} — limit: {Runs(point.Bare)}; scanner: {Runs(point.Scan)}" +
+                $"{(point.State == ProcessState.Warm ? $" (warm-up, not measured: limit {Warmups(point.Bare)}; scanner {Warmups(point.Scan)})" : "")}");
         }
 
         foreach (var contacts in settings.Contacts)
@@ -178,12 +194,18 @@ internal sealed class Report(
 
     private static string Verdict(bool pass) => pass ? "**PASS**" : "**FAIL**";
 
+    private static string Name(ProcessState state) => state == ProcessState.Warm ? "warm" : "cold";
+
+    private static string Warmups(List<WorkerResult> runs) =>
+        string.Join(" / ", runs.Where(r => r.Error is null).Select(r => string.Create(En, $"{r.WarmupSeconds:F2} s, {r.WarmupCpuSeconds:F2} CPU-s")));
+
     private static double MedianRate(List<WorkerResult> runs) => Median(runs, r => r.PerSecond);
 
     private static double Median(List<WorkerResult> runs, Func<WorkerResult, double> value) =>
         Stats.Median(runs.Where(r => r.Error is null && r.Messages > 0).Select(value));
 
-    private static string Runs(List<WorkerResult> runs) => string.Join(" / ", runs.Select(r => r.Error is null ? r.Seconds.ToString("F2", En) : "error"));
+    private static string Runs(List<WorkerResult> runs) =>
+        string.Join(" / ", runs.Select(r => r.Error is null ? string.Create(En, $"{r.Seconds:F2} ({r.CpuSeconds:F2} CPU-s)") : "error"));
 
     private string Commit()
     {

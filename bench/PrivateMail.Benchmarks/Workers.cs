@@ -32,12 +32,30 @@ internal sealed record WorkerResult
     public Dictionary<string, long> Counters { get; init; } = [];
     public List<double> Latencies { get; init; } = [];
     public string? Error { get; init; }
+    /// <summary>Whether the process first ran the same work over a separate warm-up folder (JIT, tiering, caches warm).</summary>
+    public bool Warm { get; init; }
+    /// <summary>Messages, wall and CPU seconds of the unmeasured warm-up (0 for a cold run).</summary>
+    public int WarmupMessages { get; init; }
+    public double WarmupSeconds { get; init; }
+    public double WarmupCpuSeconds { get; init; }
 
     public double PerSecond => Seconds > 0 ? Messages / Seconds : 0;
 }
 
 /// <summary>Where a worker finds the server, the folder and the template database.</summary>
-internal sealed record WorkerArgs(string Host, int Port, string Folder, int BatchSize, string? Template, string? RunDirectory, int Count, int IntervalSeconds);
+/// <remarks>
+/// <paramref name="WarmupFolder"/>: run the same work over that folder first in the same process, unmeasured (a warm
+/// run: what every scan after the first costs a running server). Null: a cold run, the first scan after a start.
+/// </remarks>
+internal sealed record WorkerArgs(string Host, int Port, string Folder, int BatchSize, string? Template, string? RunDirectory, int Count, int IntervalSeconds,
+    string? WarmupFolder = null, int WarmupCount = 0)
+{
+    /// <summary>A worker's command line after <c>worker &lt;kind&gt;</c>, as <see cref="Orchestrator"/> writes it.</summary>
+    public static WorkerArgs From(Arguments options) => new(
+        options.Get("host", "127.0.0.1"), options.GetInt("port", 143), options.Get("folder", "INBOX"), options.GetInt("batch", 100),
+        options.Find("template"), options.Find("run-dir"), options.GetInt("count", 0), options.GetInt("interval", 1),
+        options.Find("warmup-folder"), options.GetInt("warmup-count", 0));
+}
 
 /// <summary>
 /// The measurements. Each runs in a child process of its own, so peak working set is that of one run and nothing else
@@ -51,12 +69,35 @@ internal static class Workers
     /// </summary>
     public static async Task<WorkerResult> BareAsync(WorkerArgs args, CancellationToken cancellationToken)
     {
+        Warmup? warmup = null;
+        if (args.WarmupFolder is { } warmupFolder)
+        {
+            var warmCpu = Memory.CpuTime();
+            var warmClock = Stopwatch.StartNew();
+            var (warmParsed, _) = await FetchAndParseAsync(args, warmupFolder, cancellationToken);
+            warmup = new Warmup(warmParsed, warmClock.Elapsed.TotalSeconds, (Memory.CpuTime() - warmCpu).TotalSeconds);
+            CheckWarmup(args, warmup);
+        }
+
+        GC.Collect();
         var cpu = Memory.CpuTime();
         var stopwatch = Stopwatch.StartNew();
+        var (parsed, bytes) = await FetchAndParseAsync(args, args.Folder, cancellationToken);
+        stopwatch.Stop();
+        return new WorkerResult
+        {
+            Kind = "bare", Messages = parsed, Seconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = (Memory.CpuTime() - cpu).TotalSeconds, PeakWorkingSet = Memory.PeakWorkingSet(),
+            Counters = new() { ["bytes"] = bytes },
+            Warm = warmup is not null, WarmupMessages = warmup?.Messages ?? 0, WarmupSeconds = warmup?.Seconds ?? 0, WarmupCpuSeconds = warmup?.CpuSeconds ?? 0,
+        };
+    }
+
+    private static async Task<(int Parsed, long Bytes)> FetchAndParseAsync(WorkerArgs args, string folderName, CancellationToken cancellationToken)
+    {
         using var client = new ImapClient();
         await client.ConnectAsync(args.Host, args.Port, MailKit.Security.SecureSocketOptions.None, cancellationToken);
         await client.AuthenticateAsync(new MailKit.Security.SaslMechanismPlain(BenchDovecot.Login, BenchDovecot.Password), cancellationToken);
-        var folder = (ImapFolder)await client.GetFolderAsync(args.Folder, cancellationToken);
+        var folder = (ImapFolder)await client.GetFolderAsync(folderName, cancellationToken);
         await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
         var uids = await folder.SearchAsync(SearchQuery.All, cancellationToken);
         var parsed = 0;
@@ -73,12 +114,7 @@ internal static class Workers
         }
 
         await client.DisconnectAsync(true, cancellationToken);
-        stopwatch.Stop();
-        return new WorkerResult
-        {
-            Kind = "bare", Messages = parsed, Seconds = stopwatch.Elapsed.TotalSeconds, CpuSeconds = (Memory.CpuTime() - cpu).TotalSeconds, PeakWorkingSet = Memory.PeakWorkingSet(),
-            Counters = new() { ["bytes"] = bytes },
-        };
+        return (parsed, bytes);
     }
 
     /// <summary>
@@ -87,9 +123,35 @@ internal static class Workers
     /// </summary>
     public static async Task<WorkerResult> ScanAsync(WorkerArgs args, CancellationToken cancellationToken)
     {
-        var directory = PrepareRunDirectory(args);
         var settings = ScannerSettingsFor(args);
         settings["Scanner:ScheduleEnabled"] = "false";
+        Warmup? warmup = null;
+        if (args.WarmupFolder is { } warmupFolder)
+        {
+            // The warm-up scans other messages into a database of its own (a second copy of the template), so the measured
+            // scan finds exactly what a cold one finds — same decisions, tickets and database size — while the process has
+            // already JIT-compiled, tiered up and cached everything a scan touches (the app's shared state is per process).
+            var warmDirectory = PrepareRunDirectory(args with { RunDirectory = (args.RunDirectory ?? throw new InvalidOperationException("--run-dir is required.")) + "-warmup" });
+            var warmCpu = Memory.CpuTime();
+            var warmClock = Stopwatch.StartNew();
+            await using (var warmServices = await BenchApp.StartAsync(warmDirectory, settings))
+            {
+                var warmMailbox = await BenchApp.CreateMailboxAsync(warmServices, args.Host, args.Port, warmupFolder, cancellationToken);
+                var warmProgress = await warmServices.GetRequiredService<ScanCoordinator>().RunAsync(warmMailbox, null, cancellationToken)
+                    ?? throw new InvalidOperationException("The warm-up scan did not run.");
+                if (warmProgress.Status != ScanRunStatus.Done || warmProgress.Failed > 0)
+                {
+                    throw new InvalidOperationException($"The warm-up scan ended {warmProgress.Status} with {warmProgress.Failed} failed: {warmProgress.FirstError}");
+                }
+
+                warmup = new Warmup(warmProgress.Fetched, warmClock.Elapsed.TotalSeconds, (Memory.CpuTime() - warmCpu).TotalSeconds);
+            }
+
+            CheckWarmup(args, warmup);
+            DeleteQuietly(warmDirectory);
+        }
+
+        var directory = PrepareRunDirectory(args);
         int mailboxId;
         ScanProgress progress;
         Dictionary<string, long> counters;
@@ -137,6 +199,7 @@ internal static class Workers
             DatabaseBytes = BenchDatabase.Bytes(directory),
             AttachmentBytes = BenchApp.FolderBytes(Path.Combine(directory, "attachments")),
             Counters = counters, Error = error,
+            Warm = warmup is not null, WarmupMessages = warmup?.Messages ?? 0, WarmupSeconds = warmup?.Seconds ?? 0, WarmupCpuSeconds = warmup?.CpuSeconds ?? 0,
         };
     }
 
@@ -269,6 +332,31 @@ internal static class Workers
         command.CommandText = "SELECT EXISTS(SELECT 1 FROM Emails WHERE MessageId = $id)";
         command.Parameters.AddWithValue("$id", messageId);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+    }
+
+    private sealed record Warmup(int Messages, double Seconds, double CpuSeconds);
+
+    private static void CheckWarmup(WorkerArgs args, Warmup warmup)
+    {
+        if (args.WarmupCount > 0 && warmup.Messages != args.WarmupCount)
+        {
+            throw new InvalidOperationException($"The warm-up fetched {warmup.Messages} of {args.WarmupCount} messages.");
+        }
+
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Warm-up: {warmup.Messages:N0} messages in {warmup.Seconds:F2} s, {warmup.CpuSeconds:F2} CPU-s (not measured)"));
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left under the work directory, which the orchestrator removes at the end.
+        }
     }
 
     private static Dictionary<string, string?> ScannerSettingsFor(WorkerArgs args) => new()
