@@ -6,7 +6,7 @@
 #   bench/run.sh --hold     set up (Dovecot, corpus, templates), print the worker command lines, wait: for profiling
 #   bench/run.sh nodes --nodes 2 --mailboxes 20 --per-mailbox 500   several app processes on a private PostgreSQL sharing the mailboxes by lease; prints a README row
 #   bench/run.sh startup --variants "jit=DIR;r2r=DIR2,DOTNET_TieredCompilation=0" --repeat 5   published apps' start-up to the first 200
-# Scanner and limit are measured cold (the first work of a fresh process) and warm (after a 1,000-message warm-up in the
+# Scanner and limit are measured cold (the first work of a fresh process) and warm (after a 10,000-message warm-up (1,000 with --quick) in the
 # same process); --cold or --warm measures one of them, --warmup N sizes the warm-up. The code is ReadyToRun as the
 # Dockerfile ships it; --jit runs the plain `dotnet build` output instead.
 # Other options go to the harness: --sizes 1000,10000 --contacts 100,100000 --repeat 3 --batch 100 --latency 50
