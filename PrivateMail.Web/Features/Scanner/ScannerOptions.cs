@@ -72,14 +72,15 @@ public sealed class ScannerOptions
     public long MaxMessageBytes { get; set; } = 50 * 1024 * 1024;
 
     /// <summary>
-    /// Threads that parse one batch's messages (MIME, bodies, the e-mail prepared for storing); 0 = one per processor
-    /// core, at most 4. The order the writer sees is the batch's either way.
+    /// Threads that parse one batch's messages (MIME, bodies, the e-mail prepared for storing); 0 = half the processor
+    /// cores, 1 to 4. The order the writer sees is the batch's either way. On 2 cores one thread is faster: the scan is
+    /// CPU-bound there, and a second parse thread cost ≈ 1.7 CPU-s and 1.2 s per 10,000 messages (bench/OPTIMISATION.md).
     /// </summary>
     [Range(0, 64)]
     public int ParseWorkers { get; set; }
 
     /// <summary><see cref="ParseWorkers"/> with 0 resolved.</summary>
-    internal int EffectiveParseWorkers => ParseWorkers > 0 ? ParseWorkers : Math.Clamp(Environment.ProcessorCount, 1, 4);
+    internal int EffectiveParseWorkers => ParseWorkers > 0 ? ParseWorkers : Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
 
     /// <summary>At most this many tickets are created from one sender's mail per hour (loops, storms); 0 switches the cap off.</summary>
     [Range(0, 10_000)]
