@@ -105,9 +105,9 @@ public sealed class WalCheckpointer : IAsyncDisposable
                 BackgroundCheckpoints++;
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (Exception) when (_stop.IsCancellationRequested)
         {
-            // The writer is done.
+            // The writer is done (a checkpoint under way may end as cancelled or interrupted).
         }
         catch (Exception ex)
         {
