@@ -11,14 +11,20 @@ namespace PrivateMail.Web.Data;
 /// checkpoint (<c>wal_autocheckpoint=0</c>, reset to the default whenever a connection is opened, see
 /// <see cref="SqlitePragmas"/>); after each commit a passive checkpoint runs on another connection and thread, beside
 /// the next transaction. A passive checkpoint never blocks the writer, but cannot copy what is being written, so the
-/// WAL could only grow: once the background reports it past <see cref="CatchUpPages"/> (reports lag a few commits
-/// behind, so the WAL peaks somewhat above that), the writer itself checkpoints the little the background has not
+/// WAL could only grow: once the background reports it past <see cref="CatchUpPages"/>, or has not reported for
+/// <see cref="CatchUpCommits"/> commits (a slow disk), the writer itself checkpoints the little the background has not
 /// copied yet before its next transaction, and that transaction starts the WAL again from its beginning. Nothing about durability changes: a commit is in the WAL either way.
 /// </summary>
 public sealed class WalCheckpointer : IAsyncDisposable
 {
     /// <summary>A WAL reported this many pages long (8 MB at 4 KB pages) is caught up by the writer before its next transaction.</summary>
     public const int CatchUpPages = 2048;
+
+    /// <summary>
+    /// The writer also catches up after this many commits without a report: a background checkpoint slowed down (a busy
+    /// disk) must not let the WAL grow unseen.
+    /// </summary>
+    public const int CatchUpCommits = 4;
 
     private readonly IDbContextFactory<AppDbContext> _dbFactory;
     private readonly ILogger _logger;
@@ -29,6 +35,7 @@ public sealed class WalCheckpointer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _walPages;
+    private int _commitsSinceReport;
 
     private WalCheckpointer(IDbContextFactory<AppDbContext> dbFactory, ILogger logger)
     {
@@ -67,10 +74,11 @@ public sealed class WalCheckpointer : IAsyncDisposable
             await off.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        if (Volatile.Read(ref _walPages) >= CatchUpPages)
+        if (Volatile.Read(ref _walPages) >= CatchUpPages || Volatile.Read(ref _commitsSinceReport) >= CatchUpCommits)
         {
             var (log, copied) = await CheckpointAsync(connection, cancellationToken);
             Volatile.Write(ref _walPages, log > copied ? log : 0);
+            Volatile.Write(ref _commitsSinceReport, 0);
             WriterCheckpoints++;
         }
     }
@@ -78,6 +86,7 @@ public sealed class WalCheckpointer : IAsyncDisposable
     /// <summary>After each commit: a passive checkpoint in the background (several commits in a row make one).</summary>
     public void Committed()
     {
+        Interlocked.Increment(ref _commitsSinceReport);
         if (_signal.CurrentCount == 0)
         {
             try
@@ -102,6 +111,7 @@ public sealed class WalCheckpointer : IAsyncDisposable
                 await db.Database.OpenConnectionAsync(_stop.Token);
                 var (log, _) = await CheckpointAsync(db.Database.GetDbConnection(), _stop.Token);
                 Volatile.Write(ref _walPages, log);
+                Volatile.Write(ref _commitsSinceReport, 0);
                 BackgroundCheckpoints++;
             }
         }

@@ -47,6 +47,7 @@ public sealed class WalCheckpointerTests : IAsyncLifetime
         var walPath = _database.FilePath + "-wal";
         long largestWal = 0;
         var sizes = new List<string>();
+        var writerCheckpoints = 0;
         WalCheckpointer checkpointer;
         await using (var probe = await Factory.CreateDbContextAsync(Ct))
         {
@@ -72,13 +73,14 @@ public sealed class WalCheckpointerTests : IAsyncLifetime
             }
 
             Assert.True(checkpointer.BackgroundCheckpoints > 0, "no checkpoint ran in the background");
-            Assert.True(checkpointer.WriterCheckpoints > 0, "the writer never caught up to restart the WAL");
+            writerCheckpoints = checkpointer.WriterCheckpoints;
         }
 
         // Bounded: the WAL started again from its beginning (without the writer's catch-up it holds all 40 MB). Not a
         // tight bound — the background's reports lag by as many commits as a busy machine delays it.
         Assert.True(largestWal < transactions * rowsPerTransaction * payload.Length / 2, string.Join(" ", sizes));
-        Assert.True(largestWal >= WalCheckpointer.CatchUpPages * 4096L, string.Join(" ", sizes));
+        // The writer caught up now and then, not at every commit (which is what SQLite's own checkpoints would do).
+        Assert.InRange(writerCheckpoints, 1, (transactions / WalCheckpointer.CatchUpCommits) + 1);
 
         await using var check = await Factory.CreateDbContextAsync(Ct);
         var rows = await check.Database.SqlQueryRaw<long>("SELECT COUNT(*) AS \"Value\" FROM \"Filler\" WHERE length(\"Text\") = 262144").SingleAsync(Ct);
