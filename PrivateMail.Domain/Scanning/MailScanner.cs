@@ -99,29 +99,39 @@ public static class MailScanner
     /// </summary>
     public static RecordMatches Match(MessageSnapshot message, ScannerSettings settings, IRecordLookup records)
     {
-        var (addresses, domains) = Values(message);
+        var type = Classify(message, records);
+        var actions = settings.Actions;
         var byField = new Dictionary<string, IReadOnlyList<RecordRef>>(StringComparer.Ordinal);
-        var found = new List<RecordRef>();
-        foreach (var field in Fields(settings))
-        {
-            var matched = field.Kind switch
-            {
-                SearchFieldKind.Email => records.FindByEmail(field, addresses),
-                SearchFieldKind.Domain => records.FindByDomain(field, domains),
-                _ => null,
-            };
-            if (matched is not null)
-            {
-                byField[field.Key] = matched;
-                found.AddRange(matched);
-            }
-        }
-
         var ambiguities = new List<AmbiguousMatch>();
         var reasons = new List<DecisionReason>();
-        var dropped = FindAmbiguities(settings, records, addresses, domains, found, ambiguities, reasons);
-        return new RecordMatches(Classify(message, records), byField, dropped, ambiguities, reasons,
-            message.From is { } sender ? SenderParties(sender, records) : null);
+        var dropped = new HashSet<(RecordKind, string)>();
+        // Only what Decide can use: bindings when it binds, a new ticket's parties when it may draft one (whether the
+        // subject or thread names a ticket is known only to the writer; Decide asks itself when this left them out).
+        if (actions.HasFlag(ScannerActions.CreateEmail) && actions.HasFlag(ScannerActions.BindEmail))
+        {
+            var (addresses, domains) = Values(message);
+            var found = new List<RecordRef>();
+            foreach (var field in Fields(settings))
+            {
+                var matched = field.Kind switch
+                {
+                    SearchFieldKind.Email => records.FindByEmail(field, addresses),
+                    SearchFieldKind.Domain => records.FindByDomain(field, domains),
+                    _ => null,
+                };
+                if (matched is not null)
+                {
+                    byField[field.Key] = matched;
+                    found.AddRange(matched);
+                }
+            }
+
+            dropped = FindAmbiguities(settings, records, addresses, domains, found, ambiguities, reasons);
+        }
+
+        var drafts = actions.HasFlag(ScannerActions.CreateTicket) && type == MailType.Received && !message.IsAutoSubmitted && !message.IsBulk;
+        return new RecordMatches(type, byField, dropped, ambiguities, reasons,
+            drafts && message.From is { } sender ? SenderParties(sender, records) : null);
     }
 
     /// <summary>Sent when From is a CRM user; Internal when every party is a user; Received otherwise.</summary>

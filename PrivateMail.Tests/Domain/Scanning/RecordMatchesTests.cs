@@ -50,7 +50,16 @@ public sealed class RecordMatchesTests
     [MemberData(nameof(Messages))]
     public void A_decision_with_the_matches_worked_out_ahead_is_the_same(int row)
     {
-        var (message, settings) = Case(Rows[row]);
+        var (message, all) = Case(Rows[row]);
+        // Every action, and the subsets for which Match leaves bindings or a new ticket's parties out.
+        foreach (var actions in (ScannerActions[])[All, ScannerActions.CreateEmail | ScannerActions.CreateTicket, ScannerActions.CreateEmail | ScannerActions.BindEmail])
+        {
+            Same(message, all with { Actions = actions });
+        }
+    }
+
+    private static void Same(MessageSnapshot message, ScannerSettings settings)
+    {
         var records = Crm();
 
         var plain = MailScanner.Decide(message, settings, GlobalExceptions.None, TicketStatusMapping.Default, records);
