@@ -190,9 +190,3 @@ public static class MimeSnapshotMapper
             .Select(a => new AttachmentInfo(a.FileName, a.ContentType, a.ApproximateSize, a.IsInline || a.Entity.ContentDisposition?.Disposition == ContentDisposition.Inline, a.ContentId))
             .ToList();
 }
-
-/// <summary>A message's text and HTML bodies, decoded once (MimeKit decodes a part again on every access).</summary>
-public sealed record MimeBodies(string? Text, string? Html)
-{
-    public static MimeBodies Of(MimeMessage message) => new(message.TextBody, message.HtmlBody);
-}
