@@ -19,7 +19,7 @@ namespace PrivateMail.Web.Features.Scanner;
 /// </summary>
 internal sealed class BatchRecordLookup : IRecordLookup
 {
-    private sealed record Row(RecordRef Record, string? Email, string? Secondary, string? Domain, string? AccountId);
+    internal sealed record Row(RecordRef Record, string? Email, string? Secondary, string? Domain, string? AccountId);
 
     private readonly List<Row> _contacts = [];
     private readonly List<Row> _accounts = [];
@@ -68,47 +68,22 @@ internal sealed class BatchRecordLookup : IRecordLookup
     /// a scan never changes — users, binding rules, contacts, accounts, leads — so the scanner reads it for the next
     /// batch while the writer is still writing this one. <see cref="LoadTicketsAsync"/> must follow before it is used.
     /// </summary>
+    /// <param name="run">The run's users, rules and ticket prefix when read already (<see cref="LoadRunRecordsAsync"/>); read now when null.</param>
     public static async Task<BatchRecordLookup> LoadRecordsAsync(
-        AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, string ownerId, CancellationToken cancellationToken)
+        AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, string ownerId, CancellationToken cancellationToken, RunRecords? run = null)
     {
-        var lookup = new BatchRecordLookup();
-        var addresses = messages.SelectMany(m => m.Participants).Select(a => a.Normalised).Distinct().ToList();
-
-        // Users are few: every user with their mailbox's login and the administrator flag in one query. Their proven
-        // addresses decide Sent/Internal; the owner's row decides the binding scope.
-        var users = await (
-                from u in db.Users.AsNoTracking()
-                join m in db.Mailboxes on u.Id equals m.OwnerId into mailboxes
-                from m in mailboxes.DefaultIfEmpty()
-                select new
-                {
-                    u.Id, u.ProvenEmail, u.FirstName, u.LastName, u.UserName, u.CreatedAt,
-                    Login = m == null ? null : (m.Login == "" ? m.OAuthAccount : m.Login),
-                    ProvenLogin = m == null ? null : m.ProvenLogin,
-                    IsAdministrator = db.UserRoles.Any(r => r.UserId == u.Id && db.Roles.Any(role => role.Id == r.RoleId && role.Name == Roles.Administrator)),
-                })
-            .ToListAsync(cancellationToken);
-        var owner = users.Find(u => u.Id == ownerId);
-        var scope = lookup.Scope = new BindingScope(ownerId, owner?.IsAdministrator == true);
-        foreach (var u in users)
+        run ??= await LoadRunRecordsAsync(db, ownerId, cancellationToken);
+        var lookup = new BatchRecordLookup
         {
-            var row = new RecordRef(RecordKind.User, u.Id, OwnerDirectory.DisplayName(u.FirstName, u.LastName, u.UserName), u.CreatedAt.UtcTicks);
-            foreach (var address in ProvenAddresses.Of(u.ProvenEmail, u.Login, u.ProvenLogin))
-            {
-                lookup._userAddresses.Add(address);
-                if (scope.MayBind(RecordKind.User, u.Id, null))
-                {
-                    lookup._users.Add(new Row(row, address, null, null, null));
-                }
-            }
-        }
-
-        var settings = await db.BindingRuleSettings.AsNoTracking().SingleOrDefaultAsync(s => s.Id == BindingRuleSettings.SingletonId, cancellationToken);
-        var rules = lookup.Rules = new DomainBindingRules(
-            settings is null ? DomainBindingRules.DefaultFreeMailDomains : settings.FreeMailDomains,
-            // By default the domains of the mailbox logins the servers accepted: an unproven login must not switch a customer's domain off.
-            settings is { OurDomains.Count: > 0 } ? settings.OurDomains
-                : DomainBindingRules.DomainsOf(users.SelectMany(u => ProvenAddresses.Of(null, u.Login, u.ProvenLogin))));
+            Scope = run.Scope,
+            Rules = run.Rules,
+            _ticketPrefix = run.TicketPrefix,
+        };
+        lookup._users.AddRange(run.Users);
+        lookup._userAddresses.UnionWith(run.UserAddresses);
+        var addresses = messages.SelectMany(m => m.Participants).Select(a => a.Normalised).Distinct().ToList();
+        var rules = run.Rules;
+        var scope = run.Scope;
         var domains = messages.SelectMany(m => m.Participants).Select(a => a.Domain).Distinct().Where(d => !rules.Excludes(d)).ToList();
 
         var all = scope.OwnerSeesEverything;
@@ -132,10 +107,61 @@ internal sealed class BatchRecordLookup : IRecordLookup
             .Select(l => new { l.Id, l.Company, l.EmailNormalised, l.ModifiedAt }).ToListAsync(cancellationToken);
         lookup._leads.AddRange(leads.Select(l => new Row(new RecordRef(RecordKind.Lead, Key(l.Id), l.Company, l.Id) { Modified = l.ModifiedAt.UtcTicks }, l.EmailNormalised, null, null, null)));
 
-        lookup._ticketPrefix = await db.RecordSequences.Where(s => s.Name == RecordSequence.Tickets).Select(s => s.Prefix).SingleAsync(cancellationToken);
         lookup.BuildIndex();
         return lookup;
     }
+
+    /// <summary>
+    /// What every batch of a run binds with, whatever its messages: the users (their proven addresses decide
+    /// Sent/Internal; the owner's row decides the binding scope), the domain rules and the ticket prefix. A scan reads it
+    /// once, at its first batch — as it reads its settings, exceptions and statuses (<see cref="Stages.ScanContext"/>) —
+    /// instead of in three of the six queries of every batch.
+    /// </summary>
+    public static async Task<RunRecords> LoadRunRecordsAsync(AppDbContext db, string ownerId, CancellationToken cancellationToken)
+    {
+        // Users are few: every user with their mailbox's login and the administrator flag in one query. Their proven
+        // addresses decide Sent/Internal; the owner's row decides the binding scope.
+        var users = await (
+                from u in db.Users.AsNoTracking()
+                join m in db.Mailboxes on u.Id equals m.OwnerId into mailboxes
+                from m in mailboxes.DefaultIfEmpty()
+                select new
+                {
+                    u.Id, u.ProvenEmail, u.FirstName, u.LastName, u.UserName, u.CreatedAt,
+                    Login = m == null ? null : (m.Login == "" ? m.OAuthAccount : m.Login),
+                    ProvenLogin = m == null ? null : m.ProvenLogin,
+                    IsAdministrator = db.UserRoles.Any(r => r.UserId == u.Id && db.Roles.Any(role => role.Id == r.RoleId && role.Name == Roles.Administrator)),
+                })
+            .ToListAsync(cancellationToken);
+        var owner = users.Find(u => u.Id == ownerId);
+        var scope = new BindingScope(ownerId, owner?.IsAdministrator == true);
+        var userRows = new List<Row>();
+        var userAddresses = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var u in users)
+        {
+            var row = new RecordRef(RecordKind.User, u.Id, OwnerDirectory.DisplayName(u.FirstName, u.LastName, u.UserName), u.CreatedAt.UtcTicks);
+            foreach (var address in ProvenAddresses.Of(u.ProvenEmail, u.Login, u.ProvenLogin))
+            {
+                userAddresses.Add(address);
+                if (scope.MayBind(RecordKind.User, u.Id, null))
+                {
+                    userRows.Add(new Row(row, address, null, null, null));
+                }
+            }
+        }
+
+        var settings = await db.BindingRuleSettings.AsNoTracking().SingleOrDefaultAsync(s => s.Id == BindingRuleSettings.SingletonId, cancellationToken);
+        var rules = new DomainBindingRules(
+            settings is null ? DomainBindingRules.DefaultFreeMailDomains : settings.FreeMailDomains,
+            // By default the domains of the mailbox logins the servers accepted: an unproven login must not switch a customer's domain off.
+            settings is { OurDomains.Count: > 0 } ? settings.OurDomains
+                : DomainBindingRules.DomainsOf(users.SelectMany(u => ProvenAddresses.Of(null, u.Login, u.ProvenLogin))));
+        var ticketPrefix = await db.RecordSequences.Where(s => s.Name == RecordSequence.Tickets).Select(s => s.Prefix).SingleAsync(cancellationToken);
+        return new RunRecords(scope, rules, userRows, userAddresses, ticketPrefix);
+    }
+
+    /// <summary>A run's users, domain rules and ticket prefix (<see cref="LoadRunRecordsAsync"/>). Read-only once made.</summary>
+    internal sealed record RunRecords(BindingScope Scope, DomainBindingRules Rules, IReadOnlyList<Row> Users, IReadOnlySet<string> UserAddresses, string TicketPrefix);
 
     /// <summary>
     /// Each loaded row by the value each search field matches on: the domain asks per message and per field, and a scan

@@ -13,6 +13,9 @@ internal sealed class SenderTicketCounts(string ownerId, DateTimeOffset since) :
 {
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
 
+    // Senders whose stored count was read already (by the read-ahead's task; locked, as a preview reads on its own).
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
     public int CreatedInLastHour(string sender) => _counts.GetValueOrDefault(sender);
 
     /// <summary>A ticket was decided for <paramref name="sender"/>: the next decision counts it.</summary>
@@ -32,11 +35,17 @@ internal sealed class SenderTicketCounts(string ownerId, DateTimeOffset since) :
     /// The stored counts of these senders, in one query, changing nothing here: safe to run beside the decisions (the
     /// scanner reads the next batch's senders while the writer decides this one's). Only a sender this run has not seen
     /// takes the value (<see cref="Seed"/>): one it has seen is counted exactly in memory already, and for one it has
-    /// not, this run created nothing, so when the query ran does not matter.
+    /// not, this run created nothing, so when the query ran does not matter. A sender read before is not read again: the
+    /// value read first is the one <see cref="Seed"/> keeps (most of a scan's senders write more than once).
     /// </summary>
     public async Task<IReadOnlyDictionary<string, int>> ReadAsync(AppDbContext db, IEnumerable<string> senders, CancellationToken cancellationToken)
     {
         var wanted = senders.Distinct(StringComparer.Ordinal).ToList();
+        lock (_read)
+        {
+            wanted.RemoveAll(sender => !_read.Add(sender));
+        }
+
         var counts = new Dictionary<string, int>(wanted.Count, StringComparer.Ordinal);
         if (wanted.Count == 0)
         {

@@ -415,6 +415,50 @@ public sealed class ScanStageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_read_ahead_reads_the_run_s_users_once_and_each_sender_s_ticket_count_once()
+    {
+        var mailboxId = await MailboxAsync(actions: ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.CreateTicket);
+        Mailbox mailbox;
+        await using (var db = await Db())
+        {
+            mailbox = await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == mailboxId, Ct);
+        }
+
+        var factory = Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var tickets = Services.GetRequiredService<PrivateMail.Web.Features.Records.Tickets.TicketStore>();
+        var decide = await PrivateMail.Web.Features.Scanner.Stages.DecideStage.LoadAsync(factory, tickets, mailbox, Ct);
+        var parse = new PrivateMail.Web.Features.Scanner.Stages.ParseStage(
+            Services.GetRequiredService<PrivateMail.Web.Features.Records.Emails.EmailStore>(), mailbox, Inbox, 1,
+            Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value, TimeProvider.System);
+
+        async Task<PrivateMail.Web.Features.Scanner.Stages.ParsedMail> Parsed(uint uid, string from)
+        {
+            using var raw = new MemoryStream();
+            await Message(from, $"Message {uid}").WriteToAsync(raw, Ct);
+            return await parse.ParseAsync(uid, raw.ToArray(), null, null, Ct);
+        }
+
+        var first = await decide.ReadAheadAsync(factory, [await Parsed(1, "Anna <anna@somewhere.example>")], Ct);
+        // Between the batches a colleague joins (another user, her address proven).
+        await using (var db = await Db())
+        {
+            db.Users.Add(new ApplicationUser { UserName = "ewa", NormalizedUserName = "EWA", Email = "ewa@crm.example", ProvenEmail = "ewa@crm.example", SecurityStamp = "y" });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var second = await decide.ReadAheadAsync(factory, [await Parsed(2, "Anna <anna@somewhere.example>"), await Parsed(3, "Bob <bob@elsewhere.example>")], Ct);
+
+        // Each sender's stored count is read the first time the sender appears; the first value read is the one kept.
+        Assert.Equal(["anna@somewhere.example"], first.SenderCounts!.Keys);
+        Assert.Equal(["bob@elsewhere.example"], second.SenderCounts!.Keys);
+        // Users (and the domain rules, the ticket prefix) are read once per run, as its settings are: not per batch.
+        Assert.False(second.Lookup.IsUserAddress("ewa@crm.example"));
+        var fresh = await PrivateMail.Web.Features.Scanner.Stages.DecideStage.LoadAsync(factory, tickets, mailbox, Ct);
+        var third = await fresh.ReadAheadAsync(factory, [await Parsed(4, "Anna <anna@somewhere.example>")], Ct);
+        Assert.True(third.Lookup.IsUserAddress("ewa@crm.example"));
+    }
+
+    [Fact]
     public async Task A_long_text_body_is_cut_at_the_cap_and_lists_get_a_short_preview()
     {
         var mailboxId = await MailboxAsync();

@@ -23,6 +23,9 @@ internal sealed record LookedUpBatch(IReadOnlyList<ParsedMail> Items, BatchRecor
 /// </summary>
 internal sealed class DecideStage(ScanContext context, int? mailboxId = null, SenderTicketCounts? recentTickets = null)
 {
+    // The run's users, domain rules and ticket prefix: read at the first batch, like the context's settings at the start.
+    private BatchRecordLookup.RunRecords? _runRecords;
+
     public ScanContext Context => context;
 
     /// <summary>
@@ -34,7 +37,8 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null, Se
     {
         var snapshots = Snapshots(items);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var records = await BatchRecordLookup.LoadRecordsAsync(db, snapshots, context.Settings.OwnerId, cancellationToken);
+        _runRecords ??= await BatchRecordLookup.LoadRunRecordsAsync(db, context.Settings.OwnerId, cancellationToken);
+        var records = await BatchRecordLookup.LoadRecordsAsync(db, snapshots, context.Settings.OwnerId, cancellationToken, _runRecords);
         var counts = recentTickets is null ? null : await recentTickets.ReadAsync(db, Senders(snapshots), cancellationToken);
         // What only depends on these records is decided here too, beside the writer: which records each message binds.
         var matched = items.Select(i => i.Problem is null && i.Snapshot is { } snapshot
