@@ -162,6 +162,21 @@ public abstract class EmailStoreTests(DatabaseProvider provider) : IAsyncLifetim
         var links = await db.EmailLinks.Where(l => l.EmailId == stored.Id).Select(l => l.RecordKind + ":" + l.RecordId).ToListAsync();
         Assert.Equal(new[] { "Contact:5", "Ticket:9", "User:" + _owner }.Order(), links.Order());
     }
+
+    [Fact]
+    public async Task Many_links_at_once_are_all_written_in_statements_of_a_few_rows_each()
+    {
+        var stored = await Store.StoreAsync(Message());
+        var records = Enumerable.Range(1, 9).Select(i => (RecordKind.Contact, i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+
+        // Nine links (two full statements and one of a single row), one of them twice, two there already.
+        await Store.LinkAsync(stored.Id, [(RecordKind.Contact, "2"), (RecordKind.Contact, "7")]);
+        await Store.LinkAsync(stored.Id, [.. records, (RecordKind.Contact, "3")]);
+
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var links = await db.EmailLinks.Where(l => l.EmailId == stored.Id).Select(l => l.RecordKind + ":" + l.RecordId).ToListAsync();
+        Assert.Equal(records.Select(r => "Contact:" + r.Item2).Order(), links.Order());
+    }
 }
 
 /// <summary><see cref="EmailStoreTests"/> on a SQLite file.</summary>

@@ -252,17 +252,26 @@ public sealed class EmailStore(
             return;
         }
 
-        // One prepared statement run per link: the same few shapes for thousands of messages, no SQL built per message.
+        // A message's links in one prepared statement of as many rows (up to Commands.MaxLinkRows a statement): the same
+        // few shapes for thousands of messages, no SQL built per message, one statement where there were two or three.
         await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var commands = Commands.For(db);
         commands.Enlist(db);
-        var link = commands.Link;
-        link.Parameters["@emailId"].Value = emailId;
-        link.Parameters["@linkedAt"].Value = commands.Dialect.Moment(time.GetUtcNow());
-        foreach (var (kind, id) in distinct)
+        var linkedAt = commands.Dialect.Moment(time.GetUtcNow());
+        for (var start = 0; start < distinct.Count; start += Commands.MaxLinkRows)
         {
-            link.Parameters["@kind"].Value = kind.ToString();
-            link.Parameters["@recordId"].Value = id;
+            var count = Math.Min(Commands.MaxLinkRows, distinct.Count - start);
+            var link = commands.Links(count);
+            var p = link.Parameters;
+            p[0].Value = emailId;
+            p[1].Value = linkedAt;
+            for (var i = 0; i < count; i++)
+            {
+                var (kind, id) = distinct[start + i];
+                p[2 + (2 * i)].Value = kind.ToString();
+                p[3 + (2 * i)].Value = id;
+            }
+
             await link.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -379,9 +388,7 @@ public sealed class EmailStore(
                 INSERT INTO "EmailAttachments" ("EmailId", "FileName", "ContentType", "Size", "ContentId", "IsInline", "ContentHash")
                 VALUES (@emailId, @fileName, @contentType, @size, @contentId, @isInline, @hash);
                 """);
-            Link = Create(connection, """
-                INSERT INTO "EmailLinks" ("EmailId", "RecordKind", "RecordId", "LinkedAt") VALUES (@emailId, @kind, @recordId, @linkedAt) ON CONFLICT DO NOTHING;
-                """);
+            _connection = connection;
             Find = Create(connection, """
                 SELECT "Id", @key FROM "Emails" WHERE "MailboxId" IS NOT DISTINCT FROM @mailboxId AND ("DedupeKey" = @key OR "DedupeKey" = 'mid:' || @messageId)
                 UNION ALL
@@ -399,7 +406,39 @@ public sealed class EmailStore(
 
         public System.Data.Common.DbCommand Find { get; }
 
-        public System.Data.Common.DbCommand Link { get; }
+        /// <summary>The most links one statement inserts (a message binds two or three records; more go in several).</summary>
+        public const int MaxLinkRows = 4;
+
+        private readonly System.Data.Common.DbConnection _connection;
+        private readonly System.Data.Common.DbCommand?[] _links = new System.Data.Common.DbCommand?[MaxLinkRows];
+        private System.Data.Common.DbTransaction? _transaction;
+
+        /// <summary>
+        /// The insert of <paramref name="count"/> links, made the first time it is asked for; parameters in order: e-mail,
+        /// linked at, then kind and record id of each row. A link there already is left alone.
+        /// </summary>
+        public System.Data.Common.DbCommand Links(int count)
+        {
+            var command = _links[count - 1];
+            if (command is null)
+            {
+                command = _connection.CreateCommand();
+                var rows = string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@emailId, @kind{i}, @recordId{i}, @linkedAt)"));
+                command.CommandText = $"""INSERT INTO "EmailLinks" ("EmailId", "RecordKind", "RecordId", "LinkedAt") VALUES {rows} ON CONFLICT DO NOTHING;""";
+                command.AddWithValue("@emailId", null);
+                command.AddWithValue("@linkedAt", null);
+                for (var i = 0; i < count; i++)
+                {
+                    command.AddWithValue($"@kind{i}", null);
+                    command.AddWithValue($"@recordId{i}", null);
+                }
+
+                _links[count - 1] = command;
+            }
+
+            command.Transaction = _transaction;
+            return command;
+        }
 
         public static Commands For(AppDbContext db)
         {
@@ -426,7 +465,7 @@ public sealed class EmailStore(
             Insert.Transaction = transaction;
             Attachment.Transaction = transaction;
             Find.Transaction = transaction;
-            Link.Transaction = transaction;
+            _transaction = transaction;
         }
 
         private static System.Data.Common.DbCommand Create(System.Data.Common.DbConnection connection, string sql)
