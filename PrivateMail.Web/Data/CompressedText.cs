@@ -41,15 +41,34 @@ public static class CompressedText
         }
 
         var utf8 = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Encoding.UTF8.GetBytes(text.AsSpan(), utf8.AsSpan());
+            return Encode(utf8.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
+
+    /// <summary>The bytes to store for a text given as its UTF-8 bytes (a caller that has them already need not encode twice).</summary>
+    public static byte[] Encode(ReadOnlySpan<byte> utf8)
+    {
+        var length = utf8.Length;
+        if (length < MinimumToCompress)
+        {
+            return utf8.ToArray();
+        }
+
         // Worth storing compressed only when it beats the plain bytes, header included: the buffer's size says so.
         var compressed = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            Encoding.UTF8.GetBytes(text.AsSpan(), utf8.AsSpan());
             Span<byte> header = stackalloc byte[6];
             header[0] = BrotliMarker;
             var headerLength = 1 + WriteLength(header[1..], length);
-            if (BrotliEncoder.TryCompress(utf8.AsSpan(0, length), compressed.AsSpan(0, length - headerLength), out var written, Quality, Window))
+            if (BrotliEncoder.TryCompress(utf8, compressed.AsSpan(0, length - headerLength), out var written, Quality, Window))
             {
                 var stored = new byte[headerLength + written];
                 header[..headerLength].CopyTo(stored);
@@ -57,12 +76,11 @@ public static class CompressedText
                 return stored;
             }
 
-            return utf8.AsSpan(0, length).ToArray();
+            return utf8.ToArray();
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(compressed);
-            ArrayPool<byte>.Shared.Return(utf8);
         }
     }
 

@@ -28,14 +28,18 @@ public sealed record StoredEmail(int Id, bool Created)
 /// </summary>
 public sealed record PreparedEmail(NewEmail Source, string Key, string? MessageId, string TextBody, string Preview, string? HtmlBody, string SearchText, IReadOnlyList<(NewAttachment Attachment, string Hash)> Attachments)
 {
-    // A body and its bytes change together, also through `with`: the writer must never store a stale copy.
+    // A body and its bytes change together, also through `with`: the writer must never store a stale copy. The bytes
+    // are made once — by PrepareAsync from the UTF-8 it encoded for the key anyway, or else on first use.
+    private byte[]? _storedText;
+    private byte[]? _storedHtml;
+
     public string TextBody
     {
         get;
         init
         {
             field = value;
-            StoredTextBody = CompressedText.Encode(value);
+            _storedText = null;
         }
     } = TextBody;
 
@@ -45,13 +49,21 @@ public sealed record PreparedEmail(NewEmail Source, string Key, string? MessageI
         init
         {
             field = value;
-            StoredHtmlBody = value is null ? null : CompressedText.Encode(value);
+            _storedHtml = null;
         }
     } = HtmlBody;
 
-    public byte[] StoredTextBody { get; private init; } = CompressedText.Encode(TextBody);
+    public byte[] StoredTextBody
+    {
+        get => _storedText ??= CompressedText.Encode(TextBody);
+        internal init => _storedText = value;
+    }
 
-    public byte[]? StoredHtmlBody { get; private init; } = HtmlBody is null ? null : CompressedText.Encode(HtmlBody);
+    public byte[]? StoredHtmlBody
+    {
+        get => HtmlBody is null ? null : _storedHtml ??= CompressedText.Encode(HtmlBody);
+        internal init => _storedHtml = value;
+    }
 }
 
 /// <summary>
@@ -124,17 +136,43 @@ public sealed class EmailStore(
 
         fullText ??= html is null ? "" : EmailHtmlSanitizer.ToPlainText(html);
         var hashes = attachments.Select(a => ContentHash(a.Content)).ToList();
-        var key = Key(email, fullText, html, hashes);
         var text = fullText.Length <= settings.MaxTextBodyChars
             ? fullText
             : fullText[..settings.MaxTextBodyChars] + "\n\n[…]";
         var preview = fullText.Length <= settings.PreviewChars ? fullText : fullText[..settings.PreviewChars].TrimEnd() + "…";
 
+        // Each body is encoded to UTF-8 once: the key hashes those bytes, the stored copy compresses them.
+        using var textUtf8 = Utf8.Of(text);
+        using var htmlUtf8 = Utf8.Of(keptHtml);
+        var key = Key(email, fullText, ReferenceEquals(text, fullText) ? textUtf8 : null, html, keptHtml is null ? null : htmlUtf8, hashes);
         var from = Display(email.From);
         var to = Join(email.To);
         var cc = Join(email.Cc);
         return new PreparedEmail(email, key, MessageIdentity.NormaliseMessageId(email.MessageId), text, preview, keptHtml,
-            Records.SearchText.Build(email.Subject, from, email.From?.Normalised, to, cc), attachments.Zip(hashes).ToList());
+            Records.SearchText.Build(email.Subject, from, email.From?.Normalised, to, cc), attachments.Zip(hashes).ToList())
+        {
+            StoredTextBody = CompressedText.Encode(textUtf8.Bytes),
+            StoredHtmlBody = keptHtml is null ? null : CompressedText.Encode(htmlUtf8.Bytes),
+        };
+    }
+
+    /// <summary>A string's UTF-8 bytes in a pooled buffer, returned when disposed.</summary>
+    private sealed class Utf8 : IDisposable
+    {
+        private readonly byte[] _buffer;
+        private readonly int _length;
+
+        private Utf8(string value)
+        {
+            _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(value.Length));
+            _length = System.Text.Encoding.UTF8.GetBytes(value, _buffer);
+        }
+
+        public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, _length);
+
+        public static Utf8 Of(string? value) => new(value ?? "");
+
+        public void Dispose() => System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
     }
 
     /// <summary>
@@ -285,12 +323,14 @@ public sealed class EmailStore(
     /// The key that stores a message once per mailbox: its Message-ID plus a hash of what it says (body parts, not
     /// headers); for mail without a Message-ID, sender, date, subject and recipients stand in for the ID.
     /// </summary>
-    private static string Key(NewEmail email, string text, string? html, IReadOnlyList<string> attachmentHashes)
+    /// <param name="textUtf8">The text's UTF-8 bytes when the caller has them (null: encoded here).</param>
+    /// <param name="htmlUtf8">The HTML's UTF-8 bytes when the caller has them.</param>
+    private static string Key(NewEmail email, string text, Utf8? textUtf8, string? html, Utf8? htmlUtf8, IReadOnlyList<string> attachmentHashes)
     {
         using var content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        content.AppendData(System.Text.Encoding.UTF8.GetBytes(NormaliseLines(text)));
+        AppendNormalised(content, text, textUtf8);
         content.AppendData([0]);
-        content.AppendData(System.Text.Encoding.UTF8.GetBytes(html is null ? "" : NormaliseLines(html)));
+        AppendNormalised(content, html ?? "", htmlUtf8);
         foreach (var hash in attachmentHashes.Order(StringComparer.Ordinal))
         {
             content.AppendData([0]);
@@ -313,6 +353,23 @@ public sealed class EmailStore(
 
     /// <summary>Line ends differ between a received copy and a saved one (CRLF vs LF); what the lines say does not.</summary>
     private static string NormaliseLines(string value) => value.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd();
+
+    /// <summary>
+    /// Hashes the UTF-8 of <see cref="NormaliseLines"/>(<paramref name="value"/>). Without a CR LF that is the value with
+    /// its trailing white space cut — a prefix of the bytes the caller encoded already (white space encodes alone).
+    /// </summary>
+    private static void AppendNormalised(IncrementalHash hash, string value, Utf8? utf8)
+    {
+        if (utf8 is null || value.Contains("\r\n", StringComparison.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(NormaliseLines(value)));
+            return;
+        }
+
+        var kept = value.AsSpan().TrimEnd().Length;
+        var bytes = utf8.Bytes;
+        hash.AppendData(bytes[..(bytes.Length - System.Text.Encoding.UTF8.GetByteCount(value.AsSpan(kept)))]);
+    }
 
     private static string ContentHash(Stream content)
     {
