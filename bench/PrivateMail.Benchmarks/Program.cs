@@ -52,6 +52,13 @@ internal static class BenchProgram
                     startup.GetInt("repeat", 5), cancel.Token);
             }
 
+            // bench/run.sh parse-phases --folder MAILDIR/cur --rounds 3: the parse stage's steps timed on the corpus' files.
+            if (Array.IndexOf(args, "parse-phases") is var phasesAt and >= 0 && (phasesAt == 0 || (phasesAt == 2 && args[0] == "--repo")))
+            {
+                var phases = Arguments.Parse([.. args[..phasesAt], .. args[(phasesAt + 1)..]]);
+                return await ParsePhases.RunAsync(phases.Find("folder") ?? throw new ArgumentException("--folder DIR (a Maildir's cur/) is required."), phases.GetInt("rounds", 3), cancel.Token);
+            }
+
             if (args.Length > 0 && args[0] == "worker")
             {
                 var options = Arguments.Parse(args[2..]);
