@@ -59,7 +59,7 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Numbers are allocated inside the insert's transaction.");
-        var commands = ScanCommands.For(db, transaction);
+        var commands = await ScanCommands.ForAsync(db, transaction, cancellationToken);
         var (prefix, sequence) = await commands.AllocateAsync(RecordSequence.Tickets, cancellationToken);
         var number = new RecordNumber(prefix, sequence);
         var id = await commands.InsertAsync(ticket, sequence, number.ToString(), time.GetUtcNow(), cancellationToken);
@@ -135,9 +135,9 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
     }
 
     /// <summary>
-    /// The scanner's ticket statements on one connection, prepared on first use (SQLite keeps a command's compiled
-    /// statement while its text and connection stay the same) and re-bound per ticket through the parameters kept here,
-    /// never looked up by name.
+    /// The scanner's ticket statements on one connection, prepared once (SQLite compiles a command on first use and keeps
+    /// it while its text and connection stay the same; PostgreSQL is asked to prepare it, with the parameters' types fixed
+    /// so a NULL binds as the column's type) and re-bound per ticket through the parameters kept here, never looked up by name.
     /// </summary>
     private sealed class ScanCommands
     {
@@ -179,18 +179,46 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
             _sender = _insert.AddWithValue("@sender", null);
         }
 
-        public static ScanCommands For(AppDbContext db, DbTransaction transaction)
+        public static async ValueTask<ScanCommands> ForAsync(AppDbContext db, DbTransaction transaction, CancellationToken cancellationToken)
         {
             var connection = transaction.Connection ?? throw new InvalidOperationException("The transaction has ended.");
-            if (!PerConnection.TryGetValue(connection, out var commands))
+            if (PerConnection.TryGetValue(connection, out var commands))
             {
-                commands = new ScanCommands(connection, SqlDialect.For(db.Database));
-                PerConnection.AddOrUpdate(connection, commands);
+                commands._allocate.Transaction = transaction;
+                commands._insert.Transaction = transaction;
+                return commands;
             }
 
+            commands = new ScanCommands(connection, SqlDialect.For(db.Database));
             commands._allocate.Transaction = transaction;
             commands._insert.Transaction = transaction;
+            if (commands._dialect.Provider == DatabaseProvider.PostgreSql)
+            {
+                commands.TypeParameters();
+                await commands._allocate.PrepareAsync(cancellationToken);
+                await commands._insert.PrepareAsync(cancellationToken);
+            }
+
+            PerConnection.AddOrUpdate(connection, commands);
             return commands;
+        }
+
+        /// <summary>The parameters' types as the columns' (PostgreSQL only: SQLite binds by value, and would store a moment's ticks as text).</summary>
+        private void TypeParameters()
+        {
+            _allocateName.DbType = System.Data.DbType.String;
+            foreach (var text in new[] { _number, _title, _description, _priority, _owner, _search, _key, _sender })
+            {
+                text.DbType = System.Data.DbType.String;
+            }
+
+            foreach (var integer in new[] { _status, _contact, _account, _mailbox })
+            {
+                integer.DbType = System.Data.DbType.Int32;
+            }
+
+            _sequence.DbType = System.Data.DbType.Int64;
+            _now.DbType = System.Data.DbType.DateTimeOffset;
         }
 
         public async Task<(string Prefix, long First)> AllocateAsync(string sequenceName, CancellationToken cancellationToken)
