@@ -89,6 +89,7 @@ public sealed class KillAndResumeTests(DovecotFixture dovecot)
         var onTicketCommit = new CancelOnTicketCommit(host);
         await using var harness = await FaultScanHarness.StartAsync(services: s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(onTicketCommit)));
         var mailboxId = await harness.AddMailboxAsync(dovecot.Host, dovecot.ImapPort, dovecot.Bob, folder);
+        onTicketCommit.Armed = true;
 
         var stopped = await harness.ScanAsync(mailboxId, host.Token);
         await harness.StopAppAsync();
@@ -101,37 +102,37 @@ public sealed class KillAndResumeTests(DovecotFixture dovecot)
     }
 
     /// <summary>Cancels the host once, right after the first transaction that inserted a ticket has committed.</summary>
-    private sealed class CancelOnTicketCommit(CancellationTokenSource host) : DbTransactionInterceptor, IDbCommandInterceptor
+    private sealed class CancelOnTicketCommit(CancellationTokenSource host) : DbTransactionInterceptor
     {
-        // The scanner writes a ticket with one SQL insert through EF's command pipeline, so the insert is noted per
-        // context when its command runs, not looked for among tracked entities at commit time.
-        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> _insertedTicket = [];
+        // The scanner inserts tickets through statements prepared on the connection, which no command interceptor sees, so
+        // each transaction is asked just before it commits whether a ticket exists. No ticket exists before the scan and a
+        // transaction's own uncommitted insert is visible only to it: the first transaction that sees one inserted it.
+        private DbTransaction? _inserted;
 
         public bool Fired { get; private set; }
 
-        public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
-        {
-            Note(command, eventData.Context);
-            return ValueTask.FromResult(result);
-        }
+        /// <summary>Set once the database is set up (the migrations' own transactions commit before there is a Tickets table).</summary>
+        public volatile bool Armed;
 
-        public ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
         {
-            Note(command, eventData.Context);
-            return ValueTask.FromResult(result);
-        }
-
-        private void Note(DbCommand command, DbContext? context)
-        {
-            if (context is not null && command.CommandText.Contains("INSERT INTO \"Tickets\"", StringComparison.Ordinal))
+            if (Armed && Volatile.Read(ref _inserted) is null)
             {
-                _insertedTicket.AddOrUpdate(context, new object());
+                await using var command = transaction.Connection!.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = """SELECT COUNT(*) FROM "Tickets" """;
+                if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+                {
+                    Interlocked.CompareExchange(ref _inserted, transaction, null);
+                }
             }
+
+            return result;
         }
 
         public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
         {
-            if (!Fired && eventData.Context is { } context && _insertedTicket.TryGetValue(context, out _))
+            if (!Fired && ReferenceEquals(transaction, Volatile.Read(ref _inserted)))
             {
                 Fired = true;
                 host.Cancel();

@@ -620,9 +620,10 @@ public abstract class MailboxScannerTests(DovecotFixture dovecot, DatabaseProvid
     [Fact]
     public async Task A_message_that_fails_half_way_is_quarantined_whole_and_the_rest_of_its_batch_stands()
     {
-        var boom = new FailingCommand(c => c.CommandText.Contains("INSERT INTO \"Tickets\"", StringComparison.Ordinal)
-            && c.Parameters.Cast<System.Data.Common.DbParameter>().Any(p => p.Value is "Boom"));
-        await StartAsync(services: s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(boom)));
+        await StartAsync();
+        // A real database failure of the ticket insert, inside the message's savepoint: the scanner inserts tickets through
+        // statements prepared on the connection, which no EF command interceptor sees.
+        await FailTicketInsertsTitledBoomAsync(true);
         var mailboxId = await MailboxAsync(dovecot.Bob.Password);
         foreach (var subject in new[] { "Fine 1", "Boom", "Fine 2" })
         {
@@ -640,15 +641,80 @@ public abstract class MailboxScannerTests(DovecotFixture dovecot, DatabaseProvid
             Assert.Equal(2, await db.Tickets.CountAsync(Ct));
             var failed = await db.FailedMessages.SingleAsync(Ct);
             Assert.Contains("could not be processed", ScanNotes.Display(failed.Error), StringComparison.Ordinal);
+            Assert.Contains("Simulated ticket failure", failed.Error, StringComparison.Ordinal);
             failedId = failed.Id;
         }
 
         Assert.Equal(0, (await ScanAsync(mailboxId)).Fetched);
+        // The fault is gone before the message is processed again, as the one-off failure was before.
+        await FailTicketInsertsTitledBoomAsync(false);
         Assert.Null(await Services.GetRequiredService<MailboxScanner>().ReprocessAsync(failedId, Ct));
         await using var check = await Db();
         Assert.Equal(3, await check.Emails.CountAsync(Ct));
         Assert.Equal(1, await check.Tickets.CountAsync(t => t.Title == "Boom", Ct));
         Assert.NotNull((await check.FailedMessages.SingleAsync(Ct)).ResolvedAt);
+    }
+
+    [Fact]
+    public async Task Scanned_tickets_take_consecutive_numbers_from_the_shared_sequence_across_batches_and_a_rolled_back_message_gives_its_number_back()
+    {
+        await StartAsync(o => o.BatchSize = 2);
+        int open;
+        await using (var db = await Db())
+        {
+            open = await db.TicketStatuses.Where(s => s.Name == TicketStatuses.Open).Select(s => s.Id).SingleAsync(Ct);
+        }
+
+        // A ticket made on a page first: the scan continues the same sequence.
+        var existing = await Services.GetRequiredService<PrivateMail.Web.Features.Records.Tickets.TicketStore>()
+            .CreateAsync(new PrivateMail.Web.Features.Records.Tickets.NewTicket("Existing", "", open, TicketPriority.Normal, null, null, _owner), Ct);
+        await FailTicketInsertsTitledBoomAsync(true);
+        var mailboxId = await MailboxAsync(dovecot.Bob.Password);
+        foreach (var subject in new[] { "One", "Boom", "Two", "Three", "Four" })
+        {
+            await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", subject), Ct);
+        }
+
+        var run = await ScanAsync(mailboxId);
+        await FailTicketInsertsTitledBoomAsync(false);
+        int failedId;
+        await using (var db = await Db())
+        {
+            failedId = await db.FailedMessages.Select(f => f.Id).SingleAsync(Ct);
+        }
+
+        Assert.Null(await Services.GetRequiredService<MailboxScanner>().ReprocessAsync(failedId, Ct));
+
+        Assert.Equal("T1", existing.Number.ToString());
+        Assert.Equal((ScanRunStatus.Done, 5, 4, 1), (run.Status, run.Fetched, run.TicketsCreated, run.Failed));
+        await using var check = await Db();
+        var tickets = await check.Tickets.OrderBy(t => t.Sequence).Select(t => new { t.Sequence, t.Number, t.Title }).ToListAsync(Ct);
+        // The failed message's number went back with its savepoint: "Two" took it, and "Boom" the next one when processed again.
+        Assert.Equal(
+            [(1L, "T1", "Existing"), (2L, "T2", "One"), (3L, "T3", "Two"), (4L, "T4", "Three"), (5L, "T5", "Four"), (6L, "T6", "Boom")],
+            tickets.Select(t => (t.Sequence, t.Number, t.Title)).ToList());
+        Assert.Equal(7, await check.RecordSequences.Where(s => s.Name == RecordSequence.Tickets).Select(s => s.Next).SingleAsync(Ct));
+    }
+
+    /// <summary>Makes the database itself refuse (or stop refusing) a ticket titled "Boom", on either engine.</summary>
+    private async Task FailTicketInsertsTitledBoomAsync(bool fail)
+    {
+        await using var db = await Db();
+        var sql = (_database.Provider, fail) switch
+        {
+            (DatabaseProvider.Sqlite, true) => """
+                CREATE TRIGGER "boom" BEFORE INSERT ON "Tickets" WHEN NEW."Title" = 'Boom'
+                BEGIN SELECT RAISE(ABORT, 'Simulated ticket failure'); END;
+                """,
+            (DatabaseProvider.Sqlite, false) => """DROP TRIGGER "boom";""",
+            (_, true) => """
+                CREATE FUNCTION "boom"() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN
+                    IF NEW."Title" = ''Boom'' THEN RAISE EXCEPTION ''Simulated ticket failure''; END IF; RETURN NEW; END';
+                CREATE TRIGGER "boom" BEFORE INSERT ON "Tickets" FOR EACH ROW EXECUTE FUNCTION "boom"();
+                """,
+            (_, false) => """DROP TRIGGER "boom" ON "Tickets"; DROP FUNCTION "boom"();""",
+        };
+        await db.Database.ExecuteSqlRawAsync(sql, Ct);
     }
 
     [Fact]

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Records;
@@ -283,7 +281,9 @@ internal sealed class WriteStage(
         {
             var statusId = StatusId(context, draft.Status);
             // Other candidates are not written into the description: the e-mail's ambiguity flag names them (and resolves).
-            var createdTicket = await CreateTicketAsync(db, Dialect(db), new NewTicket(
+            // Prepared statements on the transaction's connection, not EF's change tracker or command pipeline: the number
+            // comes from the same sequence as every other ticket's, in this message's savepoint (see TicketStore).
+            var createdTicket = await tickets.CreateInTransactionAsync(db, new NewTicket(
                 draft.Title.Length == 0 ? "(no subject)" : draft.Title, draft.Description, statusId, TicketPriority.Normal,
                 ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source, SourceSender = snapshot.From?.Normalised }, cancellationToken);
             created = true;
@@ -334,47 +334,6 @@ internal sealed class WriteStage(
             Remember = remember.Count == 0 ? null : l => remember.ForEach(r => r(l)),
             Changes = changes,
         };
-    }
-
-    /// <summary>
-    /// Creates a ticket inside the batch's transaction with one SQL insert rather than EF's change tracker (two thirds of
-    /// the cost of a ticket in the scan's profile; 6,672 of the benchmark's 10,000 messages create one). The number comes
-    /// from the same sequence as every other ticket's (<see cref="TicketStore"/>), so numbering stays unique. The insert
-    /// still goes through EF's command pipeline (a raw relational command, so command interceptors see it like any
-    /// other), but not through its LINQ query pipeline: <c>SqlQueryRaw</c> built and looked up a query per ticket, three
-    /// quarters of a ticket's cost in the writer's profile.
-    /// </summary>
-    private async Task<CreatedTicket> CreateTicketAsync(AppDbContext db, SqlDialect dialect, NewTicket ticket, CancellationToken cancellationToken)
-    {
-        var (prefix, sequence) = await TicketStore.AllocateAsync(db, RecordSequence.Tickets, 1, cancellationToken);
-        var number = new RecordNumber(prefix, sequence);
-        var text = number.ToString();
-        var title = ticket.Title.Trim();
-        var now = dialect.Moment(time.GetUtcNow());
-        var command = db.GetService<IRawSqlCommandBuilder>().Build(
-            """
-            INSERT INTO "Tickets" ("Sequence", "Number", "Title", "Description", "StatusId", "Priority", "ContactId", "AccountId", "OwnerId",
-                "CreatedAt", "ModifiedAt", "SearchText", "SourceMailboxId", "SourceKey", "SourceSender")
-            VALUES (@sequence, @number, @title, @description, @status, @priority, @contact, @account, @owner, @now, @now, @search, @mailbox, @key, @sender)
-            RETURNING "Id"
-            """,
-            [
-                dialect.Parameter("@sequence", sequence), dialect.Parameter("@number", text), dialect.Parameter("@title", title), dialect.Parameter("@description", ticket.Description),
-                dialect.Parameter("@status", ticket.StatusId), dialect.Parameter("@priority", ticket.Priority.ToString()), dialect.Parameter("@contact", ticket.ContactId),
-                dialect.Parameter("@account", ticket.AccountId), dialect.Parameter("@owner", ticket.OwnerId), dialect.Parameter("@now", now),
-                dialect.Parameter("@search", Records.SearchText.Build(text, ticket.Title)), dialect.Parameter("@mailbox", ticket.Source?.MailboxId),
-                dialect.Parameter("@key", ticket.Source?.Key), dialect.Parameter("@sender", ticket.SourceSender),
-            ]);
-        await using var reader = await command.RelationalCommand.ExecuteReaderAsync(
-            new RelationalCommandParameterObject(db.GetService<IRelationalConnection>(), command.ParameterValues, null, db, db.GetService<IRelationalCommandDiagnosticsLogger>()),
-            cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            throw new InvalidOperationException("The ticket insert returned no id.");
-        }
-
-        var id = Convert.ToInt32(reader.DbDataReader.GetValue(0), CultureInfo.InvariantCulture);
-        return new CreatedTicket(id, number);
     }
 
     /// <summary>
