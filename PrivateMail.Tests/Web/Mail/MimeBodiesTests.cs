@@ -67,6 +67,8 @@ public sealed class MimeBodiesTests
         { "text/plain; charset=utf-8", "base64", Convert.ToBase64String(Encoding.UTF8.GetBytes("Żółw\r\nline two\r\n")).Insert(8, "\r\n") + "\r\n" },
         { "text/plain; charset=utf-8", null, "\uFEFFwith a byte order mark\r\n" },
         { "text/plain", null, "no charset, UTF-8: żółw\r\n" },
+        { "text/plain", null, "\uFEFFno charset but a byte order mark\r\n" },
+        { "text/html", null, "\uFEFF<p>HTML, no charset, a byte order mark</p>" },
         { "text/plain; charset=us-ascii", "7bit", "plain ASCII\r\n" },
         { "text/plain; charset=iso-8859-2", "quoted-printable", "ASCII only in Latin-2=\r\n\r\n" },
         { "text/plain; charset=iso-8859-2", "quoted-printable", "Za=BF=F3=B3=E6\r\n" },
