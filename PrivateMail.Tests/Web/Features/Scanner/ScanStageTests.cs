@@ -79,6 +79,24 @@ public sealed class ScanStageTests : IAsyncLifetime
         return message;
     }
 
+    private async Task<Mailbox> LoadMailboxAsync(int mailboxId)
+    {
+        await using var db = await Db();
+        return await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == mailboxId, Ct);
+    }
+
+    /// <summary>The parse stage a scan of <paramref name="mailbox"/>'s inbox runs, with the app's scanner options unless others are given.</summary>
+    private PrivateMail.Web.Features.Scanner.Stages.ParseStage ParseStageFor(Mailbox mailbox, ScannerOptions? options = null) => new(
+        Services.GetRequiredService<PrivateMail.Web.Features.Records.Emails.EmailStore>(), mailbox, Inbox, 1,
+        options ?? Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value, TimeProvider.System);
+
+    private static async Task<byte[]> RawAsync(MimeMessage message)
+    {
+        using var raw = new MemoryStream();
+        await message.WriteToAsync(raw, Ct);
+        return raw.ToArray();
+    }
+
     private async Task<ScanProgress> ScanAsync(int mailboxId, bool expectDone = true)
     {
         var run = await Services.GetRequiredService<ScanCoordinator>().RunAsync(mailboxId, null, Ct) ?? throw new InvalidOperationException("The scan did not run.");
@@ -314,19 +332,9 @@ public sealed class ScanStageTests : IAsyncLifetime
         var message = Message("Anna <anna@somewhere.example>", "Huge page");
         var html = "<html><body>" + string.Concat(Enumerable.Repeat("<div>x</div>", 400_000)) + "</body></html>";
         message.Body = new TextPart("html") { Text = html };
-        using var raw = new MemoryStream();
-        await message.WriteToAsync(raw, Ct);
-        Mailbox mailbox;
-        await using (var db = await Db())
-        {
-            mailbox = await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == mailboxId, Ct);
-        }
+        var parse = ParseStageFor(await LoadMailboxAsync(mailboxId));
 
-        var parse = new PrivateMail.Web.Features.Scanner.Stages.ParseStage(
-            Services.GetRequiredService<PrivateMail.Web.Features.Records.Emails.EmailStore>(), mailbox, Inbox, 1,
-            Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value, TimeProvider.System);
-
-        var parsed = await parse.ParseAsync(1, raw.ToArray(), null, null, Ct);
+        var parsed = await parse.ParseAsync(1, await RawAsync(message), null, null, Ct);
 
         Assert.Null(parsed.Problem);
         var prepared = Assert.IsType<PrivateMail.Web.Features.Records.Emails.PreparedEmail>(parsed.Email);
@@ -338,26 +346,16 @@ public sealed class ScanStageTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_parsed_on_several_threads_comes_out_in_uid_order_with_each_problem_in_its_place()
     {
-        var mailboxId = await MailboxAsync();
-        Mailbox mailbox;
-        await using (var db = await Db())
-        {
-            mailbox = await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == mailboxId, Ct);
-        }
-
-        var options = new ScannerOptions { ParseWorkers = 4, MaxMessageBytes = 20_000 };
-        var parse = new PrivateMail.Web.Features.Scanner.Stages.ParseStage(
-            Services.GetRequiredService<PrivateMail.Web.Features.Records.Emails.EmailStore>(), mailbox, Inbox, 1, options, TimeProvider.System);
+        var parse = ParseStageFor(await LoadMailboxAsync(await MailboxAsync()), new ScannerOptions { ParseWorkers = 4, MaxMessageBytes = 20_000 });
         var items = new List<PrivateMail.Web.Features.Scanner.Stages.FetchedItem>();
         for (var uid = 1u; uid <= 40; uid++)
         {
             // Sizes vary so the threads finish out of order; UID 13 is refused by the server, UID 29 is too large.
             var body = string.Concat(Enumerable.Repeat($"line {uid} ", (int)(uid * 37 % 400) + 1));
-            using var raw = new MemoryStream();
-            await Message($"Sender {uid} <s{uid}@somewhere.example>", $"Subject {uid}", body: uid == 29 ? new string('x', 30_000) : body).WriteToAsync(raw, Ct);
+            var raw = await RawAsync(Message($"Sender {uid} <s{uid}@somewhere.example>", $"Subject {uid}", body: uid == 29 ? new string('x', 30_000) : body));
             items.Add(uid == 13
                 ? new PrivateMail.Web.Features.Scanner.Stages.FetchedItem(uid, null, null, "refused")
-                : new PrivateMail.Web.Features.Scanner.Stages.FetchedItem(uid, raw.ToArray(), null, null));
+                : new PrivateMail.Web.Features.Scanner.Stages.FetchedItem(uid, raw, null, null));
         }
 
         var parsed = await parse.ParseBatchAsync(items, Ct);
@@ -379,11 +377,7 @@ public sealed class ScanStageTests : IAsyncLifetime
     {
         var mailboxId = await MailboxAsync(actions: ScannerActions.CreateTicket);
         _source.Append(Inbox, Message("Anna <anna@somewhere.example>", "Printer broken"));
-        Mailbox mailbox;
-        await using (var db = await Db())
-        {
-            mailbox = await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == mailboxId, Ct);
-        }
+        var mailbox = await LoadMailboxAsync(mailboxId);
 
         var factory = Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var tickets = Services.GetRequiredService<PrivateMail.Web.Features.Records.Tickets.TicketStore>();
@@ -392,11 +386,7 @@ public sealed class ScanStageTests : IAsyncLifetime
         var decide = new PrivateMail.Web.Features.Scanner.Stages.DecideStage(
             loaded.Context with { StatusIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase) }, mailbox.Id);
         var emails = Services.GetRequiredService<PrivateMail.Web.Features.Records.Emails.EmailStore>();
-        var parse = new PrivateMail.Web.Features.Scanner.Stages.ParseStage(
-            emails, mailbox, Inbox, 1, Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value, TimeProvider.System);
-        using var raw = new MemoryStream();
-        await Message("Anna <anna@somewhere.example>", "Printer broken").WriteToAsync(raw, Ct);
-        var item = await parse.ParseAsync(1, raw.ToArray(), null, null, Ct);
+        var item = await ParseStageFor(mailbox).ParseAsync(1, await RawAsync(Message("Anna <anna@somewhere.example>", "Printer broken")), null, null, Ct);
         var write = new PrivateMail.Web.Features.Scanner.Stages.WriteStage(
             factory, emails, tickets, TimeProvider.System, mailbox, decide, _database.Directory,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
@@ -418,25 +408,15 @@ public sealed class ScanStageTests : IAsyncLifetime
     public async Task The_read_ahead_reads_the_run_s_users_once_and_each_sender_s_ticket_count_once()
     {
         var mailboxId = await MailboxAsync(actions: ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.CreateTicket);
-        Mailbox mailbox;
-        await using (var db = await Db())
-        {
-            mailbox = await db.Mailboxes.AsNoTracking().SingleAsync(m => m.Id == mailboxId, Ct);
-        }
+        var mailbox = await LoadMailboxAsync(mailboxId);
 
         var factory = Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var tickets = Services.GetRequiredService<PrivateMail.Web.Features.Records.Tickets.TicketStore>();
         var decide = await PrivateMail.Web.Features.Scanner.Stages.DecideStage.LoadAsync(factory, tickets, mailbox, Ct);
-        var parse = new PrivateMail.Web.Features.Scanner.Stages.ParseStage(
-            Services.GetRequiredService<PrivateMail.Web.Features.Records.Emails.EmailStore>(), mailbox, Inbox, 1,
-            Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value, TimeProvider.System);
+        var parse = ParseStageFor(mailbox);
 
-        async Task<PrivateMail.Web.Features.Scanner.Stages.ParsedMail> Parsed(uint uid, string from)
-        {
-            using var raw = new MemoryStream();
-            await Message(from, $"Message {uid}").WriteToAsync(raw, Ct);
-            return await parse.ParseAsync(uid, raw.ToArray(), null, null, Ct);
-        }
+        async Task<PrivateMail.Web.Features.Scanner.Stages.ParsedMail> Parsed(uint uid, string from) =>
+            await parse.ParseAsync(uid, await RawAsync(Message(from, $"Message {uid}")), null, null, Ct);
 
         var first = await decide.ReadAheadAsync(factory, [await Parsed(1, "Anna <anna@somewhere.example>")], Ct);
         // Between the batches a colleague joins (another user, her address proven).

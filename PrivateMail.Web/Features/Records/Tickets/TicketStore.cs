@@ -61,9 +61,8 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
             ?? throw new InvalidOperationException("Numbers are allocated inside the insert's transaction.");
         var commands = await ScanCommands.ForAsync(db, transaction, cancellationToken);
         var (prefix, sequence) = await commands.AllocateAsync(RecordSequence.Tickets, cancellationToken);
-        var number = new RecordNumber(prefix, sequence);
-        var id = await commands.InsertAsync(ticket, sequence, number.ToString(), time.GetUtcNow(), cancellationToken);
-        return new CreatedTicket(id, number);
+        var id = await commands.InsertAsync(Build(ticket, prefix, sequence, time.GetUtcNow()), cancellationToken);
+        return new CreatedTicket(id, new RecordNumber(prefix, sequence));
     }
 
     /// <summary>Moves a ticket to a status through the caller's context (and transaction).</summary>
@@ -233,23 +232,23 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
             return (reader.GetString(0), reader.GetInt64(1));
         }
 
-        /// <summary>The row <see cref="Build"/> makes, stamped with <paramref name="now"/>; returns its id.</summary>
-        public async Task<int> InsertAsync(NewTicket ticket, long sequence, string number, DateTimeOffset now, CancellationToken cancellationToken)
+        /// <summary>Inserts the row <see cref="Build"/> made (stamped: created and modified at its <c>CreatedAt</c>); returns its id.</summary>
+        public async Task<int> InsertAsync(Ticket row, CancellationToken cancellationToken)
         {
-            _sequence.Value = sequence;
-            _number.Value = number;
-            _title.Value = ticket.Title.Trim();
-            _description.Value = ticket.Description;
-            _status.Value = ticket.StatusId;
-            _priority.Value = ticket.Priority.ToString();
-            _contact.Value = (object?)ticket.ContactId ?? DBNull.Value;
-            _account.Value = (object?)ticket.AccountId ?? DBNull.Value;
-            _owner.Value = ticket.OwnerId;
-            _now.Value = _dialect.Moment(now);
-            _search.Value = Records.SearchText.Build(number, ticket.Title);
-            _mailbox.Value = (object?)ticket.Source?.MailboxId ?? DBNull.Value;
-            _key.Value = (object?)ticket.Source?.Key ?? DBNull.Value;
-            _sender.Value = (object?)ticket.SourceSender ?? DBNull.Value;
+            _sequence.Value = row.Sequence;
+            _number.Value = row.Number;
+            _title.Value = row.Title;
+            _description.Value = row.Description;
+            _status.Value = row.StatusId;
+            _priority.Value = row.Priority.ToString();
+            _contact.Value = (object?)row.ContactId ?? DBNull.Value;
+            _account.Value = (object?)row.AccountId ?? DBNull.Value;
+            _owner.Value = row.OwnerId;
+            _now.Value = _dialect.Moment(row.CreatedAt);
+            _search.Value = row.SearchText;
+            _mailbox.Value = (object?)row.SourceMailboxId ?? DBNull.Value;
+            _key.Value = (object?)row.SourceKey ?? DBNull.Value;
+            _sender.Value = (object?)row.SourceSender ?? DBNull.Value;
             var id = await _insert.ExecuteScalarAsync(cancellationToken)
                 ?? throw new InvalidOperationException("The ticket insert returned no id.");
             return Convert.ToInt32(id, System.Globalization.CultureInfo.InvariantCulture);
