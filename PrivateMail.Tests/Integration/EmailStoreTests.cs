@@ -177,6 +177,106 @@ public abstract class EmailStoreTests(DatabaseProvider provider) : IAsyncLifetim
         var links = await db.EmailLinks.Where(l => l.EmailId == stored.Id).Select(l => l.RecordKind + ":" + l.RecordId).ToListAsync();
         Assert.Equal(records.Select(r => "Contact:" + r.Item2).Order(), links.Order());
     }
+
+    private string Incoming => Path.Combine(_database.Directory, "attachments", "incoming");
+
+    private string[] StagedFiles() => Directory.Exists(Incoming) ? Directory.GetFiles(Incoming) : [];
+
+    private async Task<StoredEmail> StorePreparedAsync(PreparedEmail prepared)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        return await Store.StoreAsync(db, prepared);
+    }
+
+    private static NewAttachment Attachment(byte[] content, string name = "offer.pdf") => new(name, "application/pdf", new MemoryStream(content));
+
+    [Fact]
+    public async Task A_scan_writes_attachment_contents_ahead_and_storing_only_renames_them_into_place()
+    {
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4 written ahead");
+        var files = Services.GetRequiredService<AttachmentStore>();
+        using var staging = Store.StageAttachments();
+
+        // Two attachments of the same content in one mail: one file written ahead.
+        var prepared = await Store.PrepareAsync(Message("<ahead@firma.example>", attachments: [Attachment(pdf), Attachment(pdf, "copy.pdf")]), TestContext.Current.CancellationToken, staging);
+
+        var staged = Assert.Single(StagedFiles());
+        Assert.Equal(pdf, await File.ReadAllBytesAsync(staged, TestContext.Current.CancellationToken));
+        var hash = Assert.Single(prepared.Staged).Key;
+        Assert.False(files.Exists(hash));
+
+        var stored = await StorePreparedAsync(prepared);
+
+        Assert.True(stored.Created);
+        Assert.False(File.Exists(staged), "The staged file was not renamed into place.");
+        Assert.Equal(pdf, await File.ReadAllBytesAsync(files.PathFor(hash), TestContext.Current.CancellationToken));
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        Assert.Equal([hash, hash], await db.EmailAttachments.Where(a => a.EmailId == stored.Id).Select(a => a.ContentHash).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Contents_written_ahead_for_mail_that_is_not_stored_are_deleted_when_the_scan_ends()
+    {
+        var files = Services.GetRequiredService<AttachmentStore>();
+        var original = await Store.StoreAsync(Message("<twice@firma.example>", attachments: [Attachment([7, 7, 7])]));
+        var unique = Encoding.ASCII.GetBytes("only in the skipped mail");
+        string skippedHash;
+        using (var staging = Store.StageAttachments())
+        {
+            // A message the scan then skips (never stored), and a copy of a stored one whose content file exists already.
+            var skipped = await Store.PrepareAsync(Message("<skipped@firma.example>", attachments: [Attachment(unique)]), TestContext.Current.CancellationToken, staging);
+            var copy = await Store.PrepareAsync(Message("<twice@firma.example>", attachments: [Attachment([7, 7, 7])]), TestContext.Current.CancellationToken, staging);
+            skippedHash = Assert.Single(skipped.Staged).Key;
+            Assert.Empty(copy.Staged);
+            Assert.Single(StagedFiles());
+            Assert.Equal(original.Id, (await StorePreparedAsync(copy)).Id);
+        }
+
+        Assert.Empty(StagedFiles());
+        Assert.False(files.Exists(skippedHash));
+    }
+
+    [Fact]
+    public async Task Content_written_ahead_but_gone_or_deleted_from_the_store_since_is_written_when_the_mail_is_stored()
+    {
+        var files = Services.GetRequiredService<AttachmentStore>();
+        var shared = Encoding.ASCII.GetBytes("a logo every mail has");
+        var unique = Encoding.ASCII.GetBytes("a contract");
+        await Store.StoreAsync(Message("<first@firma.example>", attachments: [Attachment(shared, "logo.png")]));
+        using var staging = Store.StageAttachments();
+        var prepared = await Store.PrepareAsync(Message("<second@firma.example>", attachments: [Attachment(shared, "logo.png"), Attachment(unique)]), TestContext.Current.CancellationToken, staging);
+        var (uniqueHash, staged) = Assert.Single(prepared.Staged);
+
+        // Between the prepare and the store: the staged file vanished, and the logo's file was deleted (as deleting the
+        // last mail using it withdraws it).
+        File.Delete(staged);
+        var sharedHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(shared));
+        AttachmentStore.Discard(files.Withdraw(sharedHash) ?? throw new InvalidOperationException("The logo had no file."));
+
+        var stored = await StorePreparedAsync(prepared);
+
+        Assert.True(stored.Created);
+        Assert.Equal(unique, await File.ReadAllBytesAsync(files.PathFor(uniqueHash), TestContext.Current.CancellationToken));
+        Assert.Equal(shared, await File.ReadAllBytesAsync(files.PathFor(sharedHash), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void Files_a_crashed_scan_left_in_incoming_are_swept_at_start_up_once_an_hour_old()
+    {
+        var files = Services.GetRequiredService<AttachmentStore>();
+        Directory.CreateDirectory(Incoming);
+        var old = Path.Combine(Incoming, "left-by-a-crash");
+        var young = Path.Combine(Incoming, "another-node-is-using-it");
+        File.WriteAllBytes(old, [1]);
+        File.WriteAllBytes(young, [2]);
+        var now = DateTimeOffset.UtcNow;
+        File.SetLastWriteTimeUtc(old, now.AddHours(-2).UtcDateTime);
+        File.SetLastWriteTimeUtc(young, now.AddMinutes(-10).UtcDateTime);
+
+        Assert.Equal(1, files.SweepIncoming(TimeSpan.FromHours(1), now));
+
+        Assert.Equal([young], StagedFiles());
+    }
 }
 
 /// <summary><see cref="EmailStoreTests"/> on a SQLite file.</summary>

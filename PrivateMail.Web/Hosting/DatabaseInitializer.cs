@@ -28,6 +28,11 @@ public static class DatabaseInitializer
             }
         }
 
+        // Attachment contents a scan wrote ahead and a crash kept it from adopting or deleting (young ones may belong to
+        // another node's running scan when nodes share the data directory).
+        scope.ServiceProvider.GetRequiredService<Features.Records.Emails.AttachmentStore>()
+            .SweepIncoming(TimeSpan.FromHours(1), scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow());
+
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)
         {

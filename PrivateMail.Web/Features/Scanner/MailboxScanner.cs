@@ -160,7 +160,9 @@ public sealed class MailboxScanner(
         var fetched = Channel.CreateBounded<FetchedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var parsed = Channel.CreateBounded<LookedUpBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var fetch = new FetchStage(session, settings, time);
-        var parse = new ParseStage(emails, mailbox, folderName, state.UidValidity, settings, time);
+        // Attachment files are written on the parse stage; what the writer does not adopt is deleted once every stage ended.
+        using var staging = emails.StageAttachments();
+        var parse = new ParseStage(emails, mailbox, folderName, state.UidValidity, settings, time, staging);
         var write = new WriteStage(dbFactory, emails, tickets, time, mailbox, decide, _dataDirectory, logger);
         var notify = new NotifyStage(notifier, run, report);
         var clocks = new PipelineClocks();

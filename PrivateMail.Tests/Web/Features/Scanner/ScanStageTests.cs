@@ -152,6 +152,37 @@ public sealed class ScanStageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attachment_files_written_ahead_stay_only_for_stored_mail_and_nothing_is_left_in_incoming()
+    {
+        var mailboxId = await MailboxAsync(emailExceptions: ["noreply@shop.example"]);
+        static MimeMessage WithAttachment(string from, string subject, string content)
+        {
+            var message = Message(from, subject);
+            var body = new BodyBuilder { TextBody = "See the file." };
+            body.Attachments.Add("file.pdf", System.Text.Encoding.ASCII.GetBytes(content), new ContentType("application", "pdf"));
+            message.Body = body.ToMessageBody();
+            return message;
+        }
+
+        var stored = WithAttachment("Anna <anna@somewhere.example>", "Offer", "the offer");
+        _source.Append(Inbox, stored);
+        _source.Append(Inbox, WithAttachment("Shop <noreply@shop.example>", "Newsletter", "the newsletter"));
+        // The same message again in the same batch: parsed (and its file written ahead) before the first is stored.
+        _source.Append(Inbox, stored);
+
+        var run = await ScanAsync(mailboxId);
+
+        Assert.Equal((1, 1, 1), (run.Stored, run.Skipped, run.Duplicates));
+        var files = Services.GetRequiredService<PrivateMail.Web.Features.Records.Emails.AttachmentStore>();
+        static string Hash(string content) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(content)));
+        Assert.Equal("the offer", await File.ReadAllTextAsync(files.PathFor(Hash("the offer")), Ct));
+        Assert.False(files.Exists(Hash("the newsletter")));
+        var incoming = Path.Combine(_database.Directory, "attachments", "incoming");
+        Assert.Empty(Directory.Exists(incoming) ? Directory.GetFiles(incoming) : []);
+        Assert.Single(Directory.GetFiles(Path.Combine(_database.Directory, "attachments"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task A_different_message_reusing_a_message_id_is_stored_and_marked_while_copies_of_one_message_stay_one_e_mail()
     {
         var mailboxId = await MailboxAsync(folders: [Inbox, "Sent"]);

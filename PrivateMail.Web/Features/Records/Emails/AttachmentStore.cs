@@ -56,13 +56,7 @@ public sealed class AttachmentStore
                 size = file.Length;
             }
 
-            var target = PathFor(hash);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            if (!File.Exists(target))
-            {
-                // Another writer may finish the same content first; theirs is identical.
-                File.Move(temporary, target, overwrite: true);
-            }
+            MoveIntoPlace(temporary, hash);
         }
         finally
         {
@@ -70,6 +64,105 @@ public sealed class AttachmentStore
         }
 
         return (hash, size);
+    }
+
+    /// <summary>
+    /// Writes content whose hash is known into <c>incoming/</c> ahead of storing, outside any transaction, for
+    /// <see cref="Adopt"/> to move into place under the write lock; null when the content file is there already (then the
+    /// writer checks again under the lock). The caller deletes what it staged and did not adopt (<see cref="AttachmentStaging"/>).
+    /// </summary>
+    internal string? Stage(Stream content, string hash)
+    {
+        if (Exists(hash))
+        {
+            return null;
+        }
+
+        var incoming = Path.Combine(_root, "incoming");
+        Directory.CreateDirectory(incoming);
+        var staged = Path.Combine(incoming, Guid.NewGuid().ToString("N"));
+        var start = content.Position;
+        try
+        {
+            using var file = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, useAsync: false);
+            content.CopyTo(file);
+        }
+        catch
+        {
+            File.Delete(staged);
+            throw;
+        }
+        finally
+        {
+            content.Position = start;
+        }
+
+        return staged;
+    }
+
+    /// <summary>
+    /// Gives a staged file its content name, under the write lock (inside the writer's transaction, as every save): a
+    /// rename, no data written. The staged file stays where it was when the content is there already (its stager deletes it).
+    /// False when the staged file is gone (the caller writes the content itself).
+    /// </summary>
+    internal bool Adopt(string staged, string hash)
+    {
+        try
+        {
+            MoveIntoPlace(staged, hash);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return Exists(hash);
+        }
+    }
+
+    /// <summary>Renames a written file to its content name; another writer finishing the same content first wrote the same bytes.</summary>
+    private void MoveIntoPlace(string written, string hash)
+    {
+        var target = PathFor(hash);
+        if (File.Exists(target))
+        {
+            return;
+        }
+
+        try
+        {
+            File.Move(written, target, overwrite: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The first content of its two-letter folder (creating it every time showed in the writer's profile).
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(written, target, overwrite: true);
+        }
+    }
+
+    /// <summary>
+    /// Deletes what a process that ended mid-scan left in <c>incoming/</c>: files staged or half-written longer ago than
+    /// <paramref name="olderThan"/> (a scan adopts or deletes its own within its run; another node's scan may still be
+    /// using younger ones). Run at start-up.
+    /// </summary>
+    public int SweepIncoming(TimeSpan olderThan, DateTimeOffset now)
+    {
+        var incoming = new DirectoryInfo(Path.Combine(_root, "incoming"));
+        if (!incoming.Exists)
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        foreach (var file in incoming.EnumerateFiles())
+        {
+            if (file.LastWriteTimeUtc < (now - olderThan).UtcDateTime)
+            {
+                file.Delete();
+                deleted++;
+            }
+        }
+
+        return deleted;
     }
 
     /// <summary>The file of a content hash; throws on anything that is not a SHA-256 in hex, so no path can be smuggled in.</summary>
@@ -126,4 +219,45 @@ public sealed class AttachmentStore
 
     /// <summary>Removes a withdrawn file for good.</summary>
     public static void Discard(string withdrawn) => File.Delete(withdrawn);
+}
+
+/// <summary>
+/// The attachment files one folder scan wrote ahead on its parse stage (<see cref="AttachmentStore.Stage"/>): the writer
+/// only renames them into place (<see cref="AttachmentStore.Adopt"/>), so creating and writing files — slow on some
+/// file systems, and the writer is the scan's critical path — happens beside it. Disposed when the scan's stages have
+/// ended: every staged file not adopted (a message skipped, a duplicate, past the run's limit, stopped, rolled back) is
+/// deleted then; a crash leaves them to <see cref="AttachmentStore.SweepIncoming"/>.
+/// </summary>
+public sealed class AttachmentStaging(AttachmentStore files) : IDisposable
+{
+    private readonly List<string> _staged = [];
+
+    /// <summary>Stages the content unless its file exists; the path, or null.</summary>
+    internal string? Stage(Stream content, string hash)
+    {
+        var path = files.Stage(content, hash);
+        if (path is not null)
+        {
+            lock (_staged)
+            {
+                _staged.Add(path);
+            }
+        }
+
+        return path;
+    }
+
+    public void Dispose()
+    {
+        lock (_staged)
+        {
+            foreach (var path in _staged)
+            {
+                // Adopted ones were renamed away: deleting a name that is gone is a no-op.
+                File.Delete(path);
+            }
+
+            _staged.Clear();
+        }
+    }
 }

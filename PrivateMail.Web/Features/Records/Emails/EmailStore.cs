@@ -64,6 +64,9 @@ public sealed record PreparedEmail(NewEmail Source, string Key, string? MessageI
         get => HtmlBody is null ? null : _storedHtml ??= CompressedText.Encode(HtmlBody);
         internal init => _storedHtml = value;
     }
+
+    /// <summary>Attachment contents written ahead to <c>incoming/</c> by content hash (<see cref="AttachmentStaging"/>): storing only renames them.</summary>
+    internal IReadOnlyDictionary<string, string> Staged { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -101,6 +104,9 @@ public sealed class EmailStore(
         }
     }
 
+    /// <summary>Where a scan's <see cref="PrepareAsync"/> writes attachment contents ahead; dispose it when the scan's stages have ended.</summary>
+    public AttachmentStaging StageAttachments() => new(files);
+
     /// <summary>Prepares and stores through the caller's context (and transaction).</summary>
     public async Task<StoredEmail> StoreAsync(AppDbContext db, NewEmail email, CancellationToken cancellationToken = default) =>
         await StoreAsync(db, await PrepareAsync(email, cancellationToken), cancellationToken);
@@ -109,9 +115,11 @@ public sealed class EmailStore(
     /// The CPU-bound half of storing, to run outside any transaction: keeps HTML over the size cap as an attachment (it is
     /// never parsed as HTML), cuts the text, builds the preview and the key, compresses the bodies. The HTML is not sanitised here: most stored
     /// mail is never opened, so it is sanitised when read (a fifth of the scan's CPU went to sanitising at store time).
-    /// Attachment files are written only when the e-mail is new (so mail that is skipped or a duplicate leaves no file behind).
+    /// Attachment files get their content names only when the e-mail is stored as new (so mail that is skipped or a
+    /// duplicate leaves no file behind); with <paramref name="staging"/> (the scanner) their contents are written ahead,
+    /// here, and storing renames them.
     /// </summary>
-    public async Task<PreparedEmail> PrepareAsync(NewEmail email, CancellationToken cancellationToken = default)
+    public async Task<PreparedEmail> PrepareAsync(NewEmail email, CancellationToken cancellationToken = default, AttachmentStaging? staging = null)
     {
         var settings = options.Value;
         var attachments = new List<NewAttachment>(email.Attachments.Count);
@@ -136,6 +144,18 @@ public sealed class EmailStore(
 
         fullText ??= html is null ? "" : EmailHtmlSanitizer.ToPlainText(html);
         var hashes = attachments.Select(a => ContentHash(a.Content)).ToList();
+        var staged = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (staging is not null)
+        {
+            for (var i = 0; i < attachments.Count; i++)
+            {
+                if (!staged.ContainsKey(hashes[i]) && staging.Stage(attachments[i].Content, hashes[i]) is { } path)
+                {
+                    staged[hashes[i]] = path;
+                }
+            }
+        }
+
         var text = fullText.Length <= settings.MaxTextBodyChars
             ? fullText
             : fullText[..settings.MaxTextBodyChars] + "\n\n[…]";
@@ -153,6 +173,7 @@ public sealed class EmailStore(
         {
             StoredTextBody = CompressedText.Encode(textUtf8.Bytes),
             StoredHtmlBody = keptHtml is null ? null : CompressedText.Encode(htmlUtf8.Bytes),
+            Staged = staged,
         };
     }
 
@@ -199,7 +220,9 @@ public sealed class EmailStore(
             {
                 attachment.Content.Position = 0;
                 // Content-addressed: most attachments (logos, signatures) are on disk already; no need to write them again.
-                var (hash, size) = files.Exists(knownHash) ? (knownHash, attachment.Content.Length) : await files.SaveAsync(attachment.Content, cancellationToken);
+                // Written ahead (the scanner): a rename. Else, or when the file was deleted since the prepare found it: written now.
+                var inPlace = prepared.Staged.TryGetValue(knownHash, out var staged) ? files.Adopt(staged, knownHash) : files.Exists(knownHash);
+                var (hash, size) = inPlace ? (knownHash, attachment.Content.Length) : await files.SaveAsync(attachment.Content, cancellationToken);
                 rows.Add(new EmailAttachment
                 {
                     FileName = SafeFileName.Clean(attachment.FileName),

@@ -20,9 +20,10 @@ internal sealed record ParsedMail(uint Uid, byte[]? Raw, MessageSnapshot? Snapsh
 /// <summary>
 /// Stage 2: MIME → snapshot, and the e-mail prepared for storage (HTML sanitised or set aside, text cut, preview, key)
 /// — all the unbounded work, on its own core, before anything touches the database; then, per batch, the decide
-/// stage's read-ahead of the records its messages may bind to.
+/// stage's read-ahead of the records its messages may bind to. With <paramref name="staging"/>, attachment contents are
+/// written to files here too, and the writer only renames them.
 /// </summary>
-internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string folder, uint uidValidity, ScannerOptions settings, TimeProvider time)
+internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string folder, uint uidValidity, ScannerOptions settings, TimeProvider time, AttachmentStaging? staging = null)
 {
     /// <param name="readAhead">After each batch: the decide stage's read-ahead of the batch's records (<see cref="DecideStage.ReadAheadAsync"/>).</param>
     /// <param name="readAheadClock">Where the read-ahead's time is counted (part of this stage's busy time too).</param>
@@ -143,7 +144,7 @@ internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string fold
                         Uid = uid,
                         UidValidity = uidValidity,
                     };
-                    prepared = await emails.PrepareAsync(email, cancellationToken);
+                    prepared = await emails.PrepareAsync(email, cancellationToken, staging);
                 }
 
                 return new ParsedMail(uid, raw, snapshot, prepared, null);
