@@ -25,7 +25,6 @@ public sealed class AttachmentStore
     public async Task<(string Hash, long Size)> SaveAsync(Stream content, CancellationToken cancellationToken = default)
     {
         var incoming = Path.Combine(_root, "incoming");
-        Directory.CreateDirectory(incoming);
         var temporary = Path.Combine(incoming, Guid.NewGuid().ToString("N"));
         string hash;
         long size;
@@ -33,7 +32,7 @@ public sealed class AttachmentStore
         {
             // Synchronous writes: attachments are small and written under the scan's write lock, and an async FileStream
             // on Linux hops to the thread pool for every write (most of the store's CPU in the scan's profile).
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, useAsync: false))
+            using (var file = CreateNew(temporary, incoming))
             using (var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
                 var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
@@ -79,12 +78,11 @@ public sealed class AttachmentStore
         }
 
         var incoming = Path.Combine(_root, "incoming");
-        Directory.CreateDirectory(incoming);
         var staged = Path.Combine(incoming, Guid.NewGuid().ToString("N"));
         var start = content.Position;
         try
         {
-            using var file = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, useAsync: false);
+            using var file = CreateNew(staged, incoming);
             content.CopyTo(file);
         }
         catch
@@ -98,6 +96,20 @@ public sealed class AttachmentStore
         }
 
         return staged;
+    }
+
+    /// <summary>A new file in <paramref name="folder"/>, which is created the first time (not before every file: a system call each).</summary>
+    private static FileStream CreateNew(string path, string folder)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, useAsync: false);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(folder);
+            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, useAsync: false);
+        }
     }
 
     /// <summary>
