@@ -34,25 +34,39 @@ internal sealed class TicketLookupCommands
     private TicketLookupCommands(DbConnection connection, bool postgreSql)
     {
         _postgreSql = postgreSql;
+        var sql = Statements(postgreSql);
+        _byNumber = Command(connection, sql.ByNumber);
+        _numbers = List(_byNumber, "@numbers", NpgsqlDbType.Bigint);
+        _numbersOwner = Text(_byNumber, "@owner");
+        _byThread = Command(connection, sql.ByThread);
+        _threadIds = List(_byThread, "@ids", NpgsqlDbType.Text);
+        _threadOwner = Text(_byThread, "@owner");
+        _bySource = Command(connection, sql.BySource);
+        _sourceMailbox = Integer(_bySource, "@mailbox");
+        _sourceKeys = List(_bySource, "@keys", NpgsqlDbType.Text);
+        _fromSource = Command(connection, sql.FromSource);
+        _oneMailbox = Integer(_fromSource, "@mailbox");
+        _oneKey = Text(_fromSource, "@key");
+    }
+
+    /// <summary>The statements' text for the engine (the tests read SQLite's query plans of these).</summary>
+    internal static (string ByNumber, string ByThread, string BySource, string FromSource) Statements(bool postgreSql)
+    {
         string In(string parameter) => postgreSql ? $"= ANY({parameter})" : $"IN (SELECT value FROM json_each({parameter}))";
 
         // A NULL owner stands for "sees everything" (an administrator), as BindingScope.OwnerSeesEverything.
-        _byNumber = connection.CreateCommand();
-        _byNumber.CommandText = $"""
+        var byNumber = $"""
             SELECT t."Id", t."Sequence", s."Name"
             FROM "Tickets" AS t
             JOIN "TicketStatuses" AS s ON s."Id" = t."StatusId"
             WHERE t."Sequence" {In("@numbers")} AND (@owner IS NULL OR t."OwnerId" = @owner)
             """;
-        _numbers = List(_byNumber, "@numbers", NpgsqlDbType.Bigint);
-        _numbersOwner = Text(_byNumber, "@owner");
 
         // From the thread's e-mails (Message-ID index) to their ticket links (primary key) to the tickets (primary key):
         // joined the other way round, SQLite walked every ticket link of the database for each batch. CROSS JOIN fixes
         // SQLite's join order. A link counts only when its RecordId is exactly a ticket's id as text (as int.TryParse and
         // the id's invariant text did): non-numeric ids find nothing. Ordered by the e-mail's date: the last link wins.
-        _byThread = connection.CreateCommand();
-        _byThread.CommandText = postgreSql
+        var byThread = postgreSql
             ? $$"""
                 SELECT e."MessageId", t."Id", t."Sequence", s."Name"
                 FROM "Emails" AS e
@@ -71,34 +85,35 @@ internal sealed class TicketLookupCommands
                 WHERE e."MessageId" IN (SELECT value FROM json_each(@ids)) AND (@owner IS NULL OR t."OwnerId" = @owner)
                 ORDER BY e."Date", e."Id", l."RecordId"
                 """;
-        _threadIds = List(_byThread, "@ids", NpgsqlDbType.Text);
-        _threadOwner = Text(_byThread, "@owner");
 
-        _bySource = connection.CreateCommand();
-        _bySource.CommandText = $"""
+        var bySource = $"""
             SELECT t."SourceKey", t."Id"
             FROM "Tickets" AS t
             WHERE t."SourceMailboxId" = @mailbox AND t."SourceKey" IS NOT NULL AND t."SourceKey" {In("@keys")}
             """;
-        _sourceMailbox = Integer(_bySource, "@mailbox");
-        _sourceKeys = List(_bySource, "@keys", NpgsqlDbType.Text);
 
-        _fromSource = connection.CreateCommand();
-        _fromSource.CommandText = """
+        var fromSource = """
             SELECT t."Id" FROM "Tickets" AS t
             WHERE t."SourceMailboxId" = @mailbox AND t."SourceKey" IS NOT NULL AND t."SourceKey" = @key
             LIMIT 1
             """;
-        _oneMailbox = Integer(_fromSource, "@mailbox");
-        _oneKey = Text(_fromSource, "@key");
+
+        return (byNumber, byThread, bySource, fromSource);
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
     }
 
     private IEnumerable<DbCommand> All => [_byNumber, _byThread, _bySource, _fromSource];
 
     /// <summary>
     /// The statements of the context's connection on its current transaction (none before the writer opens one). The
-    /// connection is opened through EF (its per-connection setup runs) when it is not open; <paramref name="opened"/> says
-    /// so, and the caller closes it again.
+    /// connection is opened through EF (its per-connection setup runs) when it is not open; <c>Opened</c> says so, and
+    /// the caller closes it again.
     /// </summary>
     public static async Task<(TicketLookupCommands Commands, bool Opened)> ForAsync(AppDbContext db, CancellationToken cancellationToken)
     {
