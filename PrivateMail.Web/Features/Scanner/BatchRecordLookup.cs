@@ -214,52 +214,76 @@ internal sealed class BatchRecordLookup : IRecordLookup
         AppDbContext db, IReadOnlyCollection<MessageSnapshot> messages, IReadOnlySet<string> closing, int? sourceMailboxId, CancellationToken cancellationToken)
     {
         var lookup = this;
-        var ownerId = Scope.OwnerId;
-        var all = Scope.OwnerSeesEverything;
+        // Null: the owner sees every owner's tickets.
+        var owner = Scope.OwnerSeesEverything ? null : Scope.OwnerId;
         var numbers = messages.SelectMany(m => RecordNumber.FindInSubject(m.Subject, RecordNumber.TicketPrefix))
             .Where(n => string.Equals(n.Prefix, lookup._ticketPrefix, StringComparison.OrdinalIgnoreCase))
             .Select(n => n.Sequence).Distinct().ToList();
-        var tickets = numbers.Count == 0 ? []
-            : await db.Tickets.AsNoTracking().Where(t => all || t.OwnerId == ownerId).Where(t => numbers.Contains(t.Sequence))
-                .Select(t => new { t.Id, t.Sequence, Status = t.Status!.Name }).ToListAsync(cancellationToken);
-        foreach (var t in tickets)
+        var threadIds = messages.SelectMany(m => m.References.Append(m.InReplyTo)).OfType<string>().Where(i => i.Length > 0).Distinct().ToList();
+        if (numbers.Count == 0 && threadIds.Count == 0 && sourceMailboxId is null)
         {
-            lookup._tickets[t.Sequence] = new TicketRef(Key(t.Id), new RecordNumber(lookup._ticketPrefix, t.Sequence), t.Status, closing.Contains(t.Status));
+            return;
         }
 
-        var threadIds = messages.SelectMany(m => m.References.Append(m.InReplyTo)).OfType<string>().Where(i => i.Length > 0).Distinct().ToList();
-        if (threadIds.Count > 0)
+        // Raw statements prepared once per connection (see TicketLookupCommands): EF's query pipeline cost more than the
+        // few rows these return, for every batch the writer reads.
+        var (commands, opened) = await TicketLookupCommands.ForAsync(db, cancellationToken);
+        try
         {
-            // From the thread's e-mails (Message-ID index) to their links (primary key): joined the other way round,
-            // SQLite walked every ticket link of the database for each batch, so a scan slowed down as mail accumulated.
-            var threadEmails = db.Emails.Where(e => threadIds.Contains(e.MessageId!)).Select(e => e.Id);
-            var links = await db.EmailLinks.AsNoTracking()
-                .Where(l => l.RecordKind == RecordKind.Ticket && threadEmails.Contains(l.EmailId))
-                .Select(l => new { MessageId = l.Email!.MessageId!, l.RecordId, l.Email.Date })
-                .ToListAsync(cancellationToken);
-            var ids = links.Select(l => int.TryParse(l.RecordId, CultureInfo.InvariantCulture, out var id) ? id : 0).Distinct().ToList();
-            var linked = await db.Tickets.AsNoTracking().Where(t => all || t.OwnerId == ownerId).Where(t => ids.Contains(t.Id))
-                .Select(t => new { t.Id, t.Sequence, Status = t.Status!.Name }).ToDictionaryAsync(t => Key(t.Id), cancellationToken);
-            foreach (var link in links.OrderBy(l => l.Date))
+            if (numbers.Count > 0)
             {
-                if (linked.TryGetValue(link.RecordId, out var t))
+                foreach (var (id, sequence, status) in await commands.TicketsByNumberAsync(numbers, owner, cancellationToken))
                 {
-                    lookup._threads[link.MessageId] = new TicketRef(Key(t.Id), new RecordNumber(lookup._ticketPrefix, t.Sequence), t.Status, closing.Contains(t.Status));
+                    lookup._tickets[sequence] = new TicketRef(Key(id), new RecordNumber(lookup._ticketPrefix, sequence), status, closing.Contains(status));
                 }
             }
-        }
 
-        if (sourceMailboxId is { } mailboxId)
-        {
-            var keys = messages.Select(MessageIdentity.DedupKey).Distinct().ToList();
-            var sources = await db.Tickets.AsNoTracking().Where(t => t.SourceMailboxId == mailboxId && keys.Contains(t.SourceKey!))
-                .Select(t => new { t.SourceKey, t.Id }).ToListAsync(cancellationToken);
-            foreach (var source in sources)
+            if (threadIds.Count > 0)
             {
-                lookup._sources[source.SourceKey!] = source.Id;
+                // In the e-mails' date order: a later e-mail's link wins.
+                foreach (var (messageId, id, sequence, status) in await commands.TicketsByThreadAsync(threadIds, owner, cancellationToken))
+                {
+                    lookup._threads[messageId] = new TicketRef(Key(id), new RecordNumber(lookup._ticketPrefix, sequence), status, closing.Contains(status));
+                }
             }
 
-            lookup._sourcesOf = mailboxId;
+            if (sourceMailboxId is { } mailboxId)
+            {
+                var keys = messages.Select(MessageIdentity.DedupKey).Distinct().ToList();
+                if (keys.Count > 0)
+                {
+                    foreach (var (key, id) in await commands.TicketsFromSourcesAsync(mailboxId, keys, cancellationToken))
+                    {
+                        lookup._sources[key] = id;
+                    }
+                }
+
+                lookup._sourcesOf = mailboxId;
+            }
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    /// <summary>The ticket created earlier from the message with this key in this mailbox, asked of the database.</summary>
+    internal static async Task<int?> FindTicketFromSourceAsync(AppDbContext db, int mailboxId, string key, CancellationToken cancellationToken)
+    {
+        var (commands, opened) = await TicketLookupCommands.ForAsync(db, cancellationToken);
+        try
+        {
+            return await commands.TicketFromSourceAsync(mailboxId, key, cancellationToken);
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
     }
 

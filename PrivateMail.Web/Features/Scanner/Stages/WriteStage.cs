@@ -269,7 +269,7 @@ internal sealed class WriteStage(
         int? earlierTicket = null;
         if (decision.NewTicket is not null && !emailHasTicket && !lookup.TryFindTicketFromSource(source.Item1, source.Item2, out earlierTicket))
         {
-            earlierTicket = await TicketFromSource(db, source.Item1, source.Item2, cancellationToken);
+            earlierTicket = await BatchRecordLookup.FindTicketFromSourceAsync(db, source.Item1, source.Item2, cancellationToken);
         }
 
         if (earlierTicket is { } earlier && emailId is not null)
@@ -427,11 +427,6 @@ internal sealed class WriteStage(
         await db.FolderCursors.Where(c => c.Id == cursorId && c.LastUid < uid)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastUid, (long)uid).SetProperty(c => c.UpdatedAt, now), CancellationToken.None);
     }
-
-    // Compiled once: asked for most received messages when Create ticket is on.
-    private static readonly Func<AppDbContext, int, string, CancellationToken, Task<int?>> TicketFromSource = EF.CompileAsyncQuery(
-        (AppDbContext db, int mailboxId, string key, CancellationToken _) =>
-            db.Tickets.Where(t => t.SourceMailboxId == mailboxId && t.SourceKey == key).Select(t => (int?)t.Id).FirstOrDefault());
 
     /// <summary>The per-message savepoint's statements, prepared once per connection.</summary>
     private sealed class Savepoints
