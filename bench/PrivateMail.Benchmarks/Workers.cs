@@ -5,6 +5,7 @@ using MailKit.Net.Imap;
 using MailKit.Search;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using MimeKit;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Modules;
@@ -121,49 +122,52 @@ internal static class Workers
     /// The product: a fresh copy of the template database, the app's services, a mailbox with all four actions, and one
     /// scan through <see cref="ScanCoordinator"/> — connect, fetch, parse, exceptions, bind, store, tickets, cursor.
     /// </summary>
+    /// <remarks>
+    /// Warm (SQLite): the warm-up scans <see cref="WorkerArgs.WarmupFolder"/> in the same service provider that then
+    /// measures, so EF Core's internal service provider (the built model, the compiled-query cache) is the one a running
+    /// server has. Between the two the data directory is reset to a fresh template — the pools cleared, the database and
+    /// everything the warm-up wrote deleted, the template copied, the start-up's initialisation run again — so the
+    /// measured scan finds exactly what a cold one finds (same decisions, tickets and database size).
+    /// Warm on PostgreSQL: the warm-up runs in a service provider and database of its own (dropping the run database
+    /// under the app's live backplane, which keeps a LISTEN connection to it, is not what a server does).
+    /// </remarks>
     public static async Task<WorkerResult> ScanAsync(WorkerArgs args, CancellationToken cancellationToken)
     {
         var settings = ScannerSettingsFor(args);
         settings["Scanner:ScheduleEnabled"] = "false";
         Warmup? warmup = null;
-        if (args.WarmupFolder is { } warmupFolder)
+        if (args.WarmupFolder is { } separateFolder && BenchDatabase.IsPostgreSql)
         {
-            // The warm-up scans other messages into a database of its own (a second copy of the template), so the measured
-            // scan finds exactly what a cold one finds — same decisions, tickets and database size — while the process has
-            // already JIT-compiled, tiered up and cached everything a scan touches (the app's shared state is per process).
+            // The warm-up scans other messages into a database of its own (a second copy of the template), in a service
+            // provider of its own: JIT and tiering are warm, EF's model and compiled queries are not (see the remarks).
             var warmDirectory = PrepareRunDirectory(args with { RunDirectory = (args.RunDirectory ?? throw new InvalidOperationException("--run-dir is required.")) + "-warmup" });
-            var warmCpu = Memory.CpuTime();
-            var warmClock = Stopwatch.StartNew();
             await using (var warmServices = await BenchApp.StartAsync(warmDirectory, settings))
             {
-                var warmMailbox = await BenchApp.CreateMailboxAsync(warmServices, args.Host, args.Port, warmupFolder, cancellationToken);
-                var warmProgress = await warmServices.GetRequiredService<ScanCoordinator>().RunAsync(warmMailbox, null, cancellationToken)
-                    ?? throw new InvalidOperationException("The warm-up scan did not run.");
-                if (warmProgress.Status != ScanRunStatus.Done || warmProgress.Failed > 0)
-                {
-                    throw new InvalidOperationException($"The warm-up scan ended {warmProgress.Status} with {warmProgress.Failed} failed: {warmProgress.FirstError}");
-                }
-
-                warmup = new Warmup(warmProgress.Fetched, warmClock.Elapsed.TotalSeconds, (Memory.CpuTime() - warmCpu).TotalSeconds);
+                warmup = await WarmUpAsync(warmServices, args, separateFolder, cancellationToken);
             }
 
-            CheckWarmup(args, warmup);
             DeleteQuietly(warmDirectory);
         }
 
         var directory = PrepareRunDirectory(args);
-        int mailboxId;
+        await using var services = await BenchApp.StartAsync(directory, settings);
+        object? warmEntityFramework = null;
+        if (args.WarmupFolder is { } warmupFolder && !BenchDatabase.IsPostgreSql)
+        {
+            warmup = await WarmUpAsync(services, args, warmupFolder, cancellationToken);
+            warmEntityFramework = await EntityFrameworkServicesAsync(services, cancellationToken);
+            await ResetDataDirectoryAsync(services, args, directory);
+        }
+
+        var mailboxId = await BenchApp.CreateMailboxAsync(services, args.Host, args.Port, args.Folder, cancellationToken);
+        var coordinator = services.GetRequiredService<ScanCoordinator>();
+        GC.Collect();
         ScanProgress progress;
-        Dictionary<string, long> counters;
-        Dictionary<string, long> stageCounters;
         double seconds;
         double cpu;
-        await using (var services = await BenchApp.StartAsync(directory, settings))
+        Dictionary<string, long> stageCounters;
+        using (var stages = new StageTimes())
         {
-            mailboxId = await BenchApp.CreateMailboxAsync(services, args.Host, args.Port, args.Folder, cancellationToken);
-            var coordinator = services.GetRequiredService<ScanCoordinator>();
-            GC.Collect();
-            using var stages = new StageTimes();
             var cpuStart = Memory.CpuTime();
             var stopwatch = Stopwatch.StartNew();
             progress = await coordinator.RunAsync(mailboxId, null, cancellationToken) ?? throw new InvalidOperationException("The scan did not run.");
@@ -173,8 +177,22 @@ internal static class Workers
             // Per stage: where the pipeline's time went (stderr, so the RESULT line on stdout stays one JSON line).
             Console.Error.WriteLine(stages.Table(seconds));
             stageCounters = stages.Counters();
+        }
 
-            await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken);
+        if (warmEntityFramework is not null)
+        {
+            // The point of a warm run: EF's model and compiled queries built by the warm-up served the measured scan.
+            if (!ReferenceEquals(warmEntityFramework, await EntityFrameworkServicesAsync(services, cancellationToken)))
+            {
+                throw new InvalidOperationException("The measured scan did not run in the warm-up's EF Core internal service provider: it rebuilt the model and compiled its queries again, so it is not warm.");
+            }
+
+            Console.Error.WriteLine("Warm: the measured scan ran in the warm-up's service provider and EF Core internal service provider (same object).");
+        }
+
+        Dictionary<string, long> counters;
+        await using (var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken))
+        {
             counters = new Dictionary<string, long>
             {
                 ["fetched"] = progress.Fetched, ["stored"] = progress.Stored, ["bound"] = progress.Bound, ["ticketsOpened"] = progress.TicketsOpened,
@@ -182,10 +200,11 @@ internal static class Workers
                 ["emails"] = await db.Emails.CountAsync(cancellationToken), ["links"] = await db.EmailLinks.CountAsync(cancellationToken),
                 ["tickets"] = await db.Tickets.CountAsync(cancellationToken),
             };
-            foreach (var (name, value) in stageCounters)
-            {
-                counters[name] = value;
-            }
+        }
+
+        foreach (var (name, value) in stageCounters)
+        {
+            counters[name] = value;
         }
 
         var peak = Memory.PeakWorkingSet();
@@ -201,6 +220,65 @@ internal static class Workers
             Counters = counters, Error = error,
             Warm = warmup is not null, WarmupMessages = warmup?.Messages ?? 0, WarmupSeconds = warmup?.Seconds ?? 0, WarmupCpuSeconds = warmup?.CpuSeconds ?? 0,
         };
+    }
+
+    /// <summary>The unmeasured warm-up: a mailbox on <paramref name="folder"/> and one full scan of it.</summary>
+    private static async Task<Warmup> WarmUpAsync(ServiceProvider services, WorkerArgs args, string folder, CancellationToken cancellationToken)
+    {
+        var cpu = Memory.CpuTime();
+        var clock = Stopwatch.StartNew();
+        var mailbox = await BenchApp.CreateMailboxAsync(services, args.Host, args.Port, folder, cancellationToken);
+        var progress = await services.GetRequiredService<ScanCoordinator>().RunAsync(mailbox, null, cancellationToken)
+            ?? throw new InvalidOperationException("The warm-up scan did not run.");
+        if (progress.Status != ScanRunStatus.Done || progress.Failed > 0)
+        {
+            throw new InvalidOperationException($"The warm-up scan ended {progress.Status} with {progress.Failed} failed: {progress.FirstError}");
+        }
+
+        var warmup = new Warmup(progress.Fetched, clock.Elapsed.TotalSeconds, (Memory.CpuTime() - cpu).TotalSeconds);
+        CheckWarmup(args, warmup);
+        return warmup;
+    }
+
+    /// <summary>EF Core's internal service provider behind the app's contexts (its model and compiled-query cache live there).</summary>
+    private static async Task<object> EntityFrameworkServicesAsync(ServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken);
+        return ((IInfrastructure<IServiceProvider>)db).Instance;
+    }
+
+    /// <summary>
+    /// SQLite: the data directory as a cold run finds it — a fresh copy of the template, no attachment files — under the
+    /// same, running service provider. What the app's singletons keep from the database is the same in the warm-up's
+    /// database and the template (module switches, the scanner's admin row, users' languages: the warm-up changes none of
+    /// them; the mailbox id repeats and no scan is running), and the start-up's initialisation runs again as it does for
+    /// a cold run (migrations checked, WAL and statistics, module switches read again).
+    /// </summary>
+    private static async Task ResetDataDirectoryAsync(ServiceProvider services, WorkerArgs args, string directory)
+    {
+        var database = Path.Combine(directory, "privatemail.db");
+        BenchDatabase.Release();
+        // The last connection to close folds the WAL back and deletes it: one still there means a connection still open
+        // (it would keep the deleted file and the measured scan would not start from the template).
+        if (File.Exists(database + "-wal"))
+        {
+            throw new InvalidOperationException($"A connection to the warm-up's database is still open after clearing the pools ({database}-wal remains).");
+        }
+
+        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo folder)
+            {
+                folder.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+
+        BenchDatabase.CopyTemplate(args.Template ?? throw new InvalidOperationException("--template is required."), directory);
+        await DatabaseInitializer.InitializeAsync(services);
     }
 
     /// <summary>
