@@ -128,8 +128,8 @@ internal static class Workers
     /// measures, as a running server scans again with the singletons and EF Core state of its earlier scans (the worker
     /// checks that EF's model and compiled-query cache are the warm-up's). Between the two the data directory is reset to
     /// a fresh template — the pools cleared, the database and everything the warm-up wrote deleted, the template copied,
-    /// the start-up's initialisation run again — so the measured scan finds exactly what a cold one finds (same
-    /// decisions, tickets and database size).
+    /// WAL, statistics and module switches as the start-up gives a cold run's copy — so the measured scan finds exactly
+    /// what a cold one finds (same decisions, tickets and database size).
     /// Warm on PostgreSQL: the warm-up runs in a service provider and database of its own (dropping the run database
     /// under the app's live backplane, which keeps a LISTEN connection to it, is not what a server does); EF Core's
     /// internal service provider is cached per process for the same options, so its model and queries are warm there too.
@@ -153,67 +153,70 @@ internal static class Workers
         }
 
         var directory = PrepareRunDirectory(args);
-        await using var services = await BenchApp.StartAsync(directory, settings);
-        (object QueryCache, object Model)? warmEntityFramework = null;
-        if (args.WarmupFolder is { } warmupFolder && !BenchDatabase.IsPostgreSql)
-        {
-            warmup = await WarmUpAsync(services, args, warmupFolder, cancellationToken);
-            warmEntityFramework = await EntityFrameworkServicesAsync(services, cancellationToken);
-            await ResetDataDirectoryAsync(services, args, directory);
-        }
-
-        var mailboxId = await BenchApp.CreateMailboxAsync(services, args.Host, args.Port, args.Folder, cancellationToken);
-        var coordinator = services.GetRequiredService<ScanCoordinator>();
-        GC.Collect();
         ScanProgress progress;
+        Dictionary<string, long> counters;
         double seconds;
         double cpu;
-        Dictionary<string, long> stageCounters;
-        using (var stages = new StageTimes())
+        // The provider ends before the sizes are read, as a cold run's does: its pooled connections closed, the WAL folded back.
+        await using (var services = await BenchApp.StartAsync(directory, settings))
         {
-            var cpuStart = Memory.CpuTime();
-            var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
-            var jitTime = System.Runtime.JitInfo.GetCompilationTime();
-            var stopwatch = Stopwatch.StartNew();
-            progress = await coordinator.RunAsync(mailboxId, null, cancellationToken) ?? throw new InvalidOperationException("The scan did not run.");
-            stopwatch.Stop();
-            seconds = stopwatch.Elapsed.TotalSeconds;
-            cpu = (Memory.CpuTime() - cpuStart).TotalSeconds;
-            // What the JIT did meanwhile (all threads: tier-0, tier-1, OSR and dynamic methods such as EF's shapers).
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"JIT during the measured scan: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods:N0} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds:F2} s compiling"));
-            // Per stage: where the pipeline's time went (stderr, so the RESULT line on stdout stays one JSON line).
-            Console.Error.WriteLine(stages.Table(seconds));
-            stageCounters = stages.Counters();
-        }
-
-        if (warmEntityFramework is { } warm)
-        {
-            // The point of a warm run: EF's model and compiled queries built by the warm-up served the measured scan.
-            var measured = await EntityFrameworkServicesAsync(services, cancellationToken);
-            if (!ReferenceEquals(warm.QueryCache, measured.QueryCache) || !ReferenceEquals(warm.Model, measured.Model))
+            (object QueryCache, object Model)? warmEntityFramework = null;
+            if (args.WarmupFolder is { } warmupFolder && !BenchDatabase.IsPostgreSql)
             {
-                throw new InvalidOperationException("The measured scan did not use the warm-up's EF Core model and compiled-query cache: it built them again, so it is not warm.");
+                warmup = await WarmUpAsync(services, args, warmupFolder, cancellationToken);
+                warmEntityFramework = await EntityFrameworkServicesAsync(services, cancellationToken);
+                await ResetDataDirectoryAsync(services, args, directory);
             }
 
-            Console.Error.WriteLine("Warm: the measured scan ran in the warm-up's service provider; EF Core's compiled-query cache and model are the warm-up's (same objects).");
-        }
-
-        Dictionary<string, long> counters;
-        await using (var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken))
-        {
-            counters = new Dictionary<string, long>
+            var mailboxId = await BenchApp.CreateMailboxAsync(services, args.Host, args.Port, args.Folder, cancellationToken);
+            var coordinator = services.GetRequiredService<ScanCoordinator>();
+            GC.Collect();
+            Dictionary<string, long> stageCounters;
+            using (var stages = new StageTimes())
             {
-                ["fetched"] = progress.Fetched, ["stored"] = progress.Stored, ["bound"] = progress.Bound, ["ticketsOpened"] = progress.TicketsOpened,
-                ["ticketsCreated"] = progress.TicketsCreated, ["skipped"] = progress.Skipped, ["failed"] = progress.Failed,
-                ["emails"] = await db.Emails.CountAsync(cancellationToken), ["links"] = await db.EmailLinks.CountAsync(cancellationToken),
-                ["tickets"] = await db.Tickets.CountAsync(cancellationToken),
-            };
-        }
+                var cpuStart = Memory.CpuTime();
+                var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+                var jitTime = System.Runtime.JitInfo.GetCompilationTime();
+                var stopwatch = Stopwatch.StartNew();
+                progress = await coordinator.RunAsync(mailboxId, null, cancellationToken) ?? throw new InvalidOperationException("The scan did not run.");
+                stopwatch.Stop();
+                seconds = stopwatch.Elapsed.TotalSeconds;
+                cpu = (Memory.CpuTime() - cpuStart).TotalSeconds;
+                // What the JIT did meanwhile (all threads: tier-0, tier-1, OSR and dynamic methods such as EF's shapers).
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"JIT during the measured scan: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods:N0} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds:F2} s compiling"));
+                // Per stage: where the pipeline's time went (stderr, so the RESULT line on stdout stays one JSON line).
+                Console.Error.WriteLine(stages.Table(seconds));
+                stageCounters = stages.Counters();
+            }
 
-        foreach (var (name, value) in stageCounters)
-        {
-            counters[name] = value;
+            if (warmEntityFramework is { } warm)
+            {
+                // The point of a warm run: EF's model and compiled queries built by the warm-up served the measured scan.
+                var measured = await EntityFrameworkServicesAsync(services, cancellationToken);
+                if (!ReferenceEquals(warm.QueryCache, measured.QueryCache) || !ReferenceEquals(warm.Model, measured.Model))
+                {
+                    throw new InvalidOperationException("The measured scan did not use the warm-up's EF Core model and compiled-query cache: it built them again, so it is not warm.");
+                }
+
+                Console.Error.WriteLine("Warm: the measured scan ran in the warm-up's service provider; EF Core's compiled-query cache and model are the warm-up's (same objects).");
+            }
+
+            await using (var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken))
+            {
+                counters = new Dictionary<string, long>
+                {
+                    ["fetched"] = progress.Fetched, ["stored"] = progress.Stored, ["bound"] = progress.Bound, ["ticketsOpened"] = progress.TicketsOpened,
+                    ["ticketsCreated"] = progress.TicketsCreated, ["skipped"] = progress.Skipped, ["failed"] = progress.Failed,
+                    ["emails"] = await db.Emails.CountAsync(cancellationToken), ["links"] = await db.EmailLinks.CountAsync(cancellationToken),
+                    ["tickets"] = await db.Tickets.CountAsync(cancellationToken),
+                };
+            }
+
+            foreach (var (name, value) in stageCounters)
+            {
+                counters[name] = value;
+            }
         }
 
         var peak = Memory.PeakWorkingSet();
