@@ -5,11 +5,13 @@ using MailKit.Net.Imap;
 using MailKit.Search;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using MimeKit;
 using PrivateMail.Domain.Mail;
 using PrivateMail.Domain.Modules;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
+using PrivateMail.Web.Data.Providers;
 using PrivateMail.Web.Features.Modules;
 using PrivateMail.Web.Features.Records.Tickets;
 using PrivateMail.Web.Features.Scanner;
@@ -121,67 +123,96 @@ internal static class Workers
     /// The product: a fresh copy of the template database, the app's services, a mailbox with all four actions, and one
     /// scan through <see cref="ScanCoordinator"/> — connect, fetch, parse, exceptions, bind, store, tickets, cursor.
     /// </summary>
+    /// <remarks>
+    /// Warm (SQLite): the warm-up scans <see cref="WorkerArgs.WarmupFolder"/> in the same service provider that then
+    /// measures, as a running server scans again with the singletons and EF Core state of its earlier scans (the worker
+    /// checks that EF's model and compiled-query cache are the warm-up's). Between the two the data directory is reset to
+    /// a fresh template — the pools cleared, the database and everything the warm-up wrote deleted, the template copied,
+    /// WAL, statistics and module switches as the start-up gives a cold run's copy — so the measured scan finds exactly
+    /// what a cold one finds (same decisions, tickets and database size).
+    /// Warm on PostgreSQL: the warm-up runs in a service provider and database of its own (dropping the run database
+    /// under the app's live backplane, which keeps a LISTEN connection to it, is not what a server does); EF Core's
+    /// internal service provider is cached per process for the same options, so its model and queries are warm there too.
+    /// </remarks>
     public static async Task<WorkerResult> ScanAsync(WorkerArgs args, CancellationToken cancellationToken)
     {
         var settings = ScannerSettingsFor(args);
         settings["Scanner:ScheduleEnabled"] = "false";
         Warmup? warmup = null;
-        if (args.WarmupFolder is { } warmupFolder)
+        if (args.WarmupFolder is { } separateFolder && BenchDatabase.IsPostgreSql)
         {
-            // The warm-up scans other messages into a database of its own (a second copy of the template), so the measured
-            // scan finds exactly what a cold one finds — same decisions, tickets and database size — while the process has
-            // already JIT-compiled, tiered up and cached everything a scan touches (the app's shared state is per process).
+            // The warm-up scans other messages into a database of its own (a second copy of the template), in a service
+            // provider of its own: JIT, tiering and EF Core's per-process caches are warm, the app's singletons are new.
             var warmDirectory = PrepareRunDirectory(args with { RunDirectory = (args.RunDirectory ?? throw new InvalidOperationException("--run-dir is required.")) + "-warmup" });
-            var warmCpu = Memory.CpuTime();
-            var warmClock = Stopwatch.StartNew();
             await using (var warmServices = await BenchApp.StartAsync(warmDirectory, settings))
             {
-                var warmMailbox = await BenchApp.CreateMailboxAsync(warmServices, args.Host, args.Port, warmupFolder, cancellationToken);
-                var warmProgress = await warmServices.GetRequiredService<ScanCoordinator>().RunAsync(warmMailbox, null, cancellationToken)
-                    ?? throw new InvalidOperationException("The warm-up scan did not run.");
-                if (warmProgress.Status != ScanRunStatus.Done || warmProgress.Failed > 0)
-                {
-                    throw new InvalidOperationException($"The warm-up scan ended {warmProgress.Status} with {warmProgress.Failed} failed: {warmProgress.FirstError}");
-                }
-
-                warmup = new Warmup(warmProgress.Fetched, warmClock.Elapsed.TotalSeconds, (Memory.CpuTime() - warmCpu).TotalSeconds);
+                warmup = await WarmUpAsync(warmServices, args, separateFolder, cancellationToken);
             }
 
-            CheckWarmup(args, warmup);
             DeleteQuietly(warmDirectory);
         }
 
         var directory = PrepareRunDirectory(args);
-        int mailboxId;
         ScanProgress progress;
         Dictionary<string, long> counters;
-        Dictionary<string, long> stageCounters;
         double seconds;
         double cpu;
+        // The provider ends before the sizes are read, as a cold run's does: its pooled connections closed, the WAL folded back.
         await using (var services = await BenchApp.StartAsync(directory, settings))
         {
-            mailboxId = await BenchApp.CreateMailboxAsync(services, args.Host, args.Port, args.Folder, cancellationToken);
+            (object QueryCache, object Model)? warmEntityFramework = null;
+            if (args.WarmupFolder is { } warmupFolder && !BenchDatabase.IsPostgreSql)
+            {
+                warmup = await WarmUpAsync(services, args, warmupFolder, cancellationToken);
+                warmEntityFramework = await EntityFrameworkServicesAsync(services, cancellationToken);
+                await ResetDataDirectoryAsync(services, args, directory);
+            }
+
+            var mailboxId = await BenchApp.CreateMailboxAsync(services, args.Host, args.Port, args.Folder, cancellationToken);
             var coordinator = services.GetRequiredService<ScanCoordinator>();
             GC.Collect();
-            using var stages = new StageTimes();
-            var cpuStart = Memory.CpuTime();
-            var stopwatch = Stopwatch.StartNew();
-            progress = await coordinator.RunAsync(mailboxId, null, cancellationToken) ?? throw new InvalidOperationException("The scan did not run.");
-            stopwatch.Stop();
-            seconds = stopwatch.Elapsed.TotalSeconds;
-            cpu = (Memory.CpuTime() - cpuStart).TotalSeconds;
-            // Per stage: where the pipeline's time went (stderr, so the RESULT line on stdout stays one JSON line).
-            Console.Error.WriteLine(stages.Table(seconds));
-            stageCounters = stages.Counters();
-
-            await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken);
-            counters = new Dictionary<string, long>
+            Dictionary<string, long> stageCounters;
+            using (var stages = new StageTimes())
             {
-                ["fetched"] = progress.Fetched, ["stored"] = progress.Stored, ["bound"] = progress.Bound, ["ticketsOpened"] = progress.TicketsOpened,
-                ["ticketsCreated"] = progress.TicketsCreated, ["skipped"] = progress.Skipped, ["failed"] = progress.Failed,
-                ["emails"] = await db.Emails.CountAsync(cancellationToken), ["links"] = await db.EmailLinks.CountAsync(cancellationToken),
-                ["tickets"] = await db.Tickets.CountAsync(cancellationToken),
-            };
+                var cpuStart = Memory.CpuTime();
+                var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+                var jitTime = System.Runtime.JitInfo.GetCompilationTime();
+                var stopwatch = Stopwatch.StartNew();
+                progress = await coordinator.RunAsync(mailboxId, null, cancellationToken) ?? throw new InvalidOperationException("The scan did not run.");
+                stopwatch.Stop();
+                seconds = stopwatch.Elapsed.TotalSeconds;
+                cpu = (Memory.CpuTime() - cpuStart).TotalSeconds;
+                // What the JIT did meanwhile (all threads: tier-0, tier-1, OSR and dynamic methods such as EF's shapers).
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"JIT during the measured scan: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods:N0} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds:F2} s compiling"));
+                // Per stage: where the pipeline's time went (stderr, so the RESULT line on stdout stays one JSON line).
+                Console.Error.WriteLine(stages.Table(seconds));
+                stageCounters = stages.Counters();
+            }
+
+            if (warmEntityFramework is { } warm)
+            {
+                // The point of a warm run: EF's model and compiled queries built by the warm-up served the measured scan.
+                var measured = await EntityFrameworkServicesAsync(services, cancellationToken);
+                if (!ReferenceEquals(warm.QueryCache, measured.QueryCache) || !ReferenceEquals(warm.Model, measured.Model))
+                {
+                    throw new InvalidOperationException("The measured scan did not use the warm-up's EF Core model and compiled-query cache: it built them again, so it is not warm.");
+                }
+
+                Console.Error.WriteLine("Warm: the measured scan ran in the warm-up's service provider; EF Core's compiled-query cache and model are the warm-up's (same objects).");
+            }
+
+            await using (var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken))
+            {
+                counters = new Dictionary<string, long>
+                {
+                    ["fetched"] = progress.Fetched, ["stored"] = progress.Stored, ["bound"] = progress.Bound, ["ticketsOpened"] = progress.TicketsOpened,
+                    ["ticketsCreated"] = progress.TicketsCreated, ["skipped"] = progress.Skipped, ["failed"] = progress.Failed,
+                    ["emails"] = await db.Emails.CountAsync(cancellationToken), ["links"] = await db.EmailLinks.CountAsync(cancellationToken),
+                    ["tickets"] = await db.Tickets.CountAsync(cancellationToken),
+                };
+            }
+
             foreach (var (name, value) in stageCounters)
             {
                 counters[name] = value;
@@ -201,6 +232,84 @@ internal static class Workers
             Counters = counters, Error = error,
             Warm = warmup is not null, WarmupMessages = warmup?.Messages ?? 0, WarmupSeconds = warmup?.Seconds ?? 0, WarmupCpuSeconds = warmup?.CpuSeconds ?? 0,
         };
+    }
+
+    /// <summary>The unmeasured warm-up: a mailbox on <paramref name="folder"/> and one full scan of it.</summary>
+    private static async Task<Warmup> WarmUpAsync(ServiceProvider services, WorkerArgs args, string folder, CancellationToken cancellationToken)
+    {
+        var cpu = Memory.CpuTime();
+        var clock = Stopwatch.StartNew();
+        var mailbox = await BenchApp.CreateMailboxAsync(services, args.Host, args.Port, folder, cancellationToken);
+        var progress = await services.GetRequiredService<ScanCoordinator>().RunAsync(mailbox, null, cancellationToken)
+            ?? throw new InvalidOperationException("The warm-up scan did not run.");
+        if (progress.Status != ScanRunStatus.Done || progress.Failed > 0)
+        {
+            throw new InvalidOperationException($"The warm-up scan ended {progress.Status} with {progress.Failed} failed: {progress.FirstError}");
+        }
+
+        var warmup = new Warmup(progress.Fetched, clock.Elapsed.TotalSeconds, (Memory.CpuTime() - cpu).TotalSeconds);
+        CheckWarmup(args, warmup);
+        return warmup;
+    }
+
+    /// <summary>
+    /// What EF Core keeps per internal service provider: the memory cache its compiled queries live in (a singleton there) and the built model.
+    /// (<c>IInfrastructure&lt;IServiceProvider&gt;.Instance</c> of a context is that context's own scope of the internal
+    /// provider — a new object for every context — so it cannot tell whether two contexts share one.)
+    /// </summary>
+    private static async Task<(object QueryCache, object Model)> EntityFrameworkServicesAsync(ServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken);
+        return (db.GetService<Microsoft.Extensions.Caching.Memory.IMemoryCache>(), db.Model);
+    }
+
+    /// <summary>
+    /// SQLite: the data directory as a cold run finds it — a fresh copy of the template, no attachment files — under the
+    /// same, running service provider. What the app's singletons keep from the database is the same in the warm-up's
+    /// database and the template (module switches, the scanner's admin row, users' languages: the warm-up changes none of
+    /// them; the mailbox id repeats and no scan is running), and the database gets what the start-up gives a cold run's
+    /// copy (WAL and statistics, module switches read again).
+    /// </summary>
+    private static async Task ResetDataDirectoryAsync(ServiceProvider services, WorkerArgs args, string directory)
+    {
+        var database = Path.Combine(directory, "privatemail.db");
+        BenchDatabase.Release();
+        // The last connection to close folds the WAL back and deletes it: one still there means a connection still open
+        // (it would keep the deleted file and the measured scan would not start from the template).
+        if (File.Exists(database + "-wal"))
+        {
+            throw new InvalidOperationException($"A connection to the warm-up's database is still open after clearing the pools ({database}-wal remains).");
+        }
+
+        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo folder)
+            {
+                folder.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+
+        BenchDatabase.CopyTemplate(args.Template ?? throw new InvalidOperationException("--template is required."), directory);
+        // What the start-up's initialisation does to a fresh copy (a cold run's): the template is the app's own start-up
+        // output (migrated, seeded, roles, module rows), so that leaves WAL and table statistics, and the module switches
+        // read again. Not the whole of it: MigrateAsync builds EF's migration snapshot model and diffs it against the
+        // model, and a second pass of that code in the process sends hundreds of its methods to tier-1 recompilation
+        // on the background JIT thread during the measured scan — a start-up cost a running server pays once.
+        await using (var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            if ((await db.Database.GetPendingMigrationsAsync()).Any())
+            {
+                throw new InvalidOperationException("The template lacks migrations the app has: rebuild the bench templates.");
+            }
+
+            await SqlDialect.For(db.Database).PrepareAsync(db);
+        }
+
+        await services.GetRequiredService<ModuleService>().LoadAsync();
     }
 
     /// <summary>
