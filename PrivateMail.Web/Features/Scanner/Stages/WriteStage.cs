@@ -50,14 +50,15 @@ internal sealed class WriteStage(
     public async Task RunAsync(ChannelReader<LookedUpBatch> input, WriteTarget target, ScanCounters counters, int maxMessages, DateTimeOffset deadline, NotifyStage notify, PipelineClocks clocks, CancellationToken cancellationToken)
     {
         _clocks = clocks;
-        await using (var probe = await dbFactory.CreateDbContextAsync(CancellationToken.None))
-        {
-            _checkpointer = WalCheckpointer.For(probe, dbFactory, logger);
-        }
-
+        // One context and one open connection for the whole folder: the statements prepared per connection (e-mails,
+        // links, tickets, savepoints, the ticket lookup) are prepared once, not once per batch, and opening a
+        // connection (pool, collation, pragmas) is paid once. Between transactions it holds no transaction open.
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await db.Database.OpenConnectionAsync(CancellationToken.None);
+        _checkpointer = WalCheckpointer.For(db, dbFactory, logger);
         try
         {
-            await WriteAllAsync(input, target, counters, maxMessages, deadline, notify, clocks, cancellationToken);
+            await WriteAllAsync(db, input, target, counters, maxMessages, deadline, notify, clocks, cancellationToken);
         }
         finally
         {
@@ -69,7 +70,7 @@ internal sealed class WriteStage(
         }
     }
 
-    private async Task WriteAllAsync(ChannelReader<LookedUpBatch> input, WriteTarget target, ScanCounters counters, int maxMessages, DateTimeOffset deadline, NotifyStage notify, PipelineClocks clocks, CancellationToken cancellationToken)
+    private async Task WriteAllAsync(AppDbContext db, ChannelReader<LookedUpBatch> input, WriteTarget target, ScanCounters counters, int maxMessages, DateTimeOffset deadline, NotifyStage notify, PipelineClocks clocks, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -91,7 +92,7 @@ internal sealed class WriteStage(
 
                 using (clocks.Write.Work())
                 {
-                    await WriteBatchAsync(batch, batch.Items.Take(room).ToList(), target, notify, clocks, cancellationToken);
+                    await WriteBatchAsync(db, batch, batch.Items.Take(room).ToList(), target, notify, clocks, cancellationToken);
                 }
 
                 clocks.Write.BatchDone();
@@ -104,12 +105,11 @@ internal sealed class WriteStage(
         }
     }
 
-    private async Task WriteBatchAsync(LookedUpBatch batch, IReadOnlyList<ParsedMail> items, WriteTarget target, NotifyStage notify, PipelineClocks clocks, CancellationToken cancellationToken)
+    private async Task WriteBatchAsync(AppDbContext db, LookedUpBatch batch, IReadOnlyList<ParsedMail> items, WriteTarget target, NotifyStage notify, PipelineClocks clocks, CancellationToken cancellationToken)
     {
         BatchRecordLookup lookup;
         using (clocks.Lookup.Work())
         {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             lookup = await decide.CompleteAsync(db, batch, cancellationToken);
         }
 
@@ -117,7 +117,7 @@ internal sealed class WriteStage(
         var next = 0;
         while (next < items.Count && !cancellationToken.IsCancellationRequested)
         {
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
             if (_checkpointer is not null)
             {
                 using (clocks.Commit.Work())
