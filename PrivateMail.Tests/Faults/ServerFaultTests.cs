@@ -15,9 +15,7 @@ namespace PrivateMail.Tests.Faults;
 [Collection(DovecotCollection.Name)]
 public sealed class ServerFaultTests(DovecotFixture dovecot)
 {
-    // Ten batches of ten: more than the pipeline holds before its first commit (fetch, three channels, parse, read-ahead
-    // and the writer: up to six batches), so a fault that starts after the first batch still meets messages to fetch.
-    private const int Count = 100;
+    private const int Count = 60;
     private const int BodyBytes = 4000;
 
     [Fact]

@@ -154,12 +154,11 @@ public sealed class MailboxScanner(
             return;
         }
 
-        // One batch in each channel: fetching runs at most three batches ahead of the writer, so memory stays bounded by
-        // a few times Scanner:BatchBytes however large the folder. A read-ahead stage reads the next batch's records
+        // One batch in each channel: fetching runs at most two batches ahead of the writer, so memory stays bounded by
+        // a few times Scanner:BatchBytes however large the folder. The parse stage also reads the next batch's records
         // while the writer writes this one (what no write of the scan changes; the writer reads the rest).
         var fetched = Channel.CreateBounded<FetchedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var parsed = Channel.CreateBounded<IReadOnlyList<ParsedMail>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var lookedUp = Channel.CreateBounded<LookedUpBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var parsed = Channel.CreateBounded<LookedUpBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var fetch = new FetchStage(session, settings, time);
         // Attachment files are written on the parse stage; what the writer does not adopt is deleted once every stage ended.
         using var staging = emails.StageAttachments();
@@ -170,18 +169,16 @@ public sealed class MailboxScanner(
         var began = time.GetTimestamp();
         using var stop = new CancellationTokenSource();
         var fetching = Task.Run(() => fetch.RunAsync(items, deadline, fetched.Writer, clocks.Fetch, stop.Token, cancellationToken), CancellationToken.None);
-        var parsing = Task.Run(() => parse.RunAsync(fetched.Reader, parsed.Writer, clocks.Parse, stop.Token), CancellationToken.None);
-        // The read-ahead on a task of its own: with it on the parse task, parsing plus reading became the longest path.
-        var readingAhead = Task.Run(() => StageLoop.RunAsync(parsed.Reader, lookedUp.Writer, (items, ct) => decide.ReadAheadAsync(dbFactory, items, ct), clocks.Records, stop.Token), CancellationToken.None);
+        var parsing = Task.Run(() => parse.RunAsync(fetched.Reader, parsed.Writer, (items, ct) => decide.ReadAheadAsync(dbFactory, items, ct), clocks.Parse, clocks.Records, stop.Token), CancellationToken.None);
         try
         {
-            await write.RunAsync(lookedUp.Reader, new WriteTarget(folderName, state.UidValidity, cursor.Id, runId), run, settings.MaxMessagesPerRun, deadline, notify, clocks, cancellationToken);
+            await write.RunAsync(parsed.Reader, new WriteTarget(folderName, state.UidValidity, cursor.Id, runId), run, settings.MaxMessagesPerRun, deadline, notify, clocks, cancellationToken);
         }
         finally
         {
             // The earlier stages end between requests (the connection stays usable for the next folder) and never throw.
             await stop.CancelAsync();
-            await Task.WhenAll(fetching, parsing, readingAhead);
+            await Task.WhenAll(fetching, parsing);
             clocks.Publish(logger, mailbox.Id, folderName, time.GetElapsedTime(began));
         }
     }

@@ -30,8 +30,9 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null, Se
 
     /// <summary>
     /// Reads ahead, on its own connection, what no write of the scan changes (contacts, accounts, leads, users, binding
-    /// rules, stored sender counts), so the writer — the pipeline's critical path — only reads the ticket half. A stage of
-    /// its own between parsing and writing (on the parse stage's task, parsing plus reading was longer than the writer).
+    /// rules, stored sender counts), so the writer — the pipeline's critical path — only reads the ticket half. Runs on the
+    /// parse stage's task after each batch is parsed. A stage of its own was measured and not kept: one more hand-off and
+    /// one more batch alive cost more CPU (2 cores) than the overlap won (bench/OPTIMISATION.md, speed round 7).
     /// </summary>
     public async Task<LookedUpBatch> ReadAheadAsync(IDbContextFactory<AppDbContext> dbFactory, IReadOnlyList<ParsedMail> items, CancellationToken cancellationToken)
     {

@@ -19,14 +19,65 @@ internal sealed record ParsedMail(uint Uid, byte[]? Raw, MessageSnapshot? Snapsh
 
 /// <summary>
 /// Stage 2: MIME → snapshot, and the e-mail prepared for storage (HTML sanitised or set aside, text cut, preview, key)
-/// — all the unbounded work, on its own core, before anything touches the database. With <paramref name="staging"/>, attachment contents are
+/// — all the unbounded work, on its own core, before anything touches the database; then, per batch, the decide
+/// stage's read-ahead of the records its messages may bind to. With <paramref name="staging"/>, attachment contents are
 /// written to files here too, and the writer only renames them.
 /// </summary>
 internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string folder, uint uidValidity, ScannerOptions settings, TimeProvider time, AttachmentStaging? staging = null)
 {
-    /// <summary>Parses batches until the input ends or the run is stopped; an error ends the output with it.</summary>
-    public Task RunAsync(ChannelReader<FetchedBatch> input, ChannelWriter<IReadOnlyList<ParsedMail>> output, StageClock clock, CancellationToken stop) =>
-        StageLoop.RunAsync<FetchedBatch, IReadOnlyList<ParsedMail>>(input, output, async (batch, ct) => await ParseBatchAsync(batch.Items, ct), clock, stop);
+    /// <param name="readAhead">After each batch: the decide stage's read-ahead of the batch's records (<see cref="DecideStage.ReadAheadAsync"/>).</param>
+    /// <param name="readAheadClock">Where the read-ahead's time is counted (part of this stage's busy time too).</param>
+    public async Task RunAsync(
+        ChannelReader<FetchedBatch> input, ChannelWriter<LookedUpBatch> output, Func<IReadOnlyList<ParsedMail>, CancellationToken, Task<LookedUpBatch>> readAhead,
+        StageClock clock, StageClock readAheadClock, CancellationToken stop)
+    {
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                using (clock.WaitingForInput())
+                {
+                    if (!await input.WaitToReadAsync(stop))
+                    {
+                        break;
+                    }
+                }
+
+                while (input.TryRead(out var batch))
+                {
+                    LookedUpBatch looked;
+                    using (clock.Work())
+                    {
+                        var parsed = await ParseBatchAsync(batch.Items, stop);
+                        using (readAheadClock.Work())
+                        {
+                            looked = await readAhead(parsed, stop);
+                        }
+                    }
+
+                    clock.BatchDone();
+                    readAheadClock.BatchDone();
+                    using (clock.WaitingForOutput())
+                    {
+                        await output.WriteAsync(looked, stop);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The writer has what it wants.
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            output.TryComplete(failure);
+        }
+    }
 
     /// <summary>
     /// Parses a batch on up to <see cref="ScannerOptions.ParseWorkers"/> threads, the results in the batch's (UID)

@@ -125,7 +125,7 @@ internal sealed class PipelineClocks
 
     public StageClock Parse { get; } = new("parse");
 
-    /// <summary>The read-ahead stage: the records of the next batch (contacts, accounts, leads, users, sender counts), beside the writer.</summary>
+    /// <summary>Of the parse stage: the records read ahead for the next batch (contacts, accounts, leads, users, sender counts), beside the writer.</summary>
     public StageClock Records { get; } = new("records");
 
     /// <summary>Of the writer: the ticket half of the batch's record lookup (read before the batch's transaction).</summary>
