@@ -265,8 +265,15 @@ public sealed class AttachmentStaging(AttachmentStore files) : IDisposable
         {
             foreach (var path in _staged)
             {
-                // Adopted ones were renamed away: deleting a name that is gone is a no-op.
-                File.Delete(path);
+                try
+                {
+                    // Adopted ones were renamed away: deleting a name that is gone is a no-op.
+                    File.Delete(path);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // A scan whose writes committed must not fail over a spare file: the start-up sweep takes it.
+                }
             }
 
             _staged.Clear();
