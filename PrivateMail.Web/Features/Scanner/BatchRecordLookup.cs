@@ -227,8 +227,7 @@ internal sealed class BatchRecordLookup : IRecordLookup
 
         // Raw statements prepared once per connection (see TicketLookupCommands): EF's query pipeline cost more than the
         // few rows these return, for every batch the writer reads.
-        var (commands, opened) = await TicketLookupCommands.ForAsync(db, cancellationToken);
-        try
+        await TicketLookupCommands.UseAsync(db, async commands =>
         {
             if (numbers.Count > 0)
             {
@@ -260,32 +259,12 @@ internal sealed class BatchRecordLookup : IRecordLookup
 
                 lookup._sourcesOf = mailboxId;
             }
-        }
-        finally
-        {
-            if (opened)
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
+        }, cancellationToken);
     }
 
     /// <summary>The ticket created earlier from the message with this key in this mailbox, asked of the database.</summary>
-    internal static async Task<int?> FindTicketFromSourceAsync(AppDbContext db, int mailboxId, string key, CancellationToken cancellationToken)
-    {
-        var (commands, opened) = await TicketLookupCommands.ForAsync(db, cancellationToken);
-        try
-        {
-            return await commands.TicketFromSourceAsync(mailboxId, key, cancellationToken);
-        }
-        finally
-        {
-            if (opened)
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
-    }
+    internal static Task<int?> FindTicketFromSourceAsync(AppDbContext db, int mailboxId, string key, CancellationToken cancellationToken) =>
+        TicketLookupCommands.UseAsync(db, commands => commands.TicketFromSourceAsync(mailboxId, key, cancellationToken), cancellationToken);
 
     /// <summary>
     /// The ticket created earlier from the message with this key in this mailbox; false when this lookup was not loaded

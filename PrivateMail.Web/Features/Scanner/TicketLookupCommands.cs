@@ -111,11 +111,11 @@ internal sealed class TicketLookupCommands
     private IEnumerable<DbCommand> All => [_byNumber, _byThread, _bySource, _fromSource];
 
     /// <summary>
-    /// The statements of the context's connection on its current transaction (none before the writer opens one). The
-    /// connection is opened through EF (its per-connection setup runs) when it is not open; <c>Opened</c> says so, and
-    /// the caller closes it again.
+    /// Runs <paramref name="work"/> with the statements of the context's connection on its current transaction (none
+    /// before the writer opens one). A closed connection is opened through EF (its per-connection setup runs) and closed
+    /// again afterwards; an open one (the writer's) is left open.
     /// </summary>
-    public static async Task<(TicketLookupCommands Commands, bool Opened)> ForAsync(AppDbContext db, CancellationToken cancellationToken)
+    public static async Task<T> UseAsync<T>(AppDbContext db, Func<TicketLookupCommands, Task<T>> work, CancellationToken cancellationToken)
     {
         var opened = false;
         if (db.Database.GetDbConnection().State != ConnectionState.Open)
@@ -124,6 +124,29 @@ internal sealed class TicketLookupCommands
             opened = true;
         }
 
+        try
+        {
+            return await work(await ForAsync(db, cancellationToken));
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    /// <inheritdoc cref="UseAsync{T}"/>
+    public static Task UseAsync(AppDbContext db, Func<TicketLookupCommands, Task> work, CancellationToken cancellationToken) =>
+        UseAsync(db, async commands =>
+        {
+            await work(commands);
+            return true;
+        }, cancellationToken);
+
+    private static async Task<TicketLookupCommands> ForAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         if (!PerConnection.TryGetValue(connection, out var commands))
@@ -146,7 +169,7 @@ internal sealed class TicketLookupCommands
             command.Transaction = transaction;
         }
 
-        return (commands, opened);
+        return commands;
     }
 
     /// <summary>The visible tickets with these sequence numbers: id, sequence, status name.</summary>

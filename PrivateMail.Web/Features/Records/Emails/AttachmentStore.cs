@@ -16,23 +16,26 @@ public sealed class AttachmentStore
 {
     private readonly string _root;
 
+    /// <summary>Where contents are written before they get their content name.</summary>
+    private readonly string _incoming;
+
     public AttachmentStore(IOptions<PrivateMailOptions> options)
     {
         _root = Path.Combine(options.Value.DataDirectory, "attachments");
+        _incoming = Path.Combine(_root, "incoming");
     }
 
     /// <summary>Writes the content (if not already there) and returns its hash and size.</summary>
     public async Task<(string Hash, long Size)> SaveAsync(Stream content, CancellationToken cancellationToken = default)
     {
-        var incoming = Path.Combine(_root, "incoming");
-        var temporary = Path.Combine(incoming, Guid.NewGuid().ToString("N"));
+        var temporary = Path.Combine(_incoming, Guid.NewGuid().ToString("N"));
         string hash;
         long size;
         try
         {
             // Synchronous writes: attachments are small and written under the scan's write lock, and an async FileStream
             // on Linux hops to the thread pool for every write (most of the store's CPU in the scan's profile).
-            using (var file = CreateNew(temporary, incoming))
+            using (var file = CreateNew(temporary))
             using (var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
                 var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
@@ -77,12 +80,11 @@ public sealed class AttachmentStore
             return null;
         }
 
-        var incoming = Path.Combine(_root, "incoming");
-        var staged = Path.Combine(incoming, Guid.NewGuid().ToString("N"));
+        var staged = Path.Combine(_incoming, Guid.NewGuid().ToString("N"));
         var start = content.Position;
         try
         {
-            using var file = CreateNew(staged, incoming);
+            using var file = CreateNew(staged);
             content.CopyTo(file);
         }
         catch
@@ -98,8 +100,8 @@ public sealed class AttachmentStore
         return staged;
     }
 
-    /// <summary>A new file in <paramref name="folder"/>, which is created the first time (not before every file: a system call each).</summary>
-    private static FileStream CreateNew(string path, string folder)
+    /// <summary>A new file in <c>incoming/</c>, which is created the first time (not before every file: a system call each).</summary>
+    private FileStream CreateNew(string path)
     {
         try
         {
@@ -107,7 +109,7 @@ public sealed class AttachmentStore
         }
         catch (DirectoryNotFoundException)
         {
-            Directory.CreateDirectory(folder);
+            Directory.CreateDirectory(_incoming);
             return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, useAsync: false);
         }
     }
@@ -158,7 +160,7 @@ public sealed class AttachmentStore
     /// </summary>
     public int SweepIncoming(TimeSpan olderThan, DateTimeOffset now)
     {
-        var incoming = new DirectoryInfo(Path.Combine(_root, "incoming"));
+        var incoming = new DirectoryInfo(_incoming);
         if (!incoming.Exists)
         {
             return 0;

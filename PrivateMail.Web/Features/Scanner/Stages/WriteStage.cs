@@ -117,7 +117,6 @@ internal sealed class WriteStage(
         var next = 0;
         while (next < items.Count && !cancellationToken.IsCancellationRequested)
         {
-            db.ChangeTracker.Clear();
             if (_checkpointer is not null)
             {
                 using (clocks.Commit.Work())
