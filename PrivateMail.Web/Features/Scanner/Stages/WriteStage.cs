@@ -391,7 +391,12 @@ internal sealed class WriteStage(
         return new MessageOutcome(ScanOutcomeKind.Quarantined, Reason: existing.Error);
     }
 
-    /// <summary>The transaction's outcome rows in one statement, on the transaction's own connection.</summary>
+    /// <summary>
+    /// The transaction's outcome rows, on the transaction's own connection. SQLite: one row statement prepared once per
+    /// connection and run per row (in-process, a run costs microseconds; a statement of 7 × N named parameters was
+    /// prepared anew for every transaction and bound by SQLite's linear search of parameter names). PostgreSQL: all rows
+    /// in one statement, one round trip.
+    /// </summary>
     private static async Task RecordOutcomesAsync(AppDbContext db, WriteTarget target, IReadOnlyList<(ParsedMail Item, MessageOutcome Outcome)> committed)
     {
         if (committed.Count == 0)
@@ -399,25 +404,83 @@ internal sealed class WriteStage(
             return;
         }
 
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection connection)
+        {
+            var insert = OutcomeInsert.For(connection, transaction);
+            foreach (var (item, outcome) in committed)
+            {
+                insert.Bind(target, item, outcome);
+                await insert.Command.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+
+            return;
+        }
+
         await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        var sql = new System.Text.StringBuilder("INSERT INTO \"ScanOutcomes\" (\"RunId\", \"Folder\", \"Uid\", \"Kind\", \"EmailId\", \"Reason\", \"Subject\") VALUES ");
+        command.Transaction = transaction;
+        var sql = new System.Text.StringBuilder(OutcomeInsert.Into);
         command.AddWithValue("@run", target.RunId);
         command.AddWithValue("@folder", target.Folder);
         for (var i = 0; i < committed.Count; i++)
         {
             var (item, outcome) = committed[i];
             sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@run, @folder, @u{i}, @k{i}, @e{i}, @r{i}, @s{i})");
-            var subject = item.Subject;
             command.AddWithValue($"@u{i}", (long)item.Uid);
             command.AddWithValue($"@k{i}", outcome.Kind.ToString());
             command.AddWithValue($"@e{i}", (object?)outcome.EmailId ?? DBNull.Value);
             command.AddWithValue($"@r{i}", (object?)outcome.Reason ?? DBNull.Value);
-            command.AddWithValue($"@s{i}", subject.Length <= 300 ? subject : subject[..300]);
+            command.AddWithValue($"@s{i}", OutcomeInsert.Subject(item));
         }
 
         command.CommandText = sql.ToString();
         await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    /// <summary>SQLite's one-row outcome insert, prepared once per connection (<see cref="RecordOutcomesAsync"/>).</summary>
+    private sealed class OutcomeInsert
+    {
+        public const string Into = "INSERT INTO \"ScanOutcomes\" (\"RunId\", \"Folder\", \"Uid\", \"Kind\", \"EmailId\", \"Reason\", \"Subject\") VALUES ";
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Data.Common.DbConnection, OutcomeInsert> PerConnection = new();
+
+        private readonly System.Data.Common.DbParameter _run, _folder, _uid, _kind, _email, _reason, _subject;
+
+        private OutcomeInsert(System.Data.Common.DbConnection connection)
+        {
+            Command = connection.CreateCommand();
+            Command.CommandText = Into + "(@run, @folder, @uid, @kind, @email, @reason, @subject)";
+            _run = Command.AddWithValue("@run", null);
+            _folder = Command.AddWithValue("@folder", null);
+            _uid = Command.AddWithValue("@uid", null);
+            _kind = Command.AddWithValue("@kind", null);
+            _email = Command.AddWithValue("@email", null);
+            _reason = Command.AddWithValue("@reason", null);
+            _subject = Command.AddWithValue("@subject", null);
+        }
+
+        public System.Data.Common.DbCommand Command { get; }
+
+        public static OutcomeInsert For(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction)
+        {
+            var insert = PerConnection.GetValue(connection, c => new OutcomeInsert(c));
+            insert.Command.Transaction = transaction;
+            return insert;
+        }
+
+        /// <summary>The subject as the outcome list shows it: at most 300 characters.</summary>
+        public static string Subject(ParsedMail item) => item.Subject.Length <= 300 ? item.Subject : item.Subject[..300];
+
+        public void Bind(WriteTarget target, ParsedMail item, MessageOutcome outcome)
+        {
+            _run.Value = target.RunId;
+            _folder.Value = target.Folder;
+            _uid.Value = (long)item.Uid;
+            _kind.Value = outcome.Kind.ToString();
+            _email.Value = (object?)outcome.EmailId ?? DBNull.Value;
+            _reason.Value = (object?)outcome.Reason ?? DBNull.Value;
+            _subject.Value = Subject(item);
+        }
     }
 
     private async Task AdvanceAsync(AppDbContext db, int cursorId, uint uid)
