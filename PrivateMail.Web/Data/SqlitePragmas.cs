@@ -7,7 +7,11 @@ namespace PrivateMail.Web.Data;
 /// <summary>
 /// Per-connection settings: in WAL mode <c>synchronous=NORMAL</c> syncs at checkpoints instead of at every commit —
 /// a killed process loses nothing committed (only a power cut can lose the last commits), and the scanner's commits
-/// stop waiting for the disk.
+/// stop waiting for the disk. <c>temp_store=MEMORY</c> keeps SQLite's temporary files in memory, above all the
+/// sub-journals of savepoints (the scanner's one per message): on files, each page a message changed was first copied
+/// into a temp file under /var/tmp — 621 MB written and 111 files created for a 116 MB database in a 10,000-message
+/// scan, more than the WAL and the database together. They hold a transaction's original pages until it ends; nothing
+/// about durability changes (the WAL does that).
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
@@ -38,7 +42,7 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
             using var command = sqlite.CreateCommand();
             // The default checkpoint size again: a pooled connection may come back from a writer that switched it off
             // (WalCheckpointer).
-            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=1000;";
+            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=1000;";
             command.ExecuteNonQuery();
         }
     }

@@ -177,6 +177,7 @@ internal static class Workers
             using (var stages = new StageTimes())
             {
                 var cpuStart = Memory.CpuTime();
+                var written = Memory.BytesWritten();
                 var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
                 var jitTime = System.Runtime.JitInfo.GetCompilationTime();
                 var stopwatch = Stopwatch.StartNew();
@@ -187,6 +188,7 @@ internal static class Workers
                 // What the JIT did meanwhile (all threads: tier-0, tier-1, OSR and dynamic methods such as EF's shapers).
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"JIT during the measured scan: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods:N0} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds:F2} s compiling"));
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Written during the measured scan: {(Memory.BytesWritten() - written) / 1e6:F1} MB (database, WAL, files)"));
                 // Per stage: where the pipeline's time went (stderr, so the RESULT line on stdout stays one JSON line).
                 Console.Error.WriteLine(stages.Table(seconds));
                 stageCounters = stages.Counters();
@@ -542,6 +544,20 @@ internal static class Memory
     {
         using var process = Process.GetCurrentProcess();
         return process.TotalProcessorTime;
+    }
+
+    /// <summary>Bytes the process has written through write/pwrite system calls so far (<c>wchar</c> of /proc/self/io): the database, WAL and files.</summary>
+    public static long BytesWritten()
+    {
+        foreach (var line in File.ReadLines("/proc/self/io"))
+        {
+            if (line.StartsWith("wchar:", StringComparison.Ordinal))
+            {
+                return long.Parse(line[6..].Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>The process's peak resident set (VmHWM) — what the kernel saw, managed heap and native together.</summary>
