@@ -144,7 +144,7 @@ public static class CompressedText
 
 /// <summary>
 /// Maps a body (<c>string</c>) to its stored bytes (<see cref="CompressedText"/>): every EF read and write of
-/// <see cref="Email.TextBody"/> and <see cref="Email.HtmlBody"/> goes through it; the scanner's raw insert binds bytes
-/// prepared by the same <see cref="CompressedText.Encode"/>. Null stays null (EF does not pass it to converters).
+/// <see cref="Email.TextBody"/>, <see cref="Email.HtmlBody"/> and <see cref="Ticket.Description"/> goes through it; the
+/// scanner's raw inserts bind bytes prepared by the same <see cref="CompressedText.Encode"/>. Null stays null (EF does not pass it to converters).
 /// </summary>
 internal sealed class CompressedTextConverter() : ValueConverter<string, byte[]>(v => CompressedText.Encode(v), v => CompressedText.Decode(v));

@@ -10,6 +10,7 @@ public sealed class Ticket : OwnedRecord
     /// <summary>The number as shown and searched, e.g. <c>T42</c>; unique.</summary>
     public string Number { get; set; } = "";
     public string Title { get; set; } = "";
+    /// <summary>Stored as <see cref="CompressedText"/>: read and written as text through EF; raw SQL binds and reads its bytes.</summary>
     public string Description { get; set; } = "";
     public int StatusId { get; set; }
     public TicketStatus? Status { get; set; }

@@ -12,6 +12,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.Property(t => t.Number).HasMaxLength(24).UseCollation("NOCASE");
         builder.HasIndex(t => t.Number).IsUnique();
         builder.Property(t => t.Title).HasMaxLength(255);
+        // Stored compressed (BLOB / bytea) like an e-mail's bodies: a ticket from mail carries the mail's whole text. The
+        // model keeps a string; nothing filters on it in SQL (search uses SearchText: number and title).
+        builder.Property(t => t.Description).HasConversion<CompressedTextConverter>();
         builder.Property(t => t.Priority).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(t => new { t.OwnerId, t.ModifiedAt });
         builder.Property(t => t.SourceKey).HasMaxLength(1000);

@@ -1237,9 +1237,9 @@ namespace PrivateMail.Web.Data.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Description")
+                    b.Property<byte[]>("Description")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("ModifiedAt")
                         .HasColumnType("INTEGER");

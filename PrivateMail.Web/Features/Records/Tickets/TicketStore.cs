@@ -8,13 +8,39 @@ using PrivateMail.Web.Data.Providers;
 
 namespace PrivateMail.Web.Features.Records.Tickets;
 
-/// <summary>What a new ticket is made of; the number is allocated on insert.</summary>
+/// <summary>
+/// What a new ticket is made of; the number is allocated on insert. <see cref="StoredDescription"/> is the bytes the row's
+/// description gets (<see cref="CompressedText"/>): encoded on first use, or the same text's bytes made elsewhere before
+/// (<see cref="ReusingStoredText"/>: the scanner's e-mail text, compressed on the parse stage, off the single writer).
+/// </summary>
 public sealed record NewTicket(string Title, string Description, int StatusId, TicketPriority Priority, int? ContactId, int? AccountId, string OwnerId)
 {
+    // The description and its bytes change together, also through `with`: a stale copy must never be stored.
+    private byte[]? _storedDescription;
+
+    public string Description
+    {
+        get;
+        init
+        {
+            field = value;
+            _storedDescription = null;
+        }
+    } = Description;
+
+    public byte[] StoredDescription => _storedDescription ??= CompressedText.Encode(Description);
+
     /// <summary>The scanner's mailbox and message key, for a ticket created from mail (see <see cref="Ticket.SourceKey"/>).</summary>
     public (int MailboxId, string Key)? Source { get; init; }
     /// <summary>The sender's normalised address, for a ticket created from mail (the per-sender ticket cap counts these).</summary>
     public string? SourceSender { get; init; }
+
+    /// <summary>
+    /// This ticket storing <paramref name="stored"/> as its description when <paramref name="text"/> is the description
+    /// (<paramref name="stored"/> being <see cref="CompressedText.Encode(string)"/> of it); else unchanged, encoded when inserted.
+    /// </summary>
+    internal NewTicket ReusingStoredText(string text, byte[] stored) =>
+        string.Equals(text, Description, StringComparison.Ordinal) ? this with { _storedDescription = stored } : this;
 }
 
 /// <summary>A created ticket: its id and the number replies will carry.</summary>
@@ -54,6 +80,7 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
     /// rolled-back savepoint gives its number back) and the same row as <see cref="CreateAsync(AppDbContext, NewTicket, CancellationToken)"/>,
     /// but through two statements prepared once per connection and run straight on it. Each ticket through EF's command
     /// pipeline was a new command to prepare, log, diagnose and intercept: the most expensive step of the writer per call.
+    /// The description is bound as <see cref="NewTicket.StoredDescription"/>: no compressing here when the caller brought it.
     /// </summary>
     internal async Task<CreatedTicket> CreateInTransactionAsync(AppDbContext db, NewTicket ticket, CancellationToken cancellationToken = default)
     {
@@ -61,7 +88,7 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
             ?? throw new InvalidOperationException("Numbers are allocated inside the insert's transaction.");
         var commands = await ScanCommands.ForAsync(db, transaction, cancellationToken);
         var (prefix, sequence) = await commands.AllocateAsync(RecordSequence.Tickets, cancellationToken);
-        var id = await commands.InsertAsync(Build(ticket, prefix, sequence, time.GetUtcNow()), cancellationToken);
+        var id = await commands.InsertAsync(Build(ticket, prefix, sequence, time.GetUtcNow()), ticket.StoredDescription, cancellationToken);
         return new CreatedTicket(id, new RecordNumber(prefix, sequence));
     }
 
@@ -206,7 +233,7 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
         private void TypeParameters()
         {
             _allocateName.DbType = System.Data.DbType.String;
-            foreach (var text in new[] { _number, _title, _description, _priority, _owner, _search, _key, _sender })
+            foreach (var text in new[] { _number, _title, _priority, _owner, _search, _key, _sender })
             {
                 text.DbType = System.Data.DbType.String;
             }
@@ -216,6 +243,7 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
                 integer.DbType = System.Data.DbType.Int32;
             }
 
+            _description.DbType = System.Data.DbType.Binary;
             _sequence.DbType = System.Data.DbType.Int64;
             _now.DbType = System.Data.DbType.DateTimeOffset;
         }
@@ -232,13 +260,16 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
             return (reader.GetString(0), reader.GetInt64(1));
         }
 
-        /// <summary>Inserts the row <see cref="Build"/> made (stamped: created and modified at its <c>CreatedAt</c>); returns its id.</summary>
-        public async Task<int> InsertAsync(Ticket row, CancellationToken cancellationToken)
+        /// <summary>
+        /// Inserts the row <see cref="Build"/> made (stamped: created and modified at its <c>CreatedAt</c>), its description
+        /// as <paramref name="storedDescription"/> (<see cref="CompressedText"/> of it, as EF's converter stores it); returns its id.
+        /// </summary>
+        public async Task<int> InsertAsync(Ticket row, byte[] storedDescription, CancellationToken cancellationToken)
         {
             _sequence.Value = row.Sequence;
             _number.Value = row.Number;
             _title.Value = row.Title;
-            _description.Value = row.Description;
+            _description.Value = storedDescription;
             _status.Value = row.StatusId;
             _priority.Value = row.Priority.ToString();
             _contact.Value = (object?)row.ContactId ?? DBNull.Value;

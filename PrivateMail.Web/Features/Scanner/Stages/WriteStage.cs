@@ -282,9 +282,18 @@ internal sealed class WriteStage(
             // Other candidates are not written into the description: the e-mail's ambiguity flag names them (and resolves).
             // Prepared statements on the transaction's connection, not EF's change tracker or command pipeline: the number
             // comes from the same sequence as every other ticket's, in this message's savepoint (see TicketStore).
-            var createdTicket = await tickets.CreateInTransactionAsync(db, new NewTicket(
+            var newTicket = new NewTicket(
                 draft.Title.Length == 0 ? "(no subject)" : draft.Title, draft.Description, statusId, TicketPriority.Normal,
-                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source, SourceSender = snapshot.From?.Normalised }, cancellationToken);
+                ToId(draft.ContactId), ToId(draft.AccountId), draft.OwnerId) { Source = source, SourceSender = snapshot.From?.Normalised };
+            // The description is the mail's text, which the parse stage compressed for the e-mail: the writer binds those
+            // bytes. Only where the two texts differ (no e-mail prepared, an HTML-only mail's empty text part, a text over
+            // the caps) is it compressed here.
+            if (item.Email is { } mail)
+            {
+                newTicket = newTicket.ReusingStoredText(mail.TextBody, mail.StoredTextBody);
+            }
+
+            var createdTicket = await tickets.CreateInTransactionAsync(db, newTicket, cancellationToken);
             created = true;
             decide.TicketCreated(snapshot);
             remember.Add(l => l.RememberSource(source.Item2, createdTicket.Id));
