@@ -449,7 +449,8 @@ public sealed class ScanStageTests : IAsyncLifetime
         async Task<PrivateMail.Web.Features.Scanner.Stages.ParsedMail> Parsed(uint uid, string from) =>
             await parse.ParseAsync(uid, await RawAsync(Message(from, $"Message {uid}")), null, null, Ct);
 
-        var first = await decide.ReadAheadAsync(factory, [await Parsed(1, "Anna <anna@somewhere.example>")], Ct);
+        await using var readAhead = decide.ReadAhead(factory);
+        var first = await readAhead.ReadAsync([await Parsed(1, "Anna <anna@somewhere.example>")], Ct);
         // Between the batches a colleague joins (another user, her address proven).
         await using (var db = await Db())
         {
@@ -457,7 +458,7 @@ public sealed class ScanStageTests : IAsyncLifetime
             await db.SaveChangesAsync(Ct);
         }
 
-        var second = await decide.ReadAheadAsync(factory, [await Parsed(2, "Anna <anna@somewhere.example>"), await Parsed(3, "Bob <bob@elsewhere.example>")], Ct);
+        var second = await readAhead.ReadAsync([await Parsed(2, "Anna <anna@somewhere.example>"), await Parsed(3, "Bob <bob@elsewhere.example>")], Ct);
 
         // Each sender's stored count is read the first time the sender appears; the first value read is the one kept.
         Assert.Equal(["anna@somewhere.example"], first.SenderCounts!.Keys);
@@ -465,7 +466,8 @@ public sealed class ScanStageTests : IAsyncLifetime
         // Users (and the domain rules, the ticket prefix) are read once per run, as its settings are: not per batch.
         Assert.False(second.Lookup.IsUserAddress("ewa@crm.example"));
         var fresh = await PrivateMail.Web.Features.Scanner.Stages.DecideStage.LoadAsync(factory, tickets, mailbox, Ct);
-        var third = await fresh.ReadAheadAsync(factory, [await Parsed(4, "Anna <anna@somewhere.example>")], Ct);
+        await using var freshReadAhead = fresh.ReadAhead(factory);
+        var third = await freshReadAhead.ReadAsync([await Parsed(4, "Anna <anna@somewhere.example>")], Ct);
         Assert.True(third.Lookup.IsUserAddress("ewa@crm.example"));
     }
 
