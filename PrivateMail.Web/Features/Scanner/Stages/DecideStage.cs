@@ -135,6 +135,9 @@ internal sealed class RecordReadAhead(DecideStage decide, IDbContextFactory<AppD
 {
     private AppDbContext? _db;
 
+    /// <summary>The connection read on while the stage runs; null before the first batch and once disposed (for tests).</summary>
+    internal System.Data.Common.DbConnection? Connection => _db?.Database.GetDbConnection();
+
     public async Task<LookedUpBatch> ReadAsync(IReadOnlyList<ParsedMail> items, CancellationToken cancellationToken) =>
         await decide.ReadAheadAsync(_db ?? await OpenAsync(cancellationToken), items, cancellationToken);
 
