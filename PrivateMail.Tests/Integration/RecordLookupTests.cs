@@ -358,27 +358,8 @@ public sealed class RecordLookupPlanTests : IAsyncLifetime
             l => Assert.StartsWith("SCAN json_each", l, StringComparison.Ordinal));
     }
 
-    private static async Task<List<string>> PlanAsync(AppDbContext db, string sql)
-    {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        foreach (var (name, value) in new (string, object)[] { ("@addresses", "[\"a@b.example\",\"c@d.example\"]"), ("@domains", "[\"b.example\"]"), ("@senders", "[\"a@b.example\"]"), ("@owner", "owner"), ("@since", 0L) })
-        {
-            if (sql.Contains(name, StringComparison.Ordinal))
-            {
-                command.AddWithValue(name, value);
-            }
-        }
-
-        var lines = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            lines.Add(reader.GetString(3));
-        }
-
-        return lines;
-    }
+    private static Task<List<string>> PlanAsync(AppDbContext db, string sql) =>
+        QueryPlans.ExplainAsync(db, sql, ("@addresses", "[\"a@b.example\",\"c@d.example\"]"), ("@domains", "[\"b.example\"]"), ("@senders", "[\"a@b.example\"]"), ("@owner", "owner"), ("@since", 0L));
 }
 
 /// <summary><see cref="RecordLookupTests"/> on a SQLite file.</summary>

@@ -282,27 +282,8 @@ public sealed class TicketLookupPlanTests : IAsyncLifetime
             l => Assert.StartsWith("SCAN json_each", l, StringComparison.Ordinal));
     }
 
-    private static async Task<List<string>> PlanAsync(AppDbContext db, string sql)
-    {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        foreach (var (name, value) in new (string, object)[] { ("@numbers", "[1,2]"), ("@ids", "[\"a@b\",\"c@d\"]"), ("@keys", "[\"mid:a\"]"), ("@owner", "owner"), ("@mailbox", 1), ("@key", "mid:a") })
-        {
-            if (sql.Contains(name, StringComparison.Ordinal))
-            {
-                command.AddWithValue(name, value);
-            }
-        }
-
-        var lines = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            lines.Add(reader.GetString(3));
-        }
-
-        return lines;
-    }
+    private static Task<List<string>> PlanAsync(AppDbContext db, string sql) =>
+        QueryPlans.ExplainAsync(db, sql, ("@numbers", "[1,2]"), ("@ids", "[\"a@b\",\"c@d\"]"), ("@keys", "[\"mid:a\"]"), ("@owner", "owner"), ("@mailbox", 1), ("@key", "mid:a"));
 }
 
 /// <summary><see cref="TicketLookupTests"/> on a SQLite file.</summary>
