@@ -26,43 +26,59 @@ public sealed class DomainBindingRules
         "poczta.fm", "go2.pl", "gazeta.pl", "buziaczek.pl", "autograf.pl", "int.pl", "spoko.pl", "vip.interia.pl",
     ];
 
-    private readonly string[] _exact;
-    private readonly string[] _anyTld;
+    // Looked up by span: Excludes runs for every participant's domain of every scanned batch, without allocating.
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _exact;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _anyTld;
 
     /// <summary>Rules from the administrator's free-mail list and the company's domains (entries already normalised or patterns).</summary>
     public DomainBindingRules(IEnumerable<string> freeMailDomains, IEnumerable<string> ourDomains)
     {
         var entries = freeMailDomains.Concat(ourDomains).Select(NormaliseEntry).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        _exact = entries.Where(e => !e.EndsWith(".*", StringComparison.Ordinal)).ToArray();
-        _anyTld = entries.Where(e => e.EndsWith(".*", StringComparison.Ordinal)).Select(e => e[..^2]).ToArray();
+        _exact = entries.Where(e => !e.EndsWith(".*", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+        _anyTld = entries.Where(e => e.EndsWith(".*", StringComparison.Ordinal)).Select(e => e[..^2]).ToHashSet(StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Whether mail with a participant at <paramref name="domain"/> (comparison form) must not bind to an account by domain.</summary>
     public bool Excludes(string domain)
     {
-        foreach (var entry in _exact)
+        // An entry covers itself and its subdomains: the domain and every parent of it ("a.b.c", "b.c", "c").
+        var rest = domain.AsSpan();
+        while (true)
         {
-            if (domain == entry || domain.EndsWith("." + entry, StringComparison.Ordinal))
+            if (_exact.Contains(rest))
             {
                 return true;
             }
-        }
 
-        foreach (var name in _anyTld)
-        {
-            // name.* — the provider's label followed by any public suffix (gmx.de, gmx.co.uk), or a subdomain of one.
-            var labels = domain.Split('.');
-            for (var i = 0; i < labels.Length - 1; i++)
+            var dot = rest.IndexOf('.');
+            if (dot < 0)
             {
-                var rest = labels.Length - i - 1;
-                if (labels[i] == name && (rest == 1 || (rest == 2 && labels[i + 1].Length <= 3)))
-                {
-                    return true;
-                }
+                break;
             }
+
+            rest = rest[(dot + 1)..];
         }
 
-        return false;
+        // name.* — the provider's label followed by any public suffix of one label (gmx.de) or of two with a short
+        // second-level one (gmx.co.uk), or a subdomain of one: only the second- and third-last labels can be the name.
+        var name = domain.AsSpan();
+        var last = name.LastIndexOf('.');
+        if (last < 0 || _anyTld.Set.Count == 0)
+        {
+            return false;
+        }
+
+        var before = name[..last];
+        var previous = before.LastIndexOf('.');
+        var secondLast = before[(previous + 1)..];
+        if (_anyTld.Contains(secondLast))
+        {
+            return true;
+        }
+
+        return previous >= 0 && secondLast.Length <= 3 && _anyTld.Contains(before[(before[..previous].LastIndexOf('.') + 1)..previous]);
     }
 
     /// <summary>

@@ -44,6 +44,11 @@ public sealed class BindingPolicyTests
     [InlineData("customer.example", false)]
     [InlineData("gmx.firma-klienta.pl", false)]
     [InlineData("firma.pl.evil.example", false)]
+    [InlineData("mail.gmx.co.uk", true)]
+    [InlineData("poczta.onet.pl", true)]
+    [InlineData("gmx.company.uk", false)]
+    [InlineData("xfirma.pl", false)]
+    [InlineData("pl", false)]
     public void Free_mail_and_company_domains_never_bind_an_account(string domain, bool excluded) =>
         Assert.Equal(excluded, new DomainBindingRules(DomainBindingRules.DefaultFreeMailDomains, ["firma.pl"]).Excludes(domain));
 

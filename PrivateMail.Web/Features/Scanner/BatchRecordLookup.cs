@@ -86,26 +86,34 @@ internal sealed class BatchRecordLookup : IRecordLookup
         var scope = run.Scope;
         var domains = messages.SelectMany(m => m.Participants).Select(a => a.Domain).Distinct().Where(d => !rules.Excludes(d)).ToList();
 
-        var all = scope.OwnerSeesEverything;
-        var contacts = await db.Contacts.AsNoTracking()
-            .Where(c => all || c.OwnerId == ownerId)
-            .Where(c => addresses.Contains(c.EmailNormalised!) || addresses.Contains(c.SecondaryEmailNormalised!))
-            .Select(c => new { c.Id, c.FirstName, c.LastName, c.EmailNormalised, c.SecondaryEmailNormalised, c.AccountId, c.ModifiedAt })
-            .ToListAsync(cancellationToken);
-        lookup._contacts.AddRange(contacts.Select(c => new Row(
-            new RecordRef(RecordKind.Contact, Key(c.Id), $"{c.FirstName} {c.LastName}".Trim(), c.Id) { Modified = c.ModifiedAt.UtcTicks },
-            c.EmailNormalised, c.SecondaryEmailNormalised, null, c.AccountId is { } a ? Key(a) : null)));
+        // Null: the owner sees every owner's records. No address, nothing to ask (the domains are the addresses').
+        var owner = scope.OwnerSeesEverything ? null : ownerId;
+        if (addresses.Count > 0)
+        {
+            // Raw statements prepared once per connection (see RecordLookupCommands): through EF every batch's address
+            // list made new SQL text, so each batch was translated and prepared again.
+            await RecordLookupCommands.UseAsync(db, async commands =>
+            {
+                foreach (var c in await commands.ContactsAsync(addresses, owner, cancellationToken))
+                {
+                    lookup._contacts.Add(new Row(
+                        new RecordRef(RecordKind.Contact, Key(c.Id), $"{c.FirstName} {c.LastName}".Trim(), c.Id) { Modified = c.ModifiedTicks },
+                        c.Email, c.Secondary, null, c.AccountId is { } a ? Key(a) : null));
+                }
 
-        var accounts = await db.Accounts.AsNoTracking()
-            .Where(a => all || a.OwnerId == ownerId)
-            .Where(a => addresses.Contains(a.EmailNormalised!) || domains.Contains(a.Domain!))
-            .Select(a => new { a.Id, a.Name, a.EmailNormalised, a.Domain, a.ModifiedAt })
-            .ToListAsync(cancellationToken);
-        lookup._accounts.AddRange(accounts.Select(a => new Row(new RecordRef(RecordKind.Account, Key(a.Id), a.Name, a.Id) { Modified = a.ModifiedAt.UtcTicks }, a.EmailNormalised, null, a.Domain, null)));
+                foreach (var a in await commands.AccountsAsync(addresses, domains, owner, cancellationToken))
+                {
+                    lookup._accounts.Add(new Row(new RecordRef(RecordKind.Account, Key(a.Id), a.Name, a.Id) { Modified = a.ModifiedTicks }, a.Email, null, a.Domain, null));
+                }
 
-        var leads = await db.Leads.AsNoTracking().Where(l => all || l.OwnerId == ownerId).Where(l => addresses.Contains(l.EmailNormalised!))
-            .Select(l => new { l.Id, l.Company, l.EmailNormalised, l.ModifiedAt }).ToListAsync(cancellationToken);
-        lookup._leads.AddRange(leads.Select(l => new Row(new RecordRef(RecordKind.Lead, Key(l.Id), l.Company, l.Id) { Modified = l.ModifiedAt.UtcTicks }, l.EmailNormalised, null, null, null)));
+                foreach (var l in await commands.LeadsAsync(addresses, owner, cancellationToken))
+                {
+                    lookup._leads.Add(new Row(new RecordRef(RecordKind.Lead, Key(l.Id), l.Company, l.Id) { Modified = l.ModifiedTicks }, l.Email, null, null, null));
+                }
+
+                return true;
+            }, cancellationToken);
+        }
 
         lookup.BuildIndex();
         return lookup;

@@ -169,7 +169,7 @@ public sealed class MailboxScanner(
         var began = time.GetTimestamp();
         using var stop = new CancellationTokenSource();
         var fetching = Task.Run(() => fetch.RunAsync(items, deadline, fetched.Writer, clocks.Fetch, stop.Token, cancellationToken), CancellationToken.None);
-        var parsing = Task.Run(() => parse.RunAsync(fetched.Reader, parsed.Writer, (items, ct) => decide.ReadAheadAsync(dbFactory, items, ct), clocks.Parse, clocks.Records, stop.Token), CancellationToken.None);
+        var parsing = Task.Run(() => parse.RunAsync(fetched.Reader, parsed.Writer, decide.ReadAhead(dbFactory), clocks.Parse, clocks.Records, stop.Token), CancellationToken.None);
         try
         {
             await write.RunAsync(parsed.Reader, new WriteTarget(folderName, state.UidValidity, cursor.Id, runId), run, settings.MaxMessagesPerRun, deadline, notify, clocks, cancellationToken);

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using PrivateMail.Domain.Scanning;
 using PrivateMail.Web.Data;
 
@@ -52,13 +51,19 @@ internal sealed class SenderTicketCounts(string ownerId, DateTimeOffset since) :
             return counts;
         }
 
-        var found = await db.Tickets.AsNoTracking()
-            .Where(t => t.OwnerId == ownerId && t.SourceSender != null && wanted.Contains(t.SourceSender) && t.CreatedAt >= since)
-            .GroupBy(t => t.SourceSender!).Select(g => new { Sender = g.Key, Count = g.Count() })
-            .ToListAsync(cancellationToken);
         foreach (var sender in wanted)
         {
-            counts[sender] = found.Find(f => f.Sender == sender)?.Count ?? 0;
+            counts[sender] = 0;
+        }
+
+        // A raw statement prepared once per connection (see RecordLookupCommands), as the batch's record queries.
+        var found = await RecordLookupCommands.UseAsync(db, commands => commands.SenderTicketCountsAsync(wanted, ownerId, since, cancellationToken), cancellationToken);
+        foreach (var (sender, count) in found)
+        {
+            if (counts.ContainsKey(sender))
+            {
+                counts[sender] = count;
+            }
         }
 
         return counts;

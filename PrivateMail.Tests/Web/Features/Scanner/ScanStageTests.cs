@@ -449,7 +449,8 @@ public sealed class ScanStageTests : IAsyncLifetime
         async Task<PrivateMail.Web.Features.Scanner.Stages.ParsedMail> Parsed(uint uid, string from) =>
             await parse.ParseAsync(uid, await RawAsync(Message(from, $"Message {uid}")), null, null, Ct);
 
-        var first = await decide.ReadAheadAsync(factory, [await Parsed(1, "Anna <anna@somewhere.example>")], Ct);
+        await using var readAhead = decide.ReadAhead(factory);
+        var first = await readAhead.ReadAsync([await Parsed(1, "Anna <anna@somewhere.example>")], Ct);
         // Between the batches a colleague joins (another user, her address proven).
         await using (var db = await Db())
         {
@@ -457,7 +458,7 @@ public sealed class ScanStageTests : IAsyncLifetime
             await db.SaveChangesAsync(Ct);
         }
 
-        var second = await decide.ReadAheadAsync(factory, [await Parsed(2, "Anna <anna@somewhere.example>"), await Parsed(3, "Bob <bob@elsewhere.example>")], Ct);
+        var second = await readAhead.ReadAsync([await Parsed(2, "Anna <anna@somewhere.example>"), await Parsed(3, "Bob <bob@elsewhere.example>")], Ct);
 
         // Each sender's stored count is read the first time the sender appears; the first value read is the one kept.
         Assert.Equal(["anna@somewhere.example"], first.SenderCounts!.Keys);
@@ -465,8 +466,68 @@ public sealed class ScanStageTests : IAsyncLifetime
         // Users (and the domain rules, the ticket prefix) are read once per run, as its settings are: not per batch.
         Assert.False(second.Lookup.IsUserAddress("ewa@crm.example"));
         var fresh = await PrivateMail.Web.Features.Scanner.Stages.DecideStage.LoadAsync(factory, tickets, mailbox, Ct);
-        var third = await fresh.ReadAheadAsync(factory, [await Parsed(4, "Anna <anna@somewhere.example>")], Ct);
+        await using var freshReadAhead = fresh.ReadAhead(factory);
+        var third = await freshReadAhead.ReadAsync([await Parsed(4, "Anna <anna@somewhere.example>")], Ct);
         Assert.True(third.Lookup.IsUserAddress("ewa@crm.example"));
+    }
+
+    [Theory]
+    [InlineData("input ends")]
+    [InlineData("input fails")]
+    [InlineData("stopped")]
+    public async Task The_read_ahead_reads_every_batch_on_one_connection_which_the_parse_stage_closes_when_it_ends(string ending)
+    {
+        var mailbox = await LoadMailboxAsync(await MailboxAsync(actions: ScannerActions.CreateEmail | ScannerActions.BindEmail | ScannerActions.CreateTicket));
+        var factory = Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var tickets = Services.GetRequiredService<PrivateMail.Web.Features.Records.Tickets.TicketStore>();
+        var decide = await PrivateMail.Web.Features.Scanner.Stages.DecideStage.LoadAsync(factory, tickets, mailbox, Ct);
+        var input = System.Threading.Channels.Channel.CreateUnbounded<PrivateMail.Web.Features.Scanner.Stages.FetchedBatch>();
+        var output = System.Threading.Channels.Channel.CreateUnbounded<PrivateMail.Web.Features.Scanner.Stages.LookedUpBatch>();
+        var clocks = new PrivateMail.Web.Features.Scanner.Stages.PipelineClocks();
+        var readAhead = decide.ReadAhead(factory);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        async Task<PrivateMail.Web.Features.Scanner.Stages.LookedUpBatch> NextAsync(uint uid)
+        {
+            var raw = await RawAsync(Message("Anna <anna@somewhere.example>", $"Message {uid}"));
+            await input.Writer.WriteAsync(new PrivateMail.Web.Features.Scanner.Stages.FetchedBatch([new PrivateMail.Web.Features.Scanner.Stages.FetchedItem(uid, raw, null, null)]), Ct);
+            return await output.Reader.ReadAsync(Ct);
+        }
+
+        var running = ParseStageFor(mailbox).RunAsync(input.Reader, output.Writer, readAhead, clocks.Parse, clocks.Records, stop.Token);
+        var first = await NextAsync(1);
+        var connection = readAhead.Connection;
+        Assert.NotNull(connection);
+        Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+        var changes = 0;
+        connection.StateChange += (_, _) => changes++;
+        var second = await NextAsync(2);
+
+        Assert.Single(first.Items);
+        Assert.Equal(2u, Assert.Single(second.Items).Uid);
+        Assert.Same(connection, readAhead.Connection);
+        Assert.Equal(0, changes);
+
+        switch (ending)
+        {
+            case "input ends":
+                input.Writer.Complete();
+                break;
+            case "input fails":
+                input.Writer.Complete(new InvalidOperationException("fetch failed"));
+                break;
+            default:
+                await stop.CancelAsync();
+                break;
+        }
+
+        await running;
+        Assert.Null(readAhead.Connection);
+        Assert.Equal(System.Data.ConnectionState.Closed, connection.State);
+        if (ending == "input fails")
+        {
+            await Assert.ThrowsAnyAsync<InvalidOperationException>(async () => await output.Reader.Completion);
+        }
     }
 
     [Fact]

@@ -34,10 +34,10 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null, Se
     /// parse stage's task after each batch is parsed. A stage of its own was measured and not kept: one more hand-off and
     /// one more batch alive cost more CPU (2 cores) than the overlap won (bench/OPTIMISATION.md, speed round 7).
     /// </summary>
-    public async Task<LookedUpBatch> ReadAheadAsync(IDbContextFactory<AppDbContext> dbFactory, IReadOnlyList<ParsedMail> items, CancellationToken cancellationToken)
+    /// <param name="db">The read-ahead's context (<see cref="ReadAhead"/>), kept with its connection for a whole folder.</param>
+    public async Task<LookedUpBatch> ReadAheadAsync(AppDbContext db, IReadOnlyList<ParsedMail> items, CancellationToken cancellationToken)
     {
         var snapshots = Snapshots(items);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         _runRecords ??= await BatchRecordLookup.LoadRunRecordsAsync(db, context.Settings.OwnerId, cancellationToken);
         var records = await BatchRecordLookup.LoadRecordsAsync(db, snapshots, context.Settings.OwnerId, cancellationToken, _runRecords);
         var counts = recentTickets is null ? null : await recentTickets.ReadAsync(db, Senders(snapshots), cancellationToken);
@@ -47,6 +47,9 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null, Se
             : i).ToList();
         return new LookedUpBatch(matched, records, counts);
     }
+
+    /// <summary>The read-ahead of one parse stage (<see cref="RecordReadAhead"/>), its context opened at the first batch.</summary>
+    public RecordReadAhead ReadAhead(IDbContextFactory<AppDbContext> dbFactory) => new(this, dbFactory);
 
     /// <summary>The writer's half of the lookup, read once everything before the batch is committed.</summary>
     public async Task<BatchRecordLookup> CompleteAsync(AppDbContext db, LookedUpBatch batch, CancellationToken cancellationToken)
@@ -120,4 +123,46 @@ internal sealed class DecideStage(ScanContext context, int? mailboxId = null, Se
         searchFields,
         mailbox.EmailExceptions.Select(EmailAddress.Normalise).OfType<string>().ToList(),
         mailbox.DomainExceptions.Select(AddressRules.NormaliseDomain).OfType<string>().ToList());
+}
+
+/// <summary>
+/// The decide stage's read-ahead (<see cref="DecideStage.ReadAheadAsync"/>) for one parse stage: one context and its
+/// open connection for all of the folder's batches, as the writer keeps its own, instead of a context, a connection
+/// set-up and freshly prepared statements per batch. Between batches it holds no transaction — each statement reads on
+/// its own — so it never holds back SQLite's WAL checkpoints. Disposed when the parse stage ends, however it ends.
+/// </summary>
+internal sealed class RecordReadAhead(DecideStage decide, IDbContextFactory<AppDbContext> dbFactory) : IAsyncDisposable
+{
+    private AppDbContext? _db;
+
+    /// <summary>The connection read on while the stage runs; null before the first batch and once disposed (for tests).</summary>
+    internal System.Data.Common.DbConnection? Connection => _db?.Database.GetDbConnection();
+
+    public async Task<LookedUpBatch> ReadAsync(IReadOnlyList<ParsedMail> items, CancellationToken cancellationToken) =>
+        await decide.ReadAheadAsync(_db ?? await OpenAsync(cancellationToken), items, cancellationToken);
+
+    private async Task<AppDbContext> OpenAsync(CancellationToken cancellationToken)
+    {
+        var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        try
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+
+        return _db = db;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_db is { } db)
+        {
+            _db = null;
+            await db.DisposeAsync();
+        }
+    }
 }

@@ -25,10 +25,10 @@ internal sealed record ParsedMail(uint Uid, byte[]? Raw, MessageSnapshot? Snapsh
 /// </summary>
 internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string folder, uint uidValidity, ScannerOptions settings, TimeProvider time, AttachmentStaging? staging = null)
 {
-    /// <param name="readAhead">After each batch: the decide stage's read-ahead of the batch's records (<see cref="DecideStage.ReadAheadAsync"/>).</param>
+    /// <param name="readAhead">After each batch: the decide stage's read-ahead of the batch's records (<see cref="DecideStage.ReadAheadAsync"/>); disposed when this stage ends.</param>
     /// <param name="readAheadClock">Where the read-ahead's time is counted (part of this stage's busy time too).</param>
     public async Task RunAsync(
-        ChannelReader<FetchedBatch> input, ChannelWriter<LookedUpBatch> output, Func<IReadOnlyList<ParsedMail>, CancellationToken, Task<LookedUpBatch>> readAhead,
+        ChannelReader<FetchedBatch> input, ChannelWriter<LookedUpBatch> output, RecordReadAhead readAhead,
         StageClock clock, StageClock readAheadClock, CancellationToken stop)
     {
         Exception? failure = null;
@@ -52,7 +52,7 @@ internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string fold
                         var parsed = await ParseBatchAsync(batch.Items, stop);
                         using (readAheadClock.Work())
                         {
-                            looked = await readAhead(parsed, stop);
+                            looked = await readAhead.ReadAsync(parsed, stop);
                         }
                     }
 
@@ -76,6 +76,8 @@ internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string fold
         finally
         {
             output.TryComplete(failure);
+            // After the hand-off ended: the writer never waits for the read-ahead's connection to close.
+            await readAhead.DisposeAsync();
         }
     }
 
