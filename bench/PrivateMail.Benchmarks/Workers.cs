@@ -337,10 +337,18 @@ internal static class Workers
     /// thread, 100 ms after the last new tier-0 method at the earliest, so what the warm-up and the reset made hot last is
     /// still queued when the measured scan would start, and would be compiled inside its window (measured: 860–2,900
     /// methods, 0.6–2.2 s of a core). Waits until no method was compiled for half a second (at most 10 s) and prints what
-    /// was compiled meanwhile; what the measured scan itself sends to the JIT still counts.
+    /// was compiled meanwhile; what the measured scan itself sends to the JIT still counts. PRIVATEMAIL_BENCH_NO_SETTLE=1
+    /// starts the measured scan at once, as before.
     /// </summary>
     private static async Task SettleJitAsync(CancellationToken cancellationToken)
     {
+        if (Environment.GetEnvironmentVariable("PRIVATEMAIL_BENCH_NO_SETTLE") == "1")
+        {
+            // For comparing with the earlier definition of a warm run.
+            Console.Error.WriteLine("JIT settled before the measured scan: not waited for (PRIVATEMAIL_BENCH_NO_SETTLE=1)");
+            return;
+        }
+
         var start = System.Runtime.JitInfo.GetCompiledMethodCount();
         var last = start;
         var clock = Stopwatch.StartNew();
