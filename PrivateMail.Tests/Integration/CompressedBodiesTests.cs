@@ -139,67 +139,33 @@ public abstract class CompressedBodiesTests(DatabaseProvider provider) : IAsyncL
     [Fact]
     public async Task Bodies_stored_as_text_before_the_migration_read_back_unchanged_after_it()
     {
-        var directory = Directory.CreateTempSubdirectory("privatemail-bodies-").FullName;
-        var connectionString = provider == DatabaseProvider.PostgreSql
-            ? PostgreSqlServer.Shared.CreateEmptyDatabase()
-            : $"Data Source={Path.Combine(directory, "old.db")};Pooling=false";
         var longText = CompressedTextTests.Prose(20_000);
-        try
+        await using var legacy = await LegacyRowsDatabase.BeforeAsync(provider, "CompressedBodies", CancellationToken.None);
+        var old = new[] { (1, PolishText, (string?)PolishHtml), (2, longText, null), (3, "", null) };
+        foreach (var (id, text, html) in old)
         {
-            await using var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().Use(provider, connectionString).Options);
-            var migrations = db.Database.GetMigrations().ToList();
-            var ours = migrations.FindIndex(m => m.EndsWith("_CompressedBodies", StringComparison.Ordinal));
-            var migrator = db.GetService<IMigrator>();
-            await migrator.MigrateAsync(migrations[ours - 1]);
-
-            // Rows as the previous version wrote them: text values. Their owner does not exist (foreign keys off), so the
-            // test does not depend on the users table of that version.
-            await db.Database.OpenConnectionAsync();
-            var connection = db.Database.GetDbConnection();
-            await ExecuteAsync(connection, provider == DatabaseProvider.PostgreSql ? "SET session_replication_role = replica" : "PRAGMA foreign_keys = OFF");
-            var old = new[] { (1, PolishText, (string?)PolishHtml), (2, longText, null), (3, "", null) };
-            foreach (var (id, text, html) in old)
-            {
-                await ExecuteAsync(connection, """
-                    INSERT INTO "Emails" ("Id", "Subject", "To", "Cc", "Bcc", "ReplyTo", "Date", "DateOffsetMinutes", "References", "Type", "HtmlBody",
-                        "TextBody", "Preview", "RawHeaders", "DedupeKey", "OwnerId", "CreatedAt", "SearchText")
-                    VALUES (@id, 'Old', '', '', '', '', @date, 0, '', 'Received', @html, @text, '', '', @key, 'someone', @date, '')
-                    """, ("@id", id), ("@date", SqlDialect.For(db.Database).Moment(DateTimeOffset.UnixEpoch)), ("@html", html), ("@text", text), ("@key", "old-" + id));
-            }
-
-            if (provider == DatabaseProvider.PostgreSql)
-            {
-                await ExecuteAsync(connection, "SET session_replication_role = origin");
-            }
-            else
-            {
-                // SQLite checks foreign keys when the migration copies the rows into the rebuilt table; the migration turns
-                // them on again itself. What is stored really is text, or this test would prove nothing.
-                Assert.Equal("text", await ScalarAsync(connection, """SELECT typeof("TextBody") FROM "Emails" WHERE "Id" = 1"""));
-            }
-
-            await migrator.MigrateAsync();
-
-            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-            var type = await ScalarAsync(connection, provider == DatabaseProvider.PostgreSql
-                ? """SELECT data_type FROM information_schema.columns WHERE table_name = 'Emails' AND column_name = 'TextBody'"""
-                : """SELECT type FROM pragma_table_info('Emails') WHERE name = 'TextBody'""");
-            Assert.Equal(provider == DatabaseProvider.PostgreSql ? "bytea" : "BLOB", type);
-            db.ChangeTracker.Clear();
-            var read = await db.Emails.AsNoTracking().OrderBy(e => e.Id).Select(e => new { e.Id, e.TextBody, e.HtmlBody }).ToListAsync();
-            Assert.Equal(old.Select(o => (o.Item1, o.Item2, o.Item3)), read.Select(r => (r.Id, r.TextBody, r.HtmlBody)));
-            // Whole entities too (the e-mail page loads the entity).
-            Assert.Equal(PolishHtml, (await db.Emails.AsNoTracking().SingleAsync(e => e.Id == 1)).HtmlBody);
+            await legacy.ExecuteAsync("""
+                INSERT INTO "Emails" ("Id", "Subject", "To", "Cc", "Bcc", "ReplyTo", "Date", "DateOffsetMinutes", "References", "Type", "HtmlBody",
+                    "TextBody", "Preview", "RawHeaders", "DedupeKey", "OwnerId", "CreatedAt", "SearchText")
+                VALUES (@id, 'Old', '', '', '', '', @date, 0, '', 'Received', @html, @text, '', '', @key, 'someone', @date, '')
+                """, ("@id", id), ("@date", legacy.Moment(DateTimeOffset.UnixEpoch)), ("@html", html), ("@text", text), ("@key", "old-" + id));
         }
-        finally
+
+        if (provider == DatabaseProvider.Sqlite)
         {
-            if (provider == DatabaseProvider.PostgreSql)
-            {
-                PostgreSqlServer.Shared.DropDatabase(connectionString);
-            }
-
-            Directory.Delete(directory, recursive: true);
+            // What is stored really is text, or this test would prove nothing.
+            Assert.Equal("text", await legacy.ScalarAsync("""SELECT typeof("TextBody") FROM "Emails" WHERE "Id" = 1"""));
         }
+
+        await legacy.MigrateAsync(CancellationToken.None);
+
+        var db = legacy.Db;
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(provider == DatabaseProvider.PostgreSql ? "bytea" : "BLOB", await legacy.ColumnTypeAsync("Emails", "TextBody"));
+        var read = await db.Emails.AsNoTracking().OrderBy(e => e.Id).Select(e => new { e.Id, e.TextBody, e.HtmlBody }).ToListAsync();
+        Assert.Equal(old.Select(o => (o.Item1, o.Item2, o.Item3)), read.Select(r => (r.Id, r.TextBody, r.HtmlBody)));
+        // Whole entities too (the e-mail page loads the entity).
+        Assert.Equal(PolishHtml, (await db.Emails.AsNoTracking().SingleAsync(e => e.Id == 1)).HtmlBody);
     }
 
     private static async Task<(byte[] Text, byte[]? Html)> RawBodiesAsync(AppDbContext db, int id)
@@ -222,25 +188,6 @@ public abstract class CompressedBodiesTests(DatabaseProvider provider) : IAsyncL
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         return (Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private static async Task ExecuteAsync(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.AddWithValue(name, value);
-        }
-
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> ScalarAsync(DbConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
     }
 }
 

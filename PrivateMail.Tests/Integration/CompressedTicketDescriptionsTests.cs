@@ -190,63 +190,30 @@ public abstract class CompressedTicketDescriptionsTests : RecordsTestContext
     [Fact]
     public async Task Descriptions_stored_as_text_before_the_migration_read_back_unchanged_after_it()
     {
-        var directory = Directory.CreateTempSubdirectory("privatemail-ticket-descriptions-").FullName;
-        var connectionString = Provider == DatabaseProvider.PostgreSql
-            ? PostgreSqlServer.Shared.CreateEmptyDatabase()
-            : $"Data Source={Path.Combine(directory, "old.db")};Pooling=false";
         var old = new[] { (1, PolishShort), (2, LongPolish(20_000)), (3, "") };
-        try
+        await using var legacy = await LegacyRowsDatabase.BeforeAsync(Provider, "CompressedTicketDescriptions", Ct);
+        foreach (var (id, text) in old)
         {
-            await using var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().Use(Provider, connectionString).Options);
-            var migrations = db.Database.GetMigrations().ToList();
-            var ours = migrations.FindIndex(m => m.EndsWith("_CompressedTicketDescriptions", StringComparison.Ordinal));
-            var migrator = db.GetService<IMigrator>();
-            await migrator.MigrateAsync(migrations[ours - 1], Ct);
-
-            // Rows as the previous version wrote them: text values. Their owner and status do not exist (foreign keys
-            // off), so the test does not depend on that version's users and statuses.
-            await db.Database.OpenConnectionAsync(Ct);
-            var connection = db.Database.GetDbConnection();
-            await ExecuteAsync(connection, Provider == DatabaseProvider.PostgreSql ? "SET session_replication_role = replica" : "PRAGMA foreign_keys = OFF");
-            foreach (var (id, text) in old)
-            {
-                await ExecuteAsync(connection, """
-                    INSERT INTO "Tickets" ("Id", "Sequence", "Number", "Title", "Description", "StatusId", "Priority", "OwnerId", "CreatedAt", "ModifiedAt", "SearchText")
-                    VALUES (@id, @id, @number, 'Old', @text, 1, 'Normal', 'someone', @date, @date, '')
-                    """, ("@id", id), ("@number", $"T{id}"), ("@text", text), ("@date", SqlDialect.For(db.Database).Moment(DateTimeOffset.UnixEpoch)));
-            }
-
-            if (Provider == DatabaseProvider.PostgreSql)
-            {
-                await ExecuteAsync(connection, "SET session_replication_role = origin");
-            }
-            else
-            {
-                // What is stored really is text, or this test would prove nothing.
-                Assert.Equal("text", await ScalarAsync(connection, """SELECT typeof("Description") FROM "Tickets" WHERE "Id" = 2"""));
-            }
-
-            await migrator.MigrateAsync(cancellationToken: Ct);
-
-            Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
-            var type = await ScalarAsync(connection, Provider == DatabaseProvider.PostgreSql
-                ? """SELECT data_type FROM information_schema.columns WHERE table_name = 'Tickets' AND column_name = 'Description'"""
-                : """SELECT type FROM pragma_table_info('Tickets') WHERE name = 'Description'""");
-            Assert.Equal(Provider == DatabaseProvider.PostgreSql ? "bytea" : "BLOB", type);
-            db.ChangeTracker.Clear();
-            var read = await db.Tickets.AsNoTracking().OrderBy(t => t.Id).Select(t => new { t.Id, t.Description }).ToListAsync(Ct);
-            Assert.Equal(old, read.Select(r => (r.Id, r.Description)));
-            Assert.Equal(old[1].Item2, (await db.Tickets.AsNoTracking().SingleAsync(t => t.Id == 2, Ct)).Description);
+            await legacy.ExecuteAsync("""
+                INSERT INTO "Tickets" ("Id", "Sequence", "Number", "Title", "Description", "StatusId", "Priority", "OwnerId", "CreatedAt", "ModifiedAt", "SearchText")
+                VALUES (@id, @id, @number, 'Old', @text, 1, 'Normal', 'someone', @date, @date, '')
+                """, ("@id", id), ("@number", $"T{id}"), ("@text", text), ("@date", legacy.Moment(DateTimeOffset.UnixEpoch)));
         }
-        finally
+
+        if (Provider == DatabaseProvider.Sqlite)
         {
-            if (Provider == DatabaseProvider.PostgreSql)
-            {
-                PostgreSqlServer.Shared.DropDatabase(connectionString);
-            }
-
-            Directory.Delete(directory, recursive: true);
+            // What is stored really is text, or this test would prove nothing.
+            Assert.Equal("text", await legacy.ScalarAsync("""SELECT typeof("Description") FROM "Tickets" WHERE "Id" = 2"""));
         }
+
+        await legacy.MigrateAsync(Ct);
+
+        var db = legacy.Db;
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+        Assert.Equal(Provider == DatabaseProvider.PostgreSql ? "bytea" : "BLOB", await legacy.ColumnTypeAsync("Tickets", "Description"));
+        var read = await db.Tickets.AsNoTracking().OrderBy(t => t.Id).Select(t => new { t.Id, t.Description }).ToListAsync(Ct);
+        Assert.Equal(old, read.Select(r => (r.Id, r.Description)));
+        Assert.Equal(old[1].Item2, (await db.Tickets.AsNoTracking().SingleAsync(t => t.Id == 2, Ct)).Description);
     }
 
     private async Task<int> CreateThroughServiceAsync(string title, string description)
@@ -343,25 +310,6 @@ public abstract class CompressedTicketDescriptionsTests : RecordsTestContext
         await using var reader = await command.ExecuteReaderAsync(Ct);
         Assert.True(await reader.ReadAsync(Ct));
         return reader.GetFieldValue<byte[]>(0);
-    }
-
-    private static async Task ExecuteAsync(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.AddWithValue(name, value);
-        }
-
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> ScalarAsync(DbConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
     }
 }
 
