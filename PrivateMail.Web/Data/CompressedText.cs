@@ -23,9 +23,11 @@ public static class CompressedText
     /// <summary>Below this many UTF-8 bytes a body is stored as it is: Brotli's framing would eat what it saves.</summary>
     public const int MinimumToCompress = 64;
 
-    // Quality 1: on the bench corpus's bodies 28 % of the UTF-8 size at ≈ 145 MB/s of one core's CPU; quality 2–4 gain a
-    // point or two at 2–5× the CPU, Deflate's fastest level leaves 36 % at ≈ 200 MB/s (bench/OPTIMISATION.md).
-    private const int Quality = 1;
+    // Quality 0: on the bench corpus's 138 MB of bodies 29.8 % of the UTF-8 size at ≈ 220 MB/s of one core's CPU, against
+    // quality 1's 27.9 % at ≈ 136 MB/s — the parse stage, the scan's busiest, spends 0.4 CPU-s less for 2.6 MB more;
+    // quality 2–4 gain a point or two at 2–5× the CPU, Deflate's fastest level leaves 36 % (bench/OPTIMISATION.md).
+    // The format does not depend on it: bodies stored at any quality read the same.
+    private const int Quality = 0;
     private const int Window = 22;
 
     // A corrupt length must not make us allocate gigabytes: no stored body comes near this.
