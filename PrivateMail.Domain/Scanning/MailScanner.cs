@@ -232,7 +232,20 @@ public static class MailScanner
     }
 
     /// <summary>The search fields the settings name, once each, in their order.</summary>
-    private static IEnumerable<SearchField> Fields(ScannerSettings settings) => settings.SearchFieldKeys.Select(SearchFields.Find).OfType<SearchField>().Distinct();
+    /// <summary>The mailbox's search fields, known keys only, each once, in its order.</summary>
+    private static List<SearchField> Fields(ScannerSettings settings)
+    {
+        var fields = new List<SearchField>(settings.SearchFieldKeys.Count);
+        foreach (var key in settings.SearchFieldKeys)
+        {
+            if (SearchFields.Find(key) is { } field && !fields.Contains(field))
+            {
+                fields.Add(field);
+            }
+        }
+
+        return fields;
+    }
 
     /// <summary>Every participant's address and domain, the values e-mail and domain fields are searched by.</summary>
     private static (HashSet<string> Addresses, HashSet<string> Domains) Values(MessageSnapshot message)
@@ -251,7 +264,7 @@ public static class MailScanner
         List<RecordRef> found, List<AmbiguousMatch> ambiguities, List<DecisionReason> why)
     {
         var dropped = new HashSet<(RecordKind, string)>();
-        var fields = Fields(settings).ToList();
+        var fields = Fields(settings);
         foreach (var kind in (RecordKind[])[RecordKind.Contact, RecordKind.Account, RecordKind.Lead])
         {
             if (found.Where(r => r.Kind == kind).DistinctBy(r => r.Id).Count() < 2)

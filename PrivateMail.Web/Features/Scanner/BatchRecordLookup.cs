@@ -81,10 +81,12 @@ internal sealed class BatchRecordLookup : IRecordLookup
         };
         lookup._users.AddRange(run.Users);
         lookup._userAddresses.UnionWith(run.UserAddresses);
-        var addresses = messages.SelectMany(m => m.Participants).Select(a => a.Normalised).Distinct().ToList();
+        // Participants is worked out on every read: once per message here.
+        var participants = messages.SelectMany(m => m.Participants).ToList();
+        var addresses = participants.Select(a => a.Normalised).Distinct().ToList();
         var rules = run.Rules;
         var scope = run.Scope;
-        var domains = messages.SelectMany(m => m.Participants).Select(a => a.Domain).Distinct().Where(d => !rules.Excludes(d)).ToList();
+        var domains = participants.Select(a => a.Domain).Distinct().Where(d => !rules.Excludes(d)).ToList();
 
         // Null: the owner sees every owner's records. No address, nothing to ask (the domains are the addresses').
         var owner = scope.OwnerSeesEverything ? null : ownerId;
@@ -197,22 +199,33 @@ internal sealed class BatchRecordLookup : IRecordLookup
         Add(SearchFields.AccountDomain.Key, _accounts, r => r.Domain);
     }
 
-    private List<(int Position, Row Row)> Matching(string field, IEnumerable<string> values)
+    private List<(int Position, Row Row)> Matching(string field, IEnumerable<string> values, Func<(int Position, Row Row), bool>? keep = null)
     {
         var hits = new List<(int Position, Row Row)>();
         foreach (var value in values)
         {
             if (_index.TryGetValue((field, value), out var rows))
             {
-                hits.AddRange(rows);
+                foreach (var row in rows)
+                {
+                    if (keep is null || keep(row))
+                    {
+                        hits.Add(row);
+                    }
+                }
             }
         }
 
         return hits;
     }
 
-    private static List<RecordRef> Ordered(IEnumerable<(int Position, Row Row)> hits) =>
-        hits.DistinctBy(h => h.Position).OrderBy(h => h.Row.Record.Order).ThenBy(h => h.Position).Select(h => h.Row.Record).ToList();
+    /// <summary>The hits' records, each row once, by record order. Most values find nothing or one row (no sorting to do).</summary>
+    private static IReadOnlyList<RecordRef> Ordered(List<(int Position, Row Row)> hits) => hits.Count switch
+    {
+        0 => [],
+        1 => [hits[0].Row.Record],
+        _ => hits.DistinctBy(h => h.Position).OrderBy(h => h.Row.Record.Order).ThenBy(h => h.Position).Select(h => h.Row.Record).ToList(),
+    };
 
     /// <summary>
     /// The half the scan's own writes change — tickets named in subjects and their statuses, threads, tickets created
@@ -295,7 +308,7 @@ internal sealed class BatchRecordLookup : IRecordLookup
 
     public IReadOnlyList<RecordRef> FindByDomain(SearchField field, IReadOnlyCollection<string> domains) =>
         field.Key == SearchFields.AccountDomain.Key
-            ? Ordered(Matching(field.Key, domains).Where(h => !Rules.Excludes(h.Row.Domain!)))
+            ? Ordered(Matching(field.Key, domains, h => !Rules.Excludes(h.Row.Domain!)))
             : [];
 
     public TicketRef? FindTicket(RecordNumber number) =>
