@@ -272,6 +272,9 @@ internal static class Orchestrator
         return (size / appending.TotalSeconds, bytes);
     }
 
+    /// <summary>Workers started so far: each gets its own run directory.</summary>
+    private static int _runs;
+
     private static async Task<WorkerResult> ChildAsync(string kind, BenchSettings settings, BenchDovecot dovecot, string folder, int count, string? template, List<string> failures, CancellationToken cancellationToken,
         ProcessState state = ProcessState.Cold)
     {
@@ -305,8 +308,10 @@ internal static class Orchestrator
         {
             info.ArgumentList.Add("--template");
             info.ArgumentList.Add(template);
+            // A directory of its own for every worker, all removed with the work directory at the end: deleting a run's
+            // files right before the next one would slow that one's file creation (see Workers.ResetDataDirectoryAsync).
             info.ArgumentList.Add("--run-dir");
-            info.ArgumentList.Add(Path.Combine(settings.WorkDirectory, "run"));
+            info.ArgumentList.Add(Path.Combine(settings.WorkDirectory, "run-" + Interlocked.Increment(ref _runs).ToString(CultureInfo.InvariantCulture)));
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start a worker.");

@@ -149,7 +149,7 @@ internal static class Workers
                 warmup = await WarmUpAsync(warmServices, args, separateFolder, cancellationToken);
             }
 
-            DeleteQuietly(warmDirectory);
+            // Its files stay until the orchestrator deletes its work directory (see ResetDataDirectoryAsync: why not now).
         }
 
         var directory = PrepareRunDirectory(args);
@@ -178,6 +178,8 @@ internal static class Workers
             {
                 var cpuStart = Memory.CpuTime();
                 var written = Memory.BytesWritten();
+                var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                using var allocations = AllocationSampler.StartIfAsked();
                 var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
                 var jitTime = System.Runtime.JitInfo.GetCompilationTime();
                 var stopwatch = Stopwatch.StartNew();
@@ -189,6 +191,11 @@ internal static class Workers
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"JIT during the measured scan: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods:N0} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds:F2} s compiling"));
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Written during the measured scan: {(Memory.BytesWritten() - written) / 1e6:F1} MB (database, WAL, files)"));
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Allocated during the measured scan: {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:F0} MB (managed heap, all threads)"));
+                if (allocations is not null)
+                {
+                    Console.Error.Write(allocations.Report());
+                }
                 // Per stage: where the pipeline's time went (stderr, so the RESULT line on stdout stays one JSON line).
                 Console.Error.WriteLine(stages.Table(seconds));
                 stageCounters = stages.Counters();
@@ -204,7 +211,6 @@ internal static class Workers
                 }
 
                 Console.Error.WriteLine("Warm: the measured scan ran in the warm-up's service provider; EF Core's compiled-query cache and model are the warm-up's (same objects).");
-                DeleteQuietly(SpentDirectory(directory));
             }
 
             await using (var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken))
@@ -286,9 +292,10 @@ internal static class Workers
             throw new InvalidOperationException($"A connection to the warm-up's database is still open after clearing the pools ({database}-wal remains).");
         }
 
-        // Moved aside, deleted after the measured scan: files deleted seconds before it would make the file system's
-        // inode allocation skip their recently freed inodes one by one (ext4 without a journal: `recently_deleted`) for
-        // every attachment file the measured scan creates — a cost of the harness, not of a running server.
+        // Moved aside, left for the orchestrator to delete with its work directory at the end (it gives every worker a
+        // run directory of its own): files deleted minutes before a scan make the file system's inode allocation skip
+        // their recently freed inodes one by one (ext4 without a journal: `recently_deleted`, up to 6 minutes) for every
+        // attachment file the scan creates — a cost of the harness deleting runs back to back, not of a running server.
         var spent = SpentDirectory(directory);
         Directory.CreateDirectory(spent);
         foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
@@ -319,7 +326,7 @@ internal static class Workers
         await services.GetRequiredService<ModuleService>().LoadAsync();
     }
 
-    /// <summary>Where <see cref="ResetDataDirectoryAsync"/> moves the warm-up's data, deleted once the measured scan is over.</summary>
+    /// <summary>Where <see cref="ResetDataDirectoryAsync"/> moves the warm-up's data (deleted with the orchestrator's work directory).</summary>
     private static string SpentDirectory(string directory) => directory + "-spent";
 
     /// <summary>The template the measured scan starts from has every migration the app has (the warm-up's copy is the same file).</summary>
@@ -511,19 +518,6 @@ internal static class Workers
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Warm-up: {warmup.Messages:N0} messages in {warmup.Seconds:F2} s, {warmup.CpuSeconds:F2} CPU-s (not measured)"));
     }
 
-    private static void DeleteQuietly(string directory)
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left under the work directory, which the orchestrator removes at the end.
-        }
-    }
-
     private static Dictionary<string, string?> ScannerSettingsFor(WorkerArgs args) => new()
     {
         ["Scanner:BatchSize"] = args.BatchSize.ToString(CultureInfo.InvariantCulture),
@@ -535,9 +529,10 @@ internal static class Workers
     private static string PrepareRunDirectory(WorkerArgs args)
     {
         var directory = args.RunDirectory ?? throw new InvalidOperationException("--run-dir is required.");
-        if (Directory.Exists(directory))
+        // Only when a worker line is run by hand again on the same directory (the orchestrator gives each worker a new one).
+        foreach (var stale in new[] { directory, SpentDirectory(directory) }.Where(Directory.Exists))
         {
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(stale, recursive: true);
         }
 
         Directory.CreateDirectory(directory);
