@@ -39,7 +39,7 @@ internal sealed class Report(
                 ? "into a database of its own (a second copy of the template) in a service provider of its own (the app's singletons start afresh; EF Core's model and compiled " +
                   "queries are per process, so they are warm), then scans the measured folder into a fresh copy exactly as a cold run does"
                 : "in the same service provider that then measures, as a running server does (its singletons, and EF Core's model and compiled queries — the worker checks " +
-                  "those are the warm-up's), then the data directory is reset to a fresh copy of the template (the warm-up's files moved aside, deleted after the measured scan), " +
+                  "those are the warm-up's), then the data directory is reset to a fresh copy of the template (the warm-up's files moved aside; every run's files are deleted only when the whole bench ends), " +
                   "the JIT's tier-up backlog is let settle (until no method was compiled for 0.5 s; ≈ 2.3 s), and the measured folder is scanned exactly as a cold run does";
             text.AppendLine(En, $"**Cold** is the first scan after a start: the measured work is the first thing the process does (JIT, tier-0 code, empty caches). " +
                 $"**Warm** is every scan after that: the same process first scans {settings.WarmupSize:N0} other generated messages (`{Orchestrator.WarmupFolder}`), unmeasured, " +

@@ -179,6 +179,8 @@ internal static class Workers
                 var cpuStart = Memory.CpuTime();
                 var written = Memory.BytesWritten();
                 var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+                var paused = GC.GetTotalPauseDuration();
                 using var allocations = AllocationSampler.StartIfAsked();
                 var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
                 var jitTime = System.Runtime.JitInfo.GetCompilationTime();
@@ -191,7 +193,8 @@ internal static class Workers
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"JIT during the measured scan: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods:N0} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds:F2} s compiling"));
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Written during the measured scan: {(Memory.BytesWritten() - written) / 1e6:F1} MB (database, WAL, files)"));
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Allocated during the measured scan: {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:F0} MB (managed heap, all threads)"));
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Allocated during the measured scan: {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:F0} MB (managed heap, all threads); collections gen0/1/2 {GC.CollectionCount(0) - collections[0]}/{GC.CollectionCount(1) - collections[1]}/{GC.CollectionCount(2) - collections[2]}, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s"));
                 if (allocations is not null)
                 {
                     Console.Error.Write(allocations.Report());
