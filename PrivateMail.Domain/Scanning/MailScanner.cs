@@ -231,8 +231,7 @@ public static class MailScanner
             .ToList();
     }
 
-    /// <summary>The search fields the settings name, once each, in their order.</summary>
-    /// <summary>The mailbox's search fields, known keys only, each once, in its order.</summary>
+    /// <summary>The search fields the settings name, once each, in their order (a loop: asked for every message).</summary>
     private static List<SearchField> Fields(ScannerSettings settings)
     {
         var fields = new List<SearchField>(settings.SearchFieldKeys.Count);
