@@ -147,6 +147,23 @@ public sealed class MailScannerTests
     }
 
     [Fact]
+    public void Unknown_and_repeated_search_field_keys_decide_as_the_clean_list()
+    {
+        _records.Contact("c1", "jan@customer.example");
+        _records.Account("a1", domain: "customer.example");
+
+        // With the matches explained (as the preview asks): a field searched twice would say so twice.
+        ScanDecision Explained(params string[] fields) => MailScanner.Decide(
+            Mail("jan@customer.example"), Settings(fields: fields), GlobalExceptions.None, TicketStatusMapping.Default, _records, explainMatches: true);
+        var clean = Explained("Contacts.Email", "Accounts.Domain");
+        var messy = Explained("Contacts.Email", "Nope.Field", "Accounts.Domain", "Contacts.Email", "Accounts.Domain");
+
+        Assert.Equal(2, clean.Bindings.Count);
+        Assert.Equal(clean.Bindings, messy.Bindings);
+        Assert.Equal(clean.Reasons.Select(r => $"{r.Code}:{string.Join("|", r.Args)}"), messy.Reasons.Select(r => $"{r.Code}:{string.Join("|", r.Args)}"));
+    }
+
+    [Fact]
     public void Bind_without_create_binds_nothing()
     {
         _records.Contact("c1", "jan@customer.example");
