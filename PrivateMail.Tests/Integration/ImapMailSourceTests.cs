@@ -49,6 +49,13 @@ public sealed class ImapMailSourceTests(DovecotFixture dovecot)
             var after = await session.ListNewAsync(all[2].Uid, null, Ct);
             Assert.Equal(all.Skip(3).Select(i => i.Uid), after.Select(i => i.Uid));
             Assert.Empty(await session.ListNewAsync(all[^1].Uid, null, Ct));
+            // The two halves the scanner asks separately: the UIDs by a search, then sizes a chunk at a time, in the
+            // order asked; a UID the server does not have comes back with size 0 and no date.
+            Assert.Equal(all.Select(i => i.Uid), await session.ListNewUidsAsync(0, null, Ct));
+            Assert.Equal(all.Skip(3).Select(i => i.Uid), await session.ListNewUidsAsync(all[2].Uid, null, Ct));
+            var missing = all[^1].Uid + 100;
+            var described = await session.DescribeAsync([all[3].Uid, missing, all[1].Uid], Ct);
+            Assert.Equal([all[3], new MailItem(missing, 0, null), all[1]], described);
 
             var fetched = new List<FetchedMail>();
             await session.FetchAsync(all.Select(i => i.Uid).ToList(), (mail, _) =>

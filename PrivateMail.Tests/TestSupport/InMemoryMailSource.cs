@@ -38,6 +38,9 @@ public sealed class InMemoryMailSource : IMailSource
     /// <summary>Each FETCH request's UIDs (batches).</summary>
     public List<IReadOnlyList<uint>> Requests { get; } = [];
 
+    /// <summary>Each request for sizes and arrival dates (<see cref="IMailSession.DescribeAsync"/>): its UIDs.</summary>
+    public List<IReadOnlyList<uint>> Described { get; } = [];
+
     public uint Append(string folder, MimeMessage message, DateTimeOffset? arrived = null, long? claimedSize = null)
     {
         using var bytes = new MemoryStream();
@@ -142,21 +145,31 @@ public sealed class InMemoryMailSource : IMailSource
 
         private Folder Current => source._folders[_folder ?? throw new InvalidOperationException("No folder is open.")];
 
-        public Task<IReadOnlyList<MailItem>> ListNewAsync(uint afterUid, DateOnly? since, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<uint>> ListNewUidsAsync(uint afterUid, DateOnly? since, CancellationToken cancellationToken)
         {
             lock (source._gate)
             {
                 var from = afterUid == 0 && since is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : DateTimeOffset.MinValue;
-                IReadOnlyList<MailItem> items = Current.Messages
-                    .Where(m => m.Key > afterUid && m.Value.Arrived >= from)
-                    .Select(m => new MailItem(m.Key, m.Value.ClaimedSize ?? m.Value.Raw.LongLength, m.Value.Arrived))
+                IReadOnlyList<uint> uids = Current.Messages.Where(m => m.Key > afterUid && m.Value.Arrived >= from).Select(m => m.Key).ToList();
+                return Task.FromResult(uids);
+            }
+        }
+
+        public Task<IReadOnlyList<MailItem>> DescribeAsync(IReadOnlyList<uint> uids, CancellationToken cancellationToken)
+        {
+            lock (source._gate)
+            {
+                source.Described.Add(uids.ToList());
+                var folder = Current;
+                IReadOnlyList<MailItem> items = uids
+                    .Select(u => folder.Messages.TryGetValue(u, out var m) ? new MailItem(u, m.ClaimedSize ?? m.Raw.LongLength, m.Arrived) : new MailItem(u, 0, null))
                     .ToList();
                 return Task.FromResult(items);
             }
         }
 
         public async Task<int> CountSinceAsync(DateOnly? since, CancellationToken cancellationToken) =>
-            (await ListNewAsync(0, since, cancellationToken)).Count;
+            (await ListNewUidsAsync(0, since, cancellationToken)).Count;
 
         public async Task FetchAsync(IReadOnlyList<uint> uids, Func<FetchedMail, CancellationToken, ValueTask> onMessage, CancellationToken cancellationToken)
         {

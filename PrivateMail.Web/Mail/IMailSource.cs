@@ -32,7 +32,20 @@ public interface IMailSession : IAsyncDisposable
     /// The open folder's messages above <paramref name="afterUid"/> in ascending UID order with size and arrival; on a
     /// first read (<paramref name="afterUid"/> 0) with a start date, only mail delivered on or after that day.
     /// </summary>
-    Task<IReadOnlyList<MailItem>> ListNewAsync(uint afterUid, DateOnly? since, CancellationToken cancellationToken);
+    async Task<IReadOnlyList<MailItem>> ListNewAsync(uint afterUid, DateOnly? since, CancellationToken cancellationToken)
+    {
+        var uids = await ListNewUidsAsync(afterUid, since, cancellationToken);
+        return uids.Count == 0 ? [] : await DescribeAsync(uids, cancellationToken);
+    }
+
+    /// <summary>The UIDs <see cref="ListNewAsync"/> lists, ascending: a search, nothing fetched.</summary>
+    Task<IReadOnlyList<uint>> ListNewUidsAsync(uint afterUid, DateOnly? since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Size and arrival of these messages of the open folder, one item per UID in the order given; a UID the server no
+    /// longer has comes back with size 0 and no arrival (its fetch then reports nothing).
+    /// </summary>
+    Task<IReadOnlyList<MailItem>> DescribeAsync(IReadOnlyList<uint> uids, CancellationToken cancellationToken);
 
     /// <summary>How many messages of the open folder were delivered on or after <paramref name="since"/> (all without it): a search, no fetch.</summary>
     Task<int> CountSinceAsync(DateOnly? since, CancellationToken cancellationToken);

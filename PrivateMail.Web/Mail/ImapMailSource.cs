@@ -66,7 +66,7 @@ public sealed class ImapMailSource(ImapConnector connector) : IMailSource
             }
         }
 
-        public async Task<IReadOnlyList<MailItem>> ListNewAsync(uint afterUid, DateOnly? since, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<uint>> ListNewUidsAsync(uint afterUid, DateOnly? since, CancellationToken cancellationToken)
         {
             try
             {
@@ -79,15 +79,26 @@ public sealed class ImapMailSource(ImapConnector connector) : IMailSource
                     ? since is { } day ? SearchQuery.DeliveredAfter(day.ToDateTime(TimeOnly.MinValue)) : SearchQuery.All
                     : SearchQuery.Uids(new UniqueIdRange(new UniqueId(afterUid + 1), UniqueId.MaxValue));
                 // "n:*" also returns the last message when n is above every UID (RFC 3501): drop what is not new.
-                var uids = (await Folder.SearchAsync(query, cancellationToken)).Where(u => u.Id > afterUid).OrderBy(u => u.Id).ToList();
-                if (uids.Count == 0)
-                {
-                    return [];
-                }
+                return (await Folder.SearchAsync(query, cancellationToken)).Select(u => u.Id).Where(u => u > afterUid).Order().ToList();
+            }
+            catch (Exception ex) when (Broken(ex))
+            {
+                throw Translate(ex);
+            }
+        }
 
-                var summaries = await Folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Size | MessageSummaryItems.InternalDate, cancellationToken);
+        public async Task<IReadOnlyList<MailItem>> DescribeAsync(IReadOnlyList<uint> uids, CancellationToken cancellationToken)
+        {
+            if (uids.Count == 0)
+            {
+                return [];
+            }
+
+            try
+            {
+                var summaries = await Folder.FetchAsync(uids.Select(u => new UniqueId(u)).ToList(), MessageSummaryItems.UniqueId | MessageSummaryItems.Size | MessageSummaryItems.InternalDate, cancellationToken);
                 var about = summaries.ToDictionary(s => s.UniqueId.Id);
-                return uids.Select(u => about.TryGetValue(u.Id, out var s) ? new MailItem(u.Id, (long)(s.Size ?? 0), s.InternalDate) : new MailItem(u.Id, 0, null)).ToList();
+                return uids.Select(u => about.TryGetValue(u, out var s) ? new MailItem(u, (long)(s.Size ?? 0), s.InternalDate) : new MailItem(u, 0, null)).ToList();
             }
             catch (Exception ex) when (Broken(ex))
             {

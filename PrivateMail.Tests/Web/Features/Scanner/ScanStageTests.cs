@@ -210,6 +210,63 @@ public sealed class ScanStageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sizes_are_asked_a_few_batches_ahead_of_the_bodies_not_for_the_whole_folder_first()
+    {
+        // Batches of 2, sizes for 4 batches (8 UIDs) per request: 20 new messages take three requests, in UID order,
+        // each before its own bodies; a run limited to 10 messages asks only what it fetches (two requests).
+        int? mailboxId = null;
+        async Task<int> RestartAsync(int? limit)
+        {
+            await _app!.DisposeAsync();
+            _app = await AppServices.StartAsync(_database, configure: s =>
+            {
+                s.AddSingleton<IMailSource>(_source);
+                s.Configure<ScannerOptions>(o =>
+                {
+                    o.BatchSize = 2;
+                    o.MaxMessagesPerRun = limit ?? o.MaxMessagesPerRun;
+                });
+            });
+            _source.Described.Clear();
+            _source.Requests.Clear();
+            if (mailboxId is { } id)
+            {
+                // The restarted app has new Data Protection keys: the password is saved again with them.
+                await using var db = await Db();
+                var password = Services.GetRequiredService<SecretProtector>().Protect("secret");
+                await db.Mailboxes.Where(m => m.Id == id).ExecuteUpdateAsync(u => u.SetProperty(m => m.PasswordProtected, password), Ct);
+                return id;
+            }
+
+            return (mailboxId = await MailboxAsync()).Value;
+        }
+
+        for (var i = 1; i <= 20; i++)
+        {
+            _source.Append(Inbox, Message("Anna <anna@somewhere.example>", $"Message {i}", $"m{i}@somewhere.example"));
+        }
+
+        var run = await ScanAsync(await RestartAsync(null));
+
+        Assert.Equal(20, run.Stored);
+        var chunk = 2 * PrivateMail.Web.Features.Scanner.Stages.FetchStage.BatchesPerDescription;
+        Assert.Equal([chunk, chunk, 20 - 2 * chunk], _source.Described.Select(d => d.Count));
+        Assert.Equal(_source.Requests.SelectMany(r => r), _source.Described.SelectMany(d => d));
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (uint)i), _source.Described.SelectMany(d => d));
+
+        // 20 more, the run limited to 10 messages.
+        for (var i = 21; i <= 40; i++)
+        {
+            _source.Append(Inbox, Message("Anna <anna@somewhere.example>", $"Message {i}", $"m{i}@somewhere.example"));
+        }
+
+        var limited = await ScanAsync(await RestartAsync(10));
+
+        Assert.Equal(10, limited.Stored);
+        Assert.Equal([chunk, 10 - chunk], _source.Described.Select(d => d.Count));
+    }
+
+    [Fact]
     public async Task With_one_message_per_batch_each_batch_sees_the_tickets_the_batches_before_it_created()
     {
         // The records of the next batch are read while the writer writes this one; the tickets, threads and statuses

@@ -10,20 +10,33 @@ internal sealed record FetchedBatch(IReadOnlyList<FetchedItem> Items);
 
 /// <summary>
 /// Stage 1: reads the folder's new messages from the mail source in batches cut by count and bytes, one request per
-/// batch. A message larger than <see cref="ScannerOptions.MaxMessageBytes"/> by its RFC822.SIZE is never downloaded:
-/// only its headers are, for the quarantine. Errors travel down the channel after the batches fetched before them, so
-/// everything already read is still written.
+/// batch. Sizes and arrival dates are asked <see cref="BatchesPerDescription"/> batches' worth of UIDs at a time, just
+/// ahead of their bodies (not for the whole folder before the first batch). A message larger than
+/// <see cref="ScannerOptions.MaxMessageBytes"/> by its RFC822.SIZE is never downloaded: only its headers are, for the
+/// quarantine. Errors travel down the channel after the batches fetched before them, so everything already read is
+/// still written.
 /// </summary>
 internal sealed class FetchStage(IMailSession session, ScannerOptions settings, TimeProvider time)
 {
+    /// <summary>How many batches' worth of UIDs one request for sizes and dates covers.</summary>
+    public const int BatchesPerDescription = 4;
+
+    /// <param name="uids">The new messages' UIDs, ascending.</param>
     /// <param name="stop">Set when the writer needs no more (budget spent, run stopped): ends between requests, never mid-request.</param>
     /// <param name="cancellationToken">The run's own Stop: cancels a request under way.</param>
-    public async Task RunAsync(IReadOnlyList<MailItem> items, DateTimeOffset deadline, ChannelWriter<FetchedBatch> output, StageClock clock, CancellationToken stop, CancellationToken cancellationToken)
+    public Task RunAsync(IReadOnlyList<uint> uids, DateTimeOffset deadline, ChannelWriter<FetchedBatch> output, StageClock clock, CancellationToken stop, CancellationToken cancellationToken) =>
+        RunAsync(DescribedBatchesAsync(uids, deadline, clock, stop, cancellationToken), deadline, output, clock, stop, cancellationToken);
+
+    /// <summary>As above, for messages already described (the preview chose them by their dates).</summary>
+    public Task RunAsync(IReadOnlyList<MailItem> items, DateTimeOffset deadline, ChannelWriter<FetchedBatch> output, StageClock clock, CancellationToken stop, CancellationToken cancellationToken) =>
+        RunAsync(Batches(items, settings.BatchSize, settings.BatchBytes).ToAsyncEnumerable(), deadline, output, clock, stop, cancellationToken);
+
+    private async Task RunAsync(IAsyncEnumerable<IReadOnlyList<MailItem>> batches, DateTimeOffset deadline, ChannelWriter<FetchedBatch> output, StageClock clock, CancellationToken stop, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         try
         {
-            foreach (var batch in Batches(items, settings.BatchSize, settings.BatchBytes))
+            await foreach (var batch in batches.WithCancellation(cancellationToken))
             {
                 if (stop.IsCancellationRequested || time.GetUtcNow() >= deadline)
                 {
@@ -54,6 +67,34 @@ internal sealed class FetchStage(IMailSession session, ScannerOptions settings, 
         finally
         {
             output.TryComplete(failure);
+        }
+    }
+
+    /// <summary>
+    /// The batches of <see cref="Batches"/>, their items described a few batches at a time; nothing more is described once
+    /// the run is stopped or past its deadline.
+    /// </summary>
+    private async IAsyncEnumerable<IReadOnlyList<MailItem>> DescribedBatchesAsync(
+        IReadOnlyList<uint> uids, DateTimeOffset deadline, StageClock clock, CancellationToken stop, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var chunk = Math.Max(1, settings.BatchSize) * BatchesPerDescription;
+        for (var start = 0; start < uids.Count; start += chunk)
+        {
+            if (stop.IsCancellationRequested || time.GetUtcNow() >= deadline)
+            {
+                yield break;
+            }
+
+            IReadOnlyList<MailItem> items;
+            using (clock.Work())
+            {
+                items = await session.DescribeAsync(uids.Skip(start).Take(chunk).ToList(), cancellationToken);
+            }
+
+            foreach (var batch in Batches(items, settings.BatchSize, settings.BatchBytes))
+            {
+                yield return batch;
+            }
         }
     }
 
