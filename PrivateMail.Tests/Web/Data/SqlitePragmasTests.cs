@@ -50,7 +50,8 @@ public sealed class SqlitePragmasTests : IAsyncLifetime
         Assert.Equal(1000L, await PragmaAsync(next, "wal_autocheckpoint"));
     }
 
-    private static async Task<long> PragmaAsync(AppDbContext db, string name)
+    /// <summary>A PRAGMA's value on the context's open connection.</summary>
+    internal static async Task<long> PragmaAsync(AppDbContext db, string name)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = $"PRAGMA {name};";

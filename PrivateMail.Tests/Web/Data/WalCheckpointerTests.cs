@@ -94,9 +94,7 @@ public sealed class WalCheckpointerTests : IAsyncLifetime
                 var db = await Factory.CreateDbContextAsync(Ct);
                 contexts.Add(db);
                 await db.Database.OpenConnectionAsync(Ct);
-                await using var command = db.Database.GetDbConnection().CreateCommand();
-                command.CommandText = "PRAGMA wal_autocheckpoint;";
-                Assert.Equal(1000L, Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture));
+                Assert.Equal(1000L, await SqlitePragmasTests.PragmaAsync(db, "wal_autocheckpoint"));
             }
         }
         finally

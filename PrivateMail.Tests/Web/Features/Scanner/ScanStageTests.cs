@@ -266,6 +266,38 @@ public sealed class ScanStageTests : IAsyncLifetime
         Assert.Equal([chunk, 10 - chunk], _source.Described.Select(d => d.Count));
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task A_fetch_stage_already_stopped_or_past_its_deadline_asks_for_no_sizes_and_no_bodies(bool stopped, bool pastDeadline)
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            _source.Append(Inbox, Message("Anna <anna@somewhere.example>", $"Message {i}", $"m{i}@somewhere.example"));
+        }
+
+        var (session, _) = await _source.OpenAsync(new ImapEndpoint("memory.invalid", 143, MailSecurity.None, false), new ImapCredentials("olga", "secret"), Ct);
+        await using (session!)
+        {
+            await session!.OpenFolderAsync(Inbox, Ct);
+            using var stop = new CancellationTokenSource();
+            if (stopped)
+            {
+                await stop.CancelAsync();
+            }
+
+            var output = System.Threading.Channels.Channel.CreateUnbounded<PrivateMail.Web.Features.Scanner.Stages.FetchedBatch>();
+            var stage = new PrivateMail.Web.Features.Scanner.Stages.FetchStage(session, new ScannerOptions { BatchSize = 2 }, TimeProvider.System);
+            var deadline = pastDeadline ? DateTimeOffset.UtcNow.AddMinutes(-1) : DateTimeOffset.MaxValue;
+
+            await stage.RunAsync([1u, 2u, 3u, 4u, 5u], deadline, output.Writer, new PrivateMail.Web.Features.Scanner.Stages.StageClock("fetch"), stop.Token, Ct);
+
+            Assert.Empty(_source.Described);
+            Assert.Empty(_source.Requests);
+            Assert.True(output.Reader.Completion.IsCompleted);
+        }
+    }
+
     [Fact]
     public async Task With_one_message_per_batch_each_batch_sees_the_tickets_the_batches_before_it_created()
     {
