@@ -339,6 +339,12 @@ internal static class Orchestrator
             failures.Add($"{kind} {folder}: {result.Error}");
         }
 
+        if (Environment.GetEnvironmentVariable("PRIVATEMAIL_BENCH_VERBOSE") == "1" && errors.Length > 0)
+        {
+            // The worker's own report (JIT, allocations, collections, stage table) after its line, for profiling runs.
+            Console.Error.WriteLine(errors.TrimEnd());
+        }
+
         var label = (template is null ? "" : $" ({Path.GetFileName(Path.GetDirectoryName(template))})") + (state == ProcessState.Warm ? " warm" : kind is "bare" or "scan" ? " cold" : "");
         Log(kind == "latency"
             ? $"latency: median {Stats.Median(result.Latencies) * 1000:F0} ms, p95 {Stats.Percentile(result.Latencies, 0.95) * 1000:F0} ms"

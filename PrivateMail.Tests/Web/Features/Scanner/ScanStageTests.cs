@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using PrivateMail.Domain.Mail;
@@ -342,6 +344,129 @@ public sealed class ScanStageTests : IAsyncLifetime
         await using var check = await Db();
         var named = await check.Emails.SingleAsync(e => e.MessageId == "fifth@somewhere.example", Ct);
         Assert.Equal([firstTicket], await check.EmailLinks.Where(l => l.EmailId == named.Id && l.RecordKind == RecordKind.Ticket).Select(l => l.RecordId).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Entity_framework_runs_as_many_commands_for_six_batches_with_ticket_replies_as_for_one_plain_message()
+    {
+        // EF Core stays out of the write path that repeats: what a scan runs through it is its set-up and its end, the
+        // same for any number of messages and batches; every message's and every batch's writes (e-mails, links,
+        // tickets, status changes, outcomes, the cursor) are the stages' own prepared SQL. One message per batch makes
+        // six transactions, so a per-batch statement through EF would show as five more; three replies reopen tickets.
+        var counter = new ScanCommandCounter();
+        await _app!.DisposeAsync();
+        _app = await AppServices.StartAsync(_database, configure: s =>
+        {
+            s.AddSingleton<IMailSource>(_source);
+            s.Configure<ScannerOptions>(o => o.BatchSize = 1);
+            s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(counter));
+        });
+        var records = new RecordFactory(Services);
+        var contact = await records.ContactAsync(_owner, "Jan", "Kowalski", "jan@customer.example");
+        var waiting = new List<(string Title, PrivateMail.Web.Features.Records.Tickets.CreatedTicket Ticket)>();
+        for (var i = 0; i < 3; i++)
+        {
+            waiting.Add(($"Printer {i} jams", await records.TicketAsync(_owner, $"Printer {i} jams", TicketStatuses.WaitingForResponse, contact)));
+        }
+
+        var mailboxId = await MailboxAsync();
+        _source.Append(Inbox, Message("Jan <jan@customer.example>", "The first scan makes the folder's cursor"));
+        await ScanAsync(mailboxId);
+
+        _source.Append(Inbox, Message("Jan <jan@customer.example>", "One plain message"));
+        var one = await counter.CountAsync(() => ScanAsync(mailboxId));
+
+        foreach (var (title, ticket) in waiting)
+        {
+            _source.Append(Inbox, Message("Jan <jan@customer.example>", $"Re: {title} {ticket.Number.ToSubjectTag()}"));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            _source.Append(Inbox, Message("Jan <jan@customer.example>", $"Plain message {i}"));
+        }
+
+        var six = await counter.CountAsync(() => ScanAsync(mailboxId));
+
+        Assert.Equal((1, 1), (one.Run.Fetched, one.Run.Stored));
+        Assert.Equal((6, 6, 3), (six.Run.Fetched, six.Run.Stored, six.Run.TicketsOpened));
+        await using (var db = await Db())
+        {
+            var ids = waiting.Select(w => w.Ticket.Id).ToList();
+            Assert.All(await db.Tickets.Where(t => ids.Contains(t.Id)).Select(t => t.Status!.Name).ToListAsync(Ct), s => Assert.Equal(TicketStatuses.Answered, s));
+            Assert.Equal(8, await db.FolderCursors.Where(c => c.MailboxId == mailboxId).Select(c => c.LastUid).SingleAsync(Ct));
+        }
+
+        Assert.True(one.Commands.Count == six.Commands.Count,
+            $"EF Core ran {one.Commands.Count} commands for one message and {six.Commands.Count} for six; times each ran for six (for one):\n"
+            + string.Join("\n", six.Commands.Concat(one.Commands).Distinct().Select(c => $"{six.Commands.Count(x => x == c)} ({one.Commands.Count(x => x == c)}) × {c}")));
+    }
+
+    /// <summary>Counts the commands EF Core runs inside one scan's flow (not other services' meanwhile).</summary>
+    private sealed class ScanCommandCounter : DbCommandInterceptor
+    {
+        private static readonly AsyncLocal<List<string>?> Current = new();
+
+        public async Task<(ScanProgress Run, List<string> Commands)> CountAsync(Func<Task<ScanProgress>> scan)
+        {
+            var commands = new List<string>();
+            Current.Value = commands;
+            try
+            {
+                return (await scan(), commands);
+            }
+            finally
+            {
+                Current.Value = null;
+            }
+        }
+
+        private static void Count(DbCommand command)
+        {
+            if (Current.Value is { } commands)
+            {
+                lock (commands)
+                {
+                    commands.Add(command.CommandText.Trim());
+                }
+            }
+        }
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        {
+            Count(command);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Count(command);
+            return ValueTask.FromResult(result);
+        }
+
+        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+        {
+            Count(command);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Count(command);
+            return ValueTask.FromResult(result);
+        }
+
+        public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+        {
+            Count(command);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+        {
+            Count(command);
+            return ValueTask.FromResult(result);
+        }
     }
 
     [Fact]

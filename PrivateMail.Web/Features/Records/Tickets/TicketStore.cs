@@ -95,9 +95,24 @@ public sealed class TicketStore(IDbContextFactory<AppDbContext> dbFactory, TimeP
     /// <summary>Moves a ticket to a status through the caller's context (and transaction).</summary>
     public async Task<bool> SetStatusAsync(AppDbContext db, int ticketId, int statusId, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
-        return await db.Tickets.Where(t => t.Id == ticketId)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.StatusId, statusId).SetProperty(t => t.ModifiedAt, now), cancellationToken) > 0;
+        // Plain SQL in the context's transaction, if any: the scanner sets a status for every reply that reopens or
+        // answers a ticket, inside its write transaction, where EF's ExecuteUpdate cost an expression tree, a query-cache
+        // lookup and the command pipeline each time.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = """UPDATE "Tickets" SET "StatusId" = @status, "ModifiedAt" = @at WHERE "Id" = @id;""";
+            command.AddWithValue("@status", statusId);
+            command.AddWithValue("@at", SqlDialect.For(db.Database).Moment(time.GetUtcNow()));
+            command.AddWithValue("@id", ticketId);
+            return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>The administrator's status mapping, by status name, for the scanner's decisions.</summary>

@@ -492,11 +492,22 @@ internal sealed class WriteStage(
         }
     }
 
+    /// <summary>
+    /// Moves the cursor, never backwards, in the caller's transaction: plain SQL on its connection (once per transaction;
+    /// through EF's ExecuteUpdate every call built its expression tree, looked it up in the query cache and went through
+    /// the command pipeline, and a cold process's JIT promoted all of that code).
+    /// </summary>
     private async Task AdvanceAsync(AppDbContext db, int cursorId, uint uid)
     {
-        var now = time.GetUtcNow();
-        await db.FolderCursors.Where(c => c.Id == cursorId && c.LastUid < uid)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastUid, (long)uid).SetProperty(c => c.UpdatedAt, now), CancellationToken.None);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = """
+            UPDATE "FolderCursors" SET "LastUid" = @uid, "UpdatedAt" = @at WHERE "Id" = @id AND "LastUid" < @uid;
+            """;
+        command.AddWithValue("@uid", (long)uid);
+        command.AddWithValue("@at", Dialect(db).Moment(time.GetUtcNow()));
+        command.AddWithValue("@id", cursorId);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     /// <summary>The per-message savepoint's statements, prepared once per connection.</summary>
