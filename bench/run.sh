@@ -12,6 +12,10 @@
 # Dockerfile ships it; --jit runs the plain `dotnet build` output instead.
 # Other options go to the harness: --sizes 1000,10000 --contacts 100,100000 --repeat 3 --batch 100 --latency 50
 # --interval 1 --work-dir DIR --no-readme. A full run rewrites bench/RESULTS.md and the README's results section.
+# Profiling switches (environment): PRIVATEMAIL_BENCH_VERBOSE=1 prints each worker's own report (JIT, allocations,
+# collections, the stage table); PRIVATEMAIL_BENCH_ALLOCATIONS=1 adds allocations by type, PRIVATEMAIL_BENCH_JIT=1 the
+# methods compiled by tier and namespace (both slow the measured scan a little). Each run is preceded by a speed probe
+# (a fixed one-core loop): this shared machine's speed moves up to 2x from minute to minute.
 # Needs root (Dovecot drops privileges to nobody) and Dovecot (scripts/install-test-dependencies.sh installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -111,6 +111,18 @@ public sealed class BenchHarnessTests : IDisposable
     }
 
     [Fact]
+    public void Each_run_shows_the_machine_s_speed_probe_taken_before_it_and_a_run_without_one_shows_none()
+    {
+        var report = Report(quick: false, [new Point(10_000, 100, [Bare(warm: false, 2.0, 2.1) with { SpeedProbeMilliseconds = 61.4 }],
+            [Scan(warm: false, 5.5, 9.0) with { SpeedProbeMilliseconds = 58 }, Scan(warm: false, 7.3, 12.0) with { SpeedProbeMilliseconds = 117 }, Scan(warm: false, 6.0, 10.0)], ProcessState.Cold)]);
+
+        var markdown = report.ToMarkdown();
+
+        Assert.Contains("limit: 2.00 (2.10 CPU-s, probe 61 ms); scanner: 5.50 (9.00 CPU-s, probe 58 ms) / 7.30 (12.00 CPU-s, probe 117 ms) / 6.00 (10.00 CPU-s)", markdown);
+        Assert.Contains("which the speed probe before each run shows", markdown);
+    }
+
+    [Fact]
     public void A_full_run_rewrites_the_readme_between_its_markers_and_a_quick_run_never_does()
     {
         var readme = Path.Combine(_directory, "README.md");

@@ -314,6 +314,7 @@ internal static class Orchestrator
             info.ArgumentList.Add(Path.Combine(settings.WorkDirectory, "run-" + Interlocked.Increment(ref _runs).ToString(CultureInfo.InvariantCulture)));
         }
 
+        var probe = SpeedProbe.Milliseconds();
         using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start a worker.");
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         WorkerResult? result = null;
@@ -339,6 +340,8 @@ internal static class Orchestrator
             failures.Add($"{kind} {folder}: {result.Error}");
         }
 
+        result = result with { SpeedProbeMilliseconds = probe };
+
         if (Environment.GetEnvironmentVariable("PRIVATEMAIL_BENCH_VERBOSE") == "1" && errors.Length > 0)
         {
             // The worker's own report (JIT, allocations, collections, stage table) after its line, for profiling runs.
@@ -348,7 +351,7 @@ internal static class Orchestrator
         var label = (template is null ? "" : $" ({Path.GetFileName(Path.GetDirectoryName(template))})") + (state == ProcessState.Warm ? " warm" : kind is "bare" or "scan" ? " cold" : "");
         Log(kind == "latency"
             ? $"latency: median {Stats.Median(result.Latencies) * 1000:F0} ms, p95 {Stats.Percentile(result.Latencies, 0.95) * 1000:F0} ms"
-            : $"{kind} {folder}{label}: {result.Messages:N0} in {result.Seconds:F2} s = {result.PerSecond:N0} msg/s, {result.CpuSeconds:F2} CPU-s, peak {result.PeakWorkingSet / 1048576.0:F0} MB{(result.Error is null ? "" : " ERROR " + result.Error)}");
+            : $"{kind} {folder}{label}: {result.Messages:N0} in {result.Seconds:F2} s = {result.PerSecond:N0} msg/s, {result.CpuSeconds:F2} CPU-s, peak {result.PeakWorkingSet / 1048576.0:F0} MB, speed probe {probe:F0} ms{(result.Error is null ? "" : " ERROR " + result.Error)}");
         return result;
     }
 

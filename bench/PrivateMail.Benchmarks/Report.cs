@@ -29,7 +29,7 @@ internal sealed class Report(
         text.AppendLine();
         text.AppendLine(En, $"`bench/run.sh{(settings.Quick ? " --quick" : "")}{(settings.Provider == PrivateMail.Web.Data.Providers.DatabaseProvider.PostgreSql ? " --provider postgresql" : "")}` on {Machine()}, {started:yyyy-MM-dd HH:mm} UTC, commit `{Commit()}`.");
         text.AppendLine(En, $"{dovecotVersion.Split(' ')[0]} with its mail on {(mailOnTmpfs ? "tmpfs" : "disk")}; {(settings.Provider == PrivateMail.Web.Data.Providers.DatabaseProvider.PostgreSql ? "**PostgreSQL 15** (private server, default durability) on " + FileSystem(Path.GetTempPath()) : $"SQLite on {FileSystem(settings.WorkDirectory)} ({settings.WorkDirectory})")}; batch {settings.BatchSize}; " +
-            $"median of {settings.Repeat} runs; each run in its own process ({BenchRuntime.Describe()}). Load average before/after: {loadBefore} / {loadAfter} — the 2 cores are shared with other builds, so wall times are noisy; the CPU seconds of the measuring process (the limit's excludes Dovecot's share) are the steadier comparison.");
+            $"median of {settings.Repeat} runs; each run in its own process ({BenchRuntime.Describe()}). Load average before/after: {loadBefore} / {loadAfter} — the 2 cores are shared with other builds, so wall times are noisy; the CPU seconds of the measuring process (the limit's excludes Dovecot's share) are the steadier comparison — but not steady: the machine's own speed moves up to 2× from minute to minute (other tenants on the same physical cores), which the speed probe before each run shows (a fixed one-core loop, in milliseconds; lower is faster).");
         text.AppendLine();
 
         var states = points.Select(p => p.State).Distinct().Order().ToList();
@@ -210,7 +210,7 @@ internal sealed class Report(
         Stats.Median(runs.Where(r => r.Error is null && r.Messages > 0).Select(value));
 
     private static string Runs(List<WorkerResult> runs) =>
-        string.Join(" / ", runs.Select(r => r.Error is null ? string.Create(En, $"{r.Seconds:F2} ({r.CpuSeconds:F2} CPU-s)") : "error"));
+        string.Join(" / ", runs.Select(r => r.Error is null ? string.Create(En, $"{r.Seconds:F2} ({r.CpuSeconds:F2} CPU-s{(r.SpeedProbeMilliseconds > 0 ? $", probe {r.SpeedProbeMilliseconds:F0} ms" : "")})") : "error"));
 
     private string Commit()
     {

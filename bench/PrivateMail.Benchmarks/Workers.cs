@@ -40,6 +40,8 @@ internal sealed record WorkerResult
     public int WarmupMessages { get; init; }
     public double WarmupSeconds { get; init; }
     public double WarmupCpuSeconds { get; init; }
+    /// <summary>The machine's speed just before the run (<see cref="SpeedProbe"/>, milliseconds; lower is faster).</summary>
+    public double SpeedProbeMilliseconds { get; init; }
 
     public double PerSecond => Seconds > 0 ? Messages / Seconds : 0;
 }
@@ -182,6 +184,7 @@ internal static class Workers
                 int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
                 var paused = GC.GetTotalPauseDuration();
                 using var allocations = AllocationSampler.StartIfAsked();
+                using var jitted = JitSampler.StartIfAsked();
                 var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
                 var jitTime = System.Runtime.JitInfo.GetCompilationTime();
                 var stopwatch = Stopwatch.StartNew();
@@ -198,6 +201,11 @@ internal static class Workers
                 if (allocations is not null)
                 {
                     Console.Error.Write(allocations.Report());
+                }
+
+                if (jitted is not null)
+                {
+                    Console.Error.Write(jitted.Report());
                 }
                 // Per stage: where the pipeline's time went (stderr, so the RESULT line on stdout stays one JSON line).
                 Console.Error.WriteLine(stages.Table(seconds));

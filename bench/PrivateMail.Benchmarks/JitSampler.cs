@@ -1,0 +1,86 @@
+using System.Diagnostics.Tracing;
+using System.Globalization;
+using System.Text;
+
+namespace PrivateMail.Benchmarks;
+
+/// <summary>
+/// What the JIT compiles during the measured scan, by tier and by the namespace of the method's type: the runtime's
+/// method-load events (every compiled method, not a sample). Opt-in (<c>PRIVATEMAIL_BENCH_JIT=1</c>): the verbose JIT
+/// events slow a cold scan down themselves, so its times are not comparable.
+/// </summary>
+internal sealed class JitSampler : EventListener
+{
+    private const EventKeywords JitKeyword = (EventKeywords)0x10;
+    private static readonly string[] Tiers = ["unknown", "min-opts", "optimised", "tier 0", "tier 1", "ReadyToRun", "pre-JIT", "tier-1 instrumented", "tier-1 OSR"];
+    private readonly Dictionary<(string Tier, string Namespace), int> _methods = [];
+    private readonly Lock _gate = new();
+    private volatile bool _on;
+
+    public static JitSampler? StartIfAsked()
+    {
+        if (Environment.GetEnvironmentVariable("PRIVATEMAIL_BENCH_JIT") != "1")
+        {
+            return null;
+        }
+
+        var sampler = new JitSampler();
+        sampler._on = true;
+        return sampler;
+    }
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(eventSource, EventLevel.Verbose, JitKeyword);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs eventData)
+    {
+        if (!_on || eventData.EventName is not { } name || !name.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) || eventData.PayloadNames is null || eventData.Payload is null)
+        {
+            return;
+        }
+
+        var flagsAt = eventData.PayloadNames.IndexOf("MethodFlags");
+        var typeAt = eventData.PayloadNames.IndexOf("MethodNamespace");
+        if (flagsAt < 0 || typeAt < 0)
+        {
+            return;
+        }
+
+        var flags = Convert.ToInt64(eventData.Payload[flagsAt], CultureInfo.InvariantCulture);
+        var tierIndex = (int)((flags >> 7) & 0x7);
+        var tier = (flags & 0x1) != 0 ? "dynamic" : tierIndex < Tiers.Length ? Tiers[tierIndex] : tierIndex.ToString(CultureInfo.InvariantCulture);
+        var type = eventData.Payload[typeAt] as string ?? "?";
+        // The namespace's first two parts, generic arguments left out: enough to say which library the code is.
+        var plain = type.Split('[', '`', '+')[0];
+        var parts = plain.Split('.');
+        var space = parts.Length <= 2 ? plain : string.Join('.', parts.Take(2));
+        lock (_gate)
+        {
+            _methods[(tier, space)] = _methods.GetValueOrDefault((tier, space)) + 1;
+        }
+    }
+
+    public string Report()
+    {
+        _on = false;
+        var text = new StringBuilder("Methods compiled during the measured scan, by tier and namespace:\n");
+        lock (_gate)
+        {
+            foreach (var tier in _methods.GroupBy(m => m.Key.Tier).OrderByDescending(g => g.Sum(m => m.Value)))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {tier.Key}: {tier.Sum(m => m.Value):N0}\n");
+                foreach (var (key, count) in tier.OrderByDescending(m => m.Value).Take(15))
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"    {count,6:N0}  {key.Namespace}\n");
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+}
