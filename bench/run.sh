@@ -15,7 +15,7 @@
 # Profiling switches (environment): PRIVATEMAIL_BENCH_VERBOSE=1 prints each worker's own report (JIT, allocations,
 # collections, the stage table); PRIVATEMAIL_BENCH_ALLOCATIONS=1 adds allocations by type, PRIVATEMAIL_BENCH_JIT=1 the
 # methods compiled by tier and namespace (both slow the measured scan a little). Each run is preceded by a speed probe
-# (a fixed one-core loop): this shared machine's speed moves up to 2x from minute to minute.
+# (fixed one-core managed work): this shared machine's speed moves up to 2x from minute to minute.
 # Needs root (Dovecot drops privileges to nobody) and Dovecot (scripts/install-test-dependencies.sh installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
