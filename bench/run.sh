@@ -14,8 +14,9 @@
 # --interval 1 --work-dir DIR --no-readme. A full run rewrites bench/RESULTS.md and the README's results section.
 # Profiling switches (environment): PRIVATEMAIL_BENCH_VERBOSE=1 prints each worker's own report (JIT, allocations,
 # collections, the stage table); PRIVATEMAIL_BENCH_ALLOCATIONS=1 adds allocations by type, PRIVATEMAIL_BENCH_JIT=1 the
-# methods compiled by tier and namespace (both slow the measured scan a little). Each run is preceded by a speed probe
-# (fixed one-core managed work): this shared machine's speed moves up to 2x from minute to minute.
+# methods compiled by tier and namespace (=System.Linq instead: that namespace's methods one by one); both slow the
+# measured scan a little. Each run is preceded by a speed probe (fixed one-core managed work): this shared machine's
+# speed moves up to 2x from minute to minute.
 # Needs root (Dovecot drops privileges to nobody) and Dovecot (scripts/install-test-dependencies.sh installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."

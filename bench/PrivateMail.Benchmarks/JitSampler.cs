@@ -6,25 +6,28 @@ namespace PrivateMail.Benchmarks;
 
 /// <summary>
 /// What the JIT compiles during the measured scan, by tier and by the namespace of the method's type: the runtime's
-/// method-load events (every compiled method, not a sample). Opt-in (<c>PRIVATEMAIL_BENCH_JIT=1</c>): the verbose JIT
-/// events slow a cold scan down themselves, so its times are not comparable.
+/// method-load events (every compiled method, not a sample). Opt-in (<c>PRIVATEMAIL_BENCH_JIT=1</c>; or a namespace, e.g.
+/// <c>PRIVATEMAIL_BENCH_JIT=System.Linq</c>, to list that namespace's methods one by one): the verbose JIT events slow a
+/// cold scan down themselves, so its times are not comparable.
 /// </summary>
 internal sealed class JitSampler : EventListener
 {
     private const EventKeywords JitKeyword = (EventKeywords)0x10;
     private static readonly string[] Tiers = ["unknown", "min-opts", "optimised", "tier 0", "tier 1", "ReadyToRun", "pre-JIT", "tier-1 instrumented", "tier-1 OSR"];
     private readonly Dictionary<(string Tier, string Namespace), int> _methods = [];
+    private readonly Dictionary<(string Tier, string Method), int> _listed = [];
+    private string? _listing;
     private readonly Lock _gate = new();
     private volatile bool _on;
 
     public static JitSampler? StartIfAsked()
     {
-        if (Environment.GetEnvironmentVariable("PRIVATEMAIL_BENCH_JIT") != "1")
+        if (Environment.GetEnvironmentVariable("PRIVATEMAIL_BENCH_JIT") is not { Length: > 0 } asked)
         {
             return null;
         }
 
-        var sampler = new JitSampler();
+        var sampler = new JitSampler { _listing = asked == "1" ? null : asked };
         sampler._on = true;
         return sampler;
     }
@@ -46,6 +49,7 @@ internal sealed class JitSampler : EventListener
 
         var flagsAt = eventData.PayloadNames.IndexOf("MethodFlags");
         var typeAt = eventData.PayloadNames.IndexOf("MethodNamespace");
+        var nameAt = eventData.PayloadNames.IndexOf("MethodName");
         if (flagsAt < 0 || typeAt < 0)
         {
             return;
@@ -62,6 +66,11 @@ internal sealed class JitSampler : EventListener
         lock (_gate)
         {
             _methods[(tier, space)] = _methods.GetValueOrDefault((tier, space)) + 1;
+            if (_listing is not null && type.StartsWith(_listing, StringComparison.Ordinal))
+            {
+                var method = type + "::" + (nameAt >= 0 ? eventData.Payload[nameAt] as string : "?");
+                _listed[(tier, method)] = _listed.GetValueOrDefault((tier, method)) + 1;
+            }
         }
     }
 
@@ -78,6 +87,11 @@ internal sealed class JitSampler : EventListener
                 {
                     text.Append(CultureInfo.InvariantCulture, $"    {count,6:N0}  {key.Namespace}\n");
                 }
+            }
+
+            foreach (var ((tier, method), count) in _listed.OrderBy(m => m.Key.Tier, StringComparer.Ordinal).ThenBy(m => m.Key.Method, StringComparer.Ordinal))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {tier}{(count > 1 ? $" ×{count}" : "")}: {method}\n");
             }
         }
 
