@@ -592,21 +592,25 @@ public abstract class MailboxScannerTests(DovecotFixture dovecot, DatabaseProvid
     public async Task A_crash_between_creating_a_ticket_and_moving_the_cursor_creates_the_ticket_once()
     {
         // Create ticket without Create e-mail: no stored e-mail remembers the ticket, only the shared transaction does.
-        var crash = new FailingCommand(c => c.CommandText.Contains("UPDATE \"FolderCursors\"", StringComparison.Ordinal));
-        await StartAsync(services: s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(crash)));
+        // The cursor's advance is a statement the writer prepares on its connection (no EF command interceptor sees
+        // it): a trigger makes the database itself refuse it, as a crash at that point would leave things.
+        await StartAsync();
         var mailboxId = await MailboxAsync(dovecot.Bob.Password, actions: ScannerActions.CreateTicket);
         await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Anna <anna@somewhere.example>", "First problem"), Ct);
         await dovecot.AppendAsync(dovecot.Bob, _folder, Message("Piotr <piotr@elsewhere.example>", "Second problem"), Ct);
+        await FailCursorAdvancesAsync(true);
 
         var crashed = await ScanAsync(mailboxId);
 
         Assert.Equal(ScanRunStatus.Error, crashed.Status);
-        Assert.Equal(1, crash.Failures);
+        Assert.Contains("Simulated crash", crashed.FirstError, StringComparison.Ordinal);
         await using (var db = await Db())
         {
             Assert.Equal(0, await db.Tickets.CountAsync(Ct));
             Assert.Equal(0, await db.FolderCursors.Where(c => c.MailboxId == mailboxId).Select(c => c.LastUid).SingleAsync(Ct));
         }
+
+        await FailCursorAdvancesAsync(false);
 
         var recovered = await ScanAsync(mailboxId);
         var again = await ScanAsync(mailboxId);
@@ -697,6 +701,25 @@ public abstract class MailboxScannerTests(DovecotFixture dovecot, DatabaseProvid
     }
 
     /// <summary>Makes the database itself refuse (or stop refusing) a ticket titled "Boom", on either engine.</summary>
+    private async Task FailCursorAdvancesAsync(bool fail)
+    {
+        await using var db = await Db();
+        var sql = (_database.Provider, fail) switch
+        {
+            (DatabaseProvider.Sqlite, true) => """
+                CREATE TRIGGER "crash" BEFORE UPDATE ON "FolderCursors"
+                BEGIN SELECT RAISE(ABORT, 'Simulated crash'); END;
+                """,
+            (DatabaseProvider.Sqlite, false) => """DROP TRIGGER "crash";""",
+            (_, true) => """
+                CREATE FUNCTION "crash"() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RAISE EXCEPTION ''Simulated crash''; END';
+                CREATE TRIGGER "crash" BEFORE UPDATE ON "FolderCursors" FOR EACH ROW EXECUTE FUNCTION "crash"();
+                """,
+            (_, false) => """DROP TRIGGER "crash" ON "FolderCursors"; DROP FUNCTION "crash"();""",
+        };
+        await db.Database.ExecuteSqlRawAsync(sql, Ct);
+    }
+
     private async Task FailTicketInsertsTitledBoomAsync(bool fail)
     {
         await using var db = await Db();
