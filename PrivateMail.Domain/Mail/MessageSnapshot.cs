@@ -28,9 +28,61 @@ public sealed record MessageSnapshot
     public IReadOnlyList<AttachmentInfo> Attachments { get; init; } = [];
 
     /// <summary>Everyone on the message: sender first, then To, Cc, Bcc; each address once.</summary>
-    public IReadOnlyList<EmailAddress> Participants =>
-        (From is null ? To : [From, .. To]).Concat(Cc).Concat(Bcc).DistinctBy(a => a.Normalised).ToList();
+    public IReadOnlyList<EmailAddress> Participants => EachOnce(From, To, Cc, Bcc);
 
     /// <summary>The recipients (To, Cc, Bcc), each once.</summary>
-    public IReadOnlyList<EmailAddress> Recipients => To.Concat(Cc).Concat(Bcc).DistinctBy(a => a.Normalised).ToList();
+    public IReadOnlyList<EmailAddress> Recipients => EachOnce(null, To, Cc, Bcc);
+
+    /// <summary>
+    /// The addresses in order, the first of each normalised address kept. Loops, not LINQ: the scanner asks for every
+    /// message, and a message has a handful of addresses (a linear check; a set only for long lists).
+    /// </summary>
+    private static List<EmailAddress> EachOnce(EmailAddress? first, params ReadOnlySpan<IReadOnlyList<EmailAddress>> lists)
+    {
+        var count = first is null ? 0 : 1;
+        foreach (var list in lists)
+        {
+            count += list.Count;
+        }
+
+        var result = new List<EmailAddress>(count);
+        var seen = count > 32 ? new HashSet<string>(count, StringComparer.Ordinal) : null;
+        if (first is not null)
+        {
+            AddOnce(result, seen, first);
+        }
+
+        foreach (var list in lists)
+        {
+            foreach (var address in list)
+            {
+                AddOnce(result, seen, address);
+            }
+        }
+
+        return result;
+    }
+
+    private static void AddOnce(List<EmailAddress> result, HashSet<string>? seen, EmailAddress address)
+    {
+        if (seen is not null)
+        {
+            if (seen.Add(address.Normalised))
+            {
+                result.Add(address);
+            }
+
+            return;
+        }
+
+        foreach (var kept in result)
+        {
+            if (string.Equals(kept.Normalised, address.Normalised, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        result.Add(address);
+    }
 }

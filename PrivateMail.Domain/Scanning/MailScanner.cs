@@ -143,7 +143,20 @@ public static class MailScanner
         }
 
         var recipients = message.Recipients;
-        return recipients.Count > 0 && recipients.All(r => records.IsUserAddress(r.Normalised)) ? MailType.Internal : MailType.Sent;
+        if (recipients.Count == 0)
+        {
+            return MailType.Sent;
+        }
+
+        foreach (var recipient in recipients)
+        {
+            if (!records.IsUserAddress(recipient.Normalised))
+            {
+                return MailType.Sent;
+            }
+        }
+
+        return MailType.Internal;
     }
 
     /// <summary>The first existing ticket named in the subject ([T42] before a bare T42), else one the thread is linked to.</summary>
@@ -158,7 +171,7 @@ public static class MailScanner
             }
         }
 
-        var thread = message.References.Append(message.InReplyTo).OfType<string>().Where(id => id.Length > 0).Distinct().ToList();
+        var thread = ThreadIds(message);
         var threaded = thread.Count > 0 ? records.FindTicketByThread(thread) : null;
         if (threaded is not null)
         {
@@ -166,6 +179,27 @@ public static class MailScanner
         }
 
         return threaded;
+    }
+
+    /// <summary>The message ids of the thread it answers: References, then In-Reply-To, each once, none empty.</summary>
+    private static List<string> ThreadIds(MessageSnapshot message)
+    {
+        var ids = new List<string>(message.References.Count + 1);
+        foreach (var id in message.References)
+        {
+            AddThreadId(ids, id);
+        }
+
+        AddThreadId(ids, message.InReplyTo);
+        return ids;
+    }
+
+    private static void AddThreadId(List<string> ids, string? id)
+    {
+        if (id is { Length: > 0 } && !ids.Contains(id))
+        {
+            ids.Add(id);
+        }
     }
 
     private static List<RecordRef> Bind(
@@ -223,12 +257,43 @@ public static class MailScanner
             why.AddRange(matches.AmbiguityReasons);
         }
 
-        return found
-            .DistinctBy(r => (r.Kind, r.Id))
-            .Where(r => !dropped.Contains((r.Kind, r.Id)))
-            .OrderBy(r => r.Kind)
-            .ThenBy(r => r.Order)
-            .ToList();
+        return BoundInOrder(found, dropped);
+    }
+
+    /// <summary>
+    /// Each record found once (as first found), none the ambiguity policy dropped, by kind, then oldest first. Loops, not
+    /// LINQ: asked for every message, which finds none to a few records.
+    /// </summary>
+    private static List<RecordRef> BoundInOrder(List<RecordRef> found, HashSet<(RecordKind, string)> dropped)
+    {
+        var bound = new List<RecordRef>(found.Count);
+        var seen = found.Count > 16 ? new HashSet<(RecordKind, string)>(found.Count) : null;
+        foreach (var record in found)
+        {
+            // A dropped key drops every finding of the record, so whether it was seen first does not matter.
+            if (dropped.Contains((record.Kind, record.Id)) || (seen is not null ? !seen.Add((record.Kind, record.Id)) : IsBound(bound, record)))
+            {
+                continue;
+            }
+
+            bound.Add(record);
+        }
+
+        StableSort.Sort(bound, static (a, b) => a.Kind != b.Kind ? ((int)a.Kind).CompareTo((int)b.Kind) : a.Order.CompareTo(b.Order));
+        return bound;
+    }
+
+    private static bool IsBound(List<RecordRef> bound, RecordRef record)
+    {
+        foreach (var kept in bound)
+        {
+            if (kept.Kind == record.Kind && string.Equals(kept.Id, record.Id, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The search fields the settings name, once each, in their order (a loop: asked for every message).</summary>
@@ -250,7 +315,15 @@ public static class MailScanner
     private static (HashSet<string> Addresses, HashSet<string> Domains) Values(MessageSnapshot message)
     {
         var participants = message.Participants;
-        return (participants.Select(a => a.Normalised).ToHashSet(StringComparer.Ordinal), participants.Select(a => a.Domain).ToHashSet(StringComparer.Ordinal));
+        var addresses = new HashSet<string>(participants.Count, StringComparer.Ordinal);
+        var domains = new HashSet<string>(participants.Count, StringComparer.Ordinal);
+        foreach (var participant in participants)
+        {
+            addresses.Add(participant.Normalised);
+            domains.Add(participant.Domain);
+        }
+
+        return (addresses, domains);
     }
 
     /// <summary>
@@ -266,7 +339,7 @@ public static class MailScanner
         var fields = Fields(settings);
         foreach (var kind in (RecordKind[])[RecordKind.Contact, RecordKind.Account, RecordKind.Lead])
         {
-            if (found.Where(r => r.Kind == kind).DistinctBy(r => r.Id).Count() < 2)
+            if (!HasSeveral(found, kind))
             {
                 continue;
             }
@@ -307,6 +380,30 @@ public static class MailScanner
         }
 
         return dropped;
+    }
+
+    /// <summary>Whether two or more different records of this kind were found (a loop: asked three times for every message).</summary>
+    private static bool HasSeveral(List<RecordRef> found, RecordKind kind)
+    {
+        string? first = null;
+        foreach (var record in found)
+        {
+            if (record.Kind != kind)
+            {
+                continue;
+            }
+
+            if (first is null)
+            {
+                first = record.Id;
+            }
+            else if (!string.Equals(first, record.Id, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The one candidate the policy binds, or null for none; under <see cref="AmbiguityPolicy.BindAll"/> the oldest (all are bound).</summary>
@@ -402,10 +499,12 @@ public static class MailScanner
     /// <summary>The sender's contacts, and the accounts with the sender's address (else domain), oldest first: a new ticket's parties.</summary>
     private static SenderParties SenderParties(EmailAddress sender, IRecordLookup records)
     {
-        var contacts = records.FindContacts(sender.Normalised).OrderBy(c => c.Record.Order).ToList();
+        var contacts = new List<ContactRef>(records.FindContacts(sender.Normalised));
+        StableSort.Sort(contacts, static (a, b) => a.Record.Order.CompareTo(b.Record.Order));
         var accountsByEmail = records.FindByEmail(SearchFields.AccountEmail, [sender.Normalised]);
-        var accountsByDomain = records.FindByDomain(SearchFields.AccountDomain, [sender.Domain]);
-        return new SenderParties(contacts, (accountsByEmail.Count > 0 ? accountsByEmail : accountsByDomain).OrderBy(a => a.Order).ToList());
+        var accounts = new List<RecordRef>(accountsByEmail.Count > 0 ? accountsByEmail : records.FindByDomain(SearchFields.AccountDomain, [sender.Domain]));
+        StableSort.Sort(accounts, static (a, b) => a.Order.CompareTo(b.Order));
+        return new SenderParties(contacts, accounts);
     }
 }
 

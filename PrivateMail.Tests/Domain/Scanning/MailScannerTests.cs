@@ -45,6 +45,49 @@ public sealed class MailScannerTests
     public void Mail_type_follows_who_the_parties_are(string from, string to, MailType expected) =>
         Assert.Equal(expected, Decide(Mail(from, to)).Type);
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(25)]
+    public void Bindings_are_each_record_once_by_kind_then_oldest_first_however_many_match(int leadsPerAddress)
+    {
+        // Found in a mixed order: leads before contacts and accounts, the same records through two addresses and two
+        // fields; more than 16 found records take the sorting's other path.
+        var leads = new List<RecordRef>();
+        for (var i = 0; i < leadsPerAddress; i++)
+        {
+            leads.Add(_records.Lead($"lead-{i}", i % 2 == 0 ? "anna@customer.example" : "piotr@customer.example"));
+        }
+
+        var contact = _records.Contact("contact-anna", "anna@customer.example", secondaryEmail: "piotr@customer.example");
+        var account = _records.Account("account", email: "anna@customer.example", domain: "customer.example");
+        var message = Mail("Anna <anna@customer.example>", "owner@crm.example, Piotr <piotr@customer.example>, ANNA@customer.example", cc: "piotr@customer.example");
+
+        var bindings = Decide(message, Settings() with { Ambiguity = AmbiguityPolicy.BindAll }).Bindings;
+
+        Assert.Equal([(RecordKind.Contact, contact.Id), (RecordKind.Account, account.Id), .. leads.Select(l => (RecordKind.Lead, l.Id)), (RecordKind.User, "u-owner")],
+            bindings.Select(b => (b.Kind, b.Id)));
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(40)]
+    public void Participants_and_recipients_keep_each_address_once_in_order_sender_first(int recipients)
+    {
+        var to = Enumerable.Range(0, recipients).Select(i => EmailAddress.Parse($"person{i % (recipients / 2)}@customer.example")!).ToList();
+        var message = new MessageSnapshot
+        {
+            From = EmailAddress.Parse("Person0 <PERSON0@customer.example>"),
+            To = to,
+            Cc = [EmailAddress.Parse("late@customer.example")!, EmailAddress.Parse("person1@CUSTOMER.example")!],
+            Bcc = [EmailAddress.Parse("late@customer.example")!],
+        };
+        var distinct = Enumerable.Range(0, recipients / 2).Select(i => $"person{i}@customer.example").ToList();
+
+        Assert.Equal([.. distinct, "late@customer.example"], message.Participants.Select(a => a.Normalised));
+        Assert.Equal("PERSON0@customer.example", message.Participants[0].Address);
+        Assert.Equal([.. distinct, "late@customer.example"], message.Recipients.Select(a => a.Normalised));
+    }
+
     [Fact]
     public void Mail_without_a_sender_is_received() =>
         Assert.Equal(MailType.Received, Decide(Mail("not an address")).Type);

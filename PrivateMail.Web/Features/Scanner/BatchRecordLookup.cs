@@ -220,12 +220,41 @@ internal sealed class BatchRecordLookup : IRecordLookup
     }
 
     /// <summary>The hits' records, each row once, by record order. Most values find nothing or one row (no sorting to do).</summary>
-    private static IReadOnlyList<RecordRef> Ordered(List<(int Position, Row Row)> hits) => hits.Count switch
+    private static IReadOnlyList<RecordRef> Ordered(List<(int Position, Row Row)> hits)
     {
-        0 => [],
-        1 => [hits[0].Row.Record],
-        _ => hits.DistinctBy(h => h.Position).OrderBy(h => h.Row.Record.Order).ThenBy(h => h.Position).Select(h => h.Row.Record).ToList(),
-    };
+        if (hits.Count < 2)
+        {
+            return hits.Count == 0 ? [] : [hits[0].Row.Record];
+        }
+
+        EachOnceByOrder(hits);
+        var records = new List<RecordRef>(hits.Count);
+        foreach (var (_, row) in hits)
+        {
+            records.Add(row.Record);
+        }
+
+        return records;
+    }
+
+    /// <summary>
+    /// Sorts the hits by record order, then position, and keeps each row (position) once: a total order, so a plain sort
+    /// does what LINQ's DistinctBy/OrderBy/ThenBy did, without their iterators (asked for every message).
+    /// </summary>
+    private static void EachOnceByOrder(List<(int Position, Row Row)> hits)
+    {
+        hits.Sort(static (a, b) => a.Row.Record.Order != b.Row.Record.Order ? a.Row.Record.Order.CompareTo(b.Row.Record.Order) : a.Position.CompareTo(b.Position));
+        var kept = 0;
+        for (var i = 0; i < hits.Count; i++)
+        {
+            if (kept == 0 || hits[kept - 1].Position != hits[i].Position)
+            {
+                hits[kept++] = hits[i];
+            }
+        }
+
+        hits.RemoveRange(kept, hits.Count - kept);
+    }
 
     /// <summary>
     /// The half the scan's own writes change — tickets named in subjects and their statuses, threads, tickets created
@@ -314,13 +343,34 @@ internal sealed class BatchRecordLookup : IRecordLookup
     public TicketRef? FindTicket(RecordNumber number) =>
         string.Equals(number.Prefix, _ticketPrefix, StringComparison.OrdinalIgnoreCase) && _tickets.TryGetValue(number.Sequence, out var t) ? t : null;
 
-    public TicketRef? FindTicketByThread(IReadOnlyCollection<string> messageIds) =>
-        messageIds.Select(id => _threads.GetValueOrDefault(id)).LastOrDefault(t => t is not null);
+    /// <summary>The ticket of the last message id that has one.</summary>
+    public TicketRef? FindTicketByThread(IReadOnlyCollection<string> messageIds)
+    {
+        TicketRef? last = null;
+        foreach (var id in messageIds)
+        {
+            if (_threads.TryGetValue(id, out var ticket) && ticket is not null)
+            {
+                last = ticket;
+            }
+        }
 
-    public IReadOnlyList<ContactRef> FindContacts(string address) =>
-        Matching(SearchFields.ContactEmail.Key, [address]).Concat(Matching(SearchFields.ContactSecondaryEmail.Key, [address]))
-            .DistinctBy(h => h.Position).OrderBy(h => h.Row.Record.Order).ThenBy(h => h.Position)
-            .Select(h => new ContactRef(h.Row.Record, h.Row.AccountId)).ToList();
+        return last;
+    }
+
+    public IReadOnlyList<ContactRef> FindContacts(string address)
+    {
+        var hits = Matching(SearchFields.ContactEmail.Key, [address]);
+        hits.AddRange(Matching(SearchFields.ContactSecondaryEmail.Key, [address]));
+        EachOnceByOrder(hits);
+        var contacts = new List<ContactRef>(hits.Count);
+        foreach (var (_, row) in hits)
+        {
+            contacts.Add(new ContactRef(row.Record, row.AccountId));
+        }
+
+        return contacts;
+    }
 
     public bool IsUserAddress(string address) => _userAddresses.Contains(address);
 
