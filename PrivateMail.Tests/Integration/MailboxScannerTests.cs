@@ -782,7 +782,7 @@ public abstract class MailboxScannerTests(DovecotFixture dovecot, DatabaseProvid
     private async Task<(int Commands, int Stored)> CountScanCommandsAsync(int extraContacts)
     {
         using var database = new TestDatabase();
-        var counter = new FailingCommand(_ => false);
+        var counter = new EfCommandLog();
         await using var app = await AppServices.StartAsync(database, configure: s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(counter)));
         var dbFactory = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         string owner;
@@ -835,10 +835,10 @@ public abstract class MailboxScannerTests(DovecotFixture dovecot, DatabaseProvid
             await dovecot.AppendAsync(dovecot.Bob, folder, Message(from, $"Question {i}", $"count-{i}@example.test"), Ct);
         }
 
-        counter.Commands = 0;
+        var before = counter.Count;
         var run = await app.Services.GetRequiredService<ScanCoordinator>().RunAsync(mailboxId, null, Ct) ?? throw new InvalidOperationException("The scan did not run.");
         Assert.Equal(ScanRunStatus.Done, run.Status);
-        return (counter.Commands, run.Stored);
+        return (counter.Count - before, run.Stored);
     }
 
     [Fact]
@@ -945,49 +945,6 @@ public abstract class MailboxScannerTests(DovecotFixture dovecot, DatabaseProvid
         Assert.Equal(1, await check.Tickets.CountAsync(Ct));
         var email = await check.Emails.Include(e => e.Links).SingleAsync(Ct);
         Assert.Contains(email.Links, l => l.RecordKind == RecordKind.Ticket && l.RecordId == ticketId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>Counts the database commands and fails each one matching <c>fail</c>, once.</summary>
-    private sealed class FailingCommand(Func<System.Data.Common.DbCommand, bool> fail) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
-    {
-        private int _failures;
-
-        public int Commands;
-
-        public int Failures => _failures;
-
-        private void Check(System.Data.Common.DbCommand command)
-        {
-            Interlocked.Increment(ref Commands);
-            if (fail(command) && Interlocked.CompareExchange(ref _failures, 1, 0) == 0)
-            {
-                throw new InvalidOperationException("Simulated crash.");
-            }
-        }
-
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
-            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
-            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Check(command);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
-            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
-            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Check(command);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<object>> ScalarExecutingAsync(
-            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
-            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<object> result, CancellationToken cancellationToken = default)
-        {
-            Check(command);
-            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
-        }
     }
 }
 

@@ -9,12 +9,11 @@ namespace PrivateMail.Benchmarks;
 /// naming the type that crossed it), summed per type — a sample, but one that does not vary with the machine's load the
 /// way CPU time does. Opt-in (<c>PRIVATEMAIL_BENCH_ALLOCATIONS=1</c>): the events cost a little themselves.
 /// </summary>
-internal sealed class AllocationSampler : EventListener
+internal sealed class AllocationSampler : RuntimeEventSampler
 {
-    private const EventKeywords GcKeyword = (EventKeywords)0x1;
     private readonly Dictionary<string, long> _bytes = [];
-    private readonly Lock _gate = new();
-    private volatile bool _on;
+
+    protected override EventKeywords Keywords => (EventKeywords)0x1; // GC
 
     public static AllocationSampler? StartIfAsked()
     {
@@ -24,22 +23,14 @@ internal sealed class AllocationSampler : EventListener
         }
 
         var sampler = new AllocationSampler();
-        sampler._on = true;
+        sampler.Start();
         return sampler;
-    }
-
-    protected override void OnEventSourceCreated(EventSource eventSource)
-    {
-        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
-        {
-            EnableEvents(eventSource, EventLevel.Verbose, GcKeyword);
-        }
     }
 
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
         // AllocationTick_V4: AllocationAmount64 and TypeName among its payload.
-        if (!_on || eventData.EventName is not { } name || !name.StartsWith("GCAllocationTick", StringComparison.Ordinal) || eventData.PayloadNames is null)
+        if (!On || eventData.EventName is not { } name || !name.StartsWith("GCAllocationTick", StringComparison.Ordinal) || eventData.PayloadNames is null)
         {
             return;
         }
@@ -51,7 +42,7 @@ internal sealed class AllocationSampler : EventListener
             return;
         }
 
-        lock (_gate)
+        lock (Gate)
         {
             var key = eventData.Payload[type] as string ?? "?";
             _bytes[key] = _bytes.GetValueOrDefault(key) + Convert.ToInt64(eventData.Payload[amount], CultureInfo.InvariantCulture);
@@ -61,8 +52,8 @@ internal sealed class AllocationSampler : EventListener
     /// <summary>Stops sampling; the top types as lines for stderr.</summary>
     public string Report(int top = 25)
     {
-        _on = false;
-        lock (_gate)
+        Stop();
+        lock (Gate)
         {
             var total = _bytes.Values.Sum();
             var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"Allocations sampled during the measured scan: {total / 1e6:F0} MB, by type:\n"));

@@ -10,15 +10,14 @@ namespace PrivateMail.Benchmarks;
 /// <c>PRIVATEMAIL_BENCH_JIT=System.Linq</c>, to list that namespace's methods one by one): the verbose JIT events slow a
 /// cold scan down themselves, so its times are not comparable.
 /// </summary>
-internal sealed class JitSampler : EventListener
+internal sealed class JitSampler : RuntimeEventSampler
 {
-    private const EventKeywords JitKeyword = (EventKeywords)0x10;
     private static readonly string[] Tiers = ["unknown", "min-opts", "optimised", "tier 0", "tier 1", "ReadyToRun", "pre-JIT", "tier-1 instrumented", "tier-1 OSR"];
     private readonly Dictionary<(string Tier, string Namespace), int> _methods = [];
     private readonly Dictionary<(string Tier, string Method), int> _listed = [];
     private string? _listing;
-    private readonly Lock _gate = new();
-    private volatile bool _on;
+
+    protected override EventKeywords Keywords => (EventKeywords)0x10; // JIT
 
     public static JitSampler? StartIfAsked()
     {
@@ -28,21 +27,13 @@ internal sealed class JitSampler : EventListener
         }
 
         var sampler = new JitSampler { _listing = asked == "1" ? null : asked };
-        sampler._on = true;
+        sampler.Start();
         return sampler;
-    }
-
-    protected override void OnEventSourceCreated(EventSource eventSource)
-    {
-        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
-        {
-            EnableEvents(eventSource, EventLevel.Verbose, JitKeyword);
-        }
     }
 
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
-        if (!_on || eventData.EventName is not { } name || !name.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) || eventData.PayloadNames is null || eventData.Payload is null)
+        if (!On || eventData.EventName is not { } name || !name.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) || eventData.PayloadNames is null || eventData.Payload is null)
         {
             return;
         }
@@ -63,7 +54,7 @@ internal sealed class JitSampler : EventListener
         var plain = type.Split('[', '`', '+')[0];
         var parts = plain.Split('.');
         var space = parts.Length <= 2 ? plain : string.Join('.', parts.Take(2));
-        lock (_gate)
+        lock (Gate)
         {
             _methods[(tier, space)] = _methods.GetValueOrDefault((tier, space)) + 1;
             if (_listing is not null && type.StartsWith(_listing, StringComparison.Ordinal))
@@ -76,9 +67,9 @@ internal sealed class JitSampler : EventListener
 
     public string Report()
     {
-        _on = false;
+        Stop();
         var text = new StringBuilder("Methods compiled during the measured scan, by tier and namespace:\n");
-        lock (_gate)
+        lock (Gate)
         {
             foreach (var tier in _methods.GroupBy(m => m.Key.Tier).OrderByDescending(g => g.Sum(m => m.Value)))
             {

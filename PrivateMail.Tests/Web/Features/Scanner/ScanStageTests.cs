@@ -1,6 +1,4 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using PrivateMail.Domain.Mail;
@@ -353,7 +351,7 @@ public sealed class ScanStageTests : IAsyncLifetime
         // same for any number of messages and batches; every message's and every batch's writes (e-mails, links,
         // tickets, status changes, outcomes, the cursor) are the stages' own prepared SQL. One message per batch makes
         // six transactions, so a per-batch statement through EF would show as five more; three replies reopen tickets.
-        var counter = new ScanCommandCounter();
+        var counter = new EfCommandLog();
         await _app!.DisposeAsync();
         _app = await AppServices.StartAsync(_database, configure: s =>
         {
@@ -374,7 +372,7 @@ public sealed class ScanStageTests : IAsyncLifetime
         await ScanAsync(mailboxId);
 
         _source.Append(Inbox, Message("Jan <jan@customer.example>", "One plain message"));
-        var one = await counter.CountAsync(() => ScanAsync(mailboxId));
+        var one = await counter.WithinAsync(() => ScanAsync(mailboxId));
 
         foreach (var (title, ticket) in waiting)
         {
@@ -386,10 +384,10 @@ public sealed class ScanStageTests : IAsyncLifetime
             _source.Append(Inbox, Message("Jan <jan@customer.example>", $"Plain message {i}"));
         }
 
-        var six = await counter.CountAsync(() => ScanAsync(mailboxId));
+        var six = await counter.WithinAsync(() => ScanAsync(mailboxId));
 
-        Assert.Equal((1, 1), (one.Run.Fetched, one.Run.Stored));
-        Assert.Equal((6, 6, 3), (six.Run.Fetched, six.Run.Stored, six.Run.TicketsOpened));
+        Assert.Equal((1, 1), (one.Result.Fetched, one.Result.Stored));
+        Assert.Equal((6, 6, 3), (six.Result.Fetched, six.Result.Stored, six.Result.TicketsOpened));
         await using (var db = await Db())
         {
             var ids = waiting.Select(w => w.Ticket.Id).ToList();
@@ -400,73 +398,6 @@ public sealed class ScanStageTests : IAsyncLifetime
         Assert.True(one.Commands.Count == six.Commands.Count,
             $"EF Core ran {one.Commands.Count} commands for one message and {six.Commands.Count} for six; times each ran for six (for one):\n"
             + string.Join("\n", six.Commands.Concat(one.Commands).Distinct().Select(c => $"{six.Commands.Count(x => x == c)} ({one.Commands.Count(x => x == c)}) × {c}")));
-    }
-
-    /// <summary>Counts the commands EF Core runs inside one scan's flow (not other services' meanwhile).</summary>
-    private sealed class ScanCommandCounter : DbCommandInterceptor
-    {
-        private static readonly AsyncLocal<List<string>?> Current = new();
-
-        public async Task<(ScanProgress Run, List<string> Commands)> CountAsync(Func<Task<ScanProgress>> scan)
-        {
-            var commands = new List<string>();
-            Current.Value = commands;
-            try
-            {
-                return (await scan(), commands);
-            }
-            finally
-            {
-                Current.Value = null;
-            }
-        }
-
-        private static void Count(DbCommand command)
-        {
-            if (Current.Value is { } commands)
-            {
-                lock (commands)
-                {
-                    commands.Add(command.CommandText.Trim());
-                }
-            }
-        }
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-        {
-            Count(command);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Count(command);
-            return ValueTask.FromResult(result);
-        }
-
-        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-        {
-            Count(command);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Count(command);
-            return ValueTask.FromResult(result);
-        }
-
-        public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-        {
-            Count(command);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-        {
-            Count(command);
-            return ValueTask.FromResult(result);
-        }
     }
 
     [Fact]
