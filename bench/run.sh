@@ -7,6 +7,7 @@
 #   bench/run.sh nodes --nodes 2 --mailboxes 20 --per-mailbox 500   several app processes on a private PostgreSQL sharing the mailboxes by lease; prints a README row
 #   bench/run.sh parse-phases --folder DIR --rounds 3   the parse stage's steps timed on message files (e.g. the held corpus' Maildir cur/)
 #   bench/run.sh startup --variants "jit=DIR;r2r=DIR2,DOTNET_TieredCompilation=0" --repeat 5   published apps' start-up to the first 200
+#   bench/baseline.sh --pairs 2   the issue's baseline commit (49b648d) re-measured beside the current code: how fast this machine is today
 # Scanner and limit are measured cold (the first work of a fresh process) and warm (after a 10,000-message warm-up (1,000 with --quick) in the
 # same process); --cold or --warm measures one of them, --warmup N sizes the warm-up. The code is ReadyToRun as the
 # Dockerfile ships it; --jit runs the plain `dotnet build` output instead.
