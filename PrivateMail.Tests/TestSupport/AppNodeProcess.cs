@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace PrivateMail.Tests.TestSupport;
@@ -128,6 +129,27 @@ internal sealed class AppNodeProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>SIGSTOP: the node is frozen where it is — nothing it started finishes, nothing new starts — until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>SIGCONT: a node frozen by <see cref="Pause"/> goes on.</summary>
+    public void Resume() => Signal(SigCont);
+
+    // Linux's signal numbers.
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
+    private void Signal(int signal)
+    {
+        if (SendSignal(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     /// <summary>SIGKILL: nothing in the node runs afterwards (no lease released, no run closed).</summary>
     public async Task KillAsync()

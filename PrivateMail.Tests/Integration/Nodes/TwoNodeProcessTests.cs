@@ -87,16 +87,32 @@ public sealed class TwoNodeProcessTests(DovecotFixture dovecot)
             await using var b = AppNodeProcess.Start("node-b", connectionString, NodeSettings);
             await Task.WhenAll(a.WaitUntilServingAsync(TimeSpan.FromSeconds(60)), b.WaitUntilServingAsync(TimeSpan.FromSeconds(60)));
 
-            // Kill A once both nodes hold their share and A has stored part of its own.
+            // Kill A mid-scan, once both nodes hold their share and A has stored part of its own. Between two of its runs
+            // A scans nothing (the schedule ticks every second), so it is frozen (SIGSTOP) when a run of its mailboxes
+            // shows Running, and killed only if, frozen, it still has one; else it goes on and is caught at its next run.
             List<int> heldByA = [];
+            List<int> runningOnA = [];
             await FaultScanHarness.WaitUntilAsync(async () =>
             {
                 await using var db = Db(connectionString);
                 var leases = await db.ScanLeases.AsNoTracking().ToListAsync(Ct);
                 heldByA = leases.Where(l => l.NodeId == "node-a").Select(l => l.MailboxId).ToList();
                 var storedByA = await db.Emails.CountAsync(e => heldByA.Contains(e.MailboxId!.Value), Ct);
-                return leases.Count(l => l.NodeId == "node-b") == Mailboxes / 2 && heldByA.Count == Mailboxes / 2 && storedByA >= perMailbox;
-            }, TimeSpan.FromSeconds(120), "node-a has stored part of its half");
+                if (leases.Count(l => l.NodeId == "node-b") != Mailboxes / 2 || heldByA.Count != Mailboxes / 2 || storedByA < perMailbox
+                    || !await db.ScanRuns.AnyAsync(r => r.Status == ScanRunStatus.Running && heldByA.Contains(r.MailboxId), Ct))
+                {
+                    return false;
+                }
+
+                a.Pause();
+                runningOnA = await db.ScanRuns.Where(r => r.Status == ScanRunStatus.Running && heldByA.Contains(r.MailboxId)).Select(r => r.Id).ToListAsync(Ct);
+                if (runningOnA.Count == 0)
+                {
+                    a.Resume();
+                }
+
+                return runningOnA.Count > 0;
+            }, TimeSpan.FromSeconds(120), "node-a is scanning, having stored part of its half");
             await a.KillAsync();
             var killedAt = Stopwatch.StartNew();
             var killedAtUtc = DateTimeOffset.UtcNow;
@@ -118,9 +134,10 @@ public sealed class TwoNodeProcessTests(DovecotFixture dovecot)
                 // B holds all twenty now, and it was B that stored the rest of A's mailboxes.
                 Assert.Equal(Mailboxes, await db.ScanLeases.CountAsync(l => l.NodeId == "node-b", Ct));
                 Assert.True(await db.ScanRuns.AnyAsync(r => r.NodeId == "node-b" && heldByA.Contains(r.MailboxId) && r.Stored > 0, Ct));
-                // The run A was in the middle of, closed by B when it took the mailbox's gate.
-                Assert.True(await db.ScanRuns.AnyAsync(r => r.Status == ScanRunStatus.Interrupted && heldByA.Contains(r.MailboxId), Ct),
-                    "No interrupted run: was node-a scanning when it was killed?");
+                // The runs A was in the middle of, each closed by B when it took the mailbox's gate.
+                Assert.Equal(
+                    runningOnA.Select(_ => ScanRunStatus.Interrupted),
+                    await db.ScanRuns.Where(r => runningOnA.Contains(r.Id)).OrderBy(r => r.Id).Select(r => r.Status).ToListAsync(Ct));
                 // Nothing from before the kill is left Running (B goes on scanning every second, so its own may be).
                 Assert.False(await db.ScanRuns.AnyAsync(r => r.Status == ScanRunStatus.Running && r.StartedAt < killedAtUtc, Ct), "A run from before the kill is still Running.");
             }
