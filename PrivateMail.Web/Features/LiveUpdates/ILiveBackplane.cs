@@ -12,6 +12,9 @@ public interface ILiveBackplane
     /// <summary>This node, as it signs its messages.</summary>
     string NodeId { get; }
 
+    /// <summary>Whether anything published here can reach another node: when not, typed messages are not even serialised.</summary>
+    bool ReachesOtherNodes { get; }
+
     /// <summary>Sends a message on <paramref name="topic"/> to the other nodes; returns at once (never waits for the network).</summary>
     void Publish(string topic, string payload);
 
@@ -30,8 +33,15 @@ public static class LiveBackplaneExtensions
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static void Publish<T>(this ILiveBackplane backplane, string topic, T message) =>
-        backplane.Publish(topic, JsonSerializer.Serialize(message, Json));
+    public static void Publish<T>(this ILiveBackplane backplane, string topic, T message)
+    {
+        // One node (SQLite) has nobody to tell: the JSON would be thrown away (and a first scan would pay for building
+        // the serialiser's metadata of every message type).
+        if (backplane.ReachesOtherNodes)
+        {
+            backplane.Publish(topic, JsonSerializer.Serialize(message, Json));
+        }
+    }
 
     /// <summary>A message that does not parse is dropped (a node of another version), never thrown at the listener.</summary>
     public static IDisposable Subscribe<T>(this ILiveBackplane backplane, string topic, Action<T> handler) =>
@@ -60,6 +70,8 @@ public sealed class InProcessLiveBackplane : ILiveBackplane
     public static InProcessLiveBackplane Instance { get; } = new();
 
     public string NodeId { get; } = LiveNode.NewId(null);
+
+    public bool ReachesOtherNodes => false;
 
     public void Publish(string topic, string payload)
     {

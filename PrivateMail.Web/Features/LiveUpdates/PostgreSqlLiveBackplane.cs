@@ -67,6 +67,8 @@ public sealed partial class PostgreSqlLiveBackplane : ILiveBackplane, IAsyncDisp
 
     public string NodeId { get; }
 
+    public bool ReachesOtherNodes => true;
+
     /// <summary>How many times the listener has connected and issued LISTEN (1 after the first connection).</summary>
     public int Connects => Volatile.Read(ref _connects);
 

@@ -83,6 +83,11 @@ public sealed class RecordChangeNotifier
         }
 
         PublishHere(changes);
+        if (!_backplane.ReachesOtherNodes)
+        {
+            return;
+        }
+
         foreach (var chunk in changes.Select(c => new WireChange(c.Kind, c.Id)).Distinct().Chunk(ChangesPerMessage))
         {
             _backplane.Publish(Topic, chunk);

@@ -122,7 +122,8 @@ internal sealed class ParseStage(EmailStore emails, Mailbox mailbox, string fold
         MimeMessage message;
         try
         {
-            message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), cancellationToken);
+            // The bytes are in memory: MimeKit's synchronous parser, without an awaited read per buffer.
+            message = MimeMessage.Load(new MemoryStream(raw, writable: false), cancellationToken);
         }
         catch (Exception ex) when (ex is FormatException or ParseException)
         {
