@@ -150,6 +150,19 @@ public sealed class PolishJourneyTests(BrowserFixture browser, DovecotFixture do
         await Expect(row).ToContainTextAsync("Otwarte");
         await ScreenshotAsync(page, "/tmp/journey-pl-tickets.png");
 
+        // Konfiguracja systemu → Historia skanowania: the run, who started it, and its message list one click away — the
+        // button in sight at this width, not scrolled off to the right of the table.
+        await page.GotoAsync("/admin/scan-history");
+        await page.WaitForBlazorAsync();
+        var adminRun = page.Locator("#scan-history-admin tbody tr").First;
+        await Expect(adminRun.Locator("[data-started-by]")).ToContainTextAsync("ręcznie:");
+        await ScreenshotAsync(page, "/tmp/journey-pl-scan-history.png");
+        var messages = adminRun.GetByRole(AriaRole.Button, new() { Name = "Wiadomości", Exact = true });
+        await Expect(messages).ToBeInViewportAsync(new() { Ratio = 1 });
+        await messages.ClickAsync();
+        await Expect(page.Locator("#scan-outcomes-admin")).ToContainTextAsync("Drukarka nie drukuje");
+        await ScreenshotAsync(page, "/tmp/journey-pl-scan-outcomes.png");
+
         await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
         Assert.True(_session.Errors.Count == 0, "The browser reported errors:\n" + string.Join("\n", _session.Errors));
     }
